@@ -1,0 +1,45 @@
+# Two set-up commands: `make run` (shop with demo data) and `make test` (every test).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+HOST   ?= 127.0.0.1
+
+.PHONY: run test bench install install-test messages lint schema clean
+
+$(BIN)/python:
+	PYTHON=$(PYTHON) scripts/bootstrap-system run
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed messages
+
+install-test: install
+	PYTHON=$(PYTHON) scripts/bootstrap-system test
+
+messages: | $(BIN)/python
+	$(BIN)/python manage.py compilemessages -v0 --ignore='.venv/*'
+
+run: install
+	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python manage.py seed_demo --if-empty
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install-test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python manage.py bench_catalog
+
+lint: install
+	$(BIN)/ruff check .
+
+schema: install
+	$(BIN)/python manage.py graphql_schema --schema shop.graphql.schema.schema --out schema.graphql
+
+clean:
+	rm -rf $(VENV) var db.sqlite3

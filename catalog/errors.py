@@ -1,0 +1,12 @@
+from enum import Enum
+
+
+class CatalogErrorCode(str, Enum):
+    INVALID = "invalid"
+    NOT_FOUND = "not_found"
+    INVALID_FILTER = "invalid_filter"
+    INVALID_IMAGE = "invalid_image"
+    IMAGE_TOO_LARGE = "image_too_large"
+    UNSUPPORTED_IMAGE_FORMAT = "unsupported_image_format"
+    PRICE_NOT_POSITIVE = "price_not_positive"
+    REQUIRED = "required"

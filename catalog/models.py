@@ -1,0 +1,189 @@
+"""Categories, products, variants (SKU) and images.
+
+A product is visible in the storefront only when it is approved and published and its
+supplier is approved (``ProductQuerySet.visible``). ``min_price``, ``total_stock`` and
+``search_text`` are summaries kept up to date by ``catalog.services`` so that listing,
+filtering and sorting never aggregate over variants per request.
+"""
+
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from shop.common.money import MoneyField
+from suppliers.models import SupplierStatus
+
+
+class Category(models.Model):
+    name = models.CharField(_("name"), max_length=64)
+    name_en = models.CharField(_("English name"), max_length=64, blank=True)
+    slug = models.SlugField(_("slug"), max_length=64, unique=True)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="children",
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProductStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted for review")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    ARCHIVED = "archived", _("Archived")
+
+
+class ProductQuerySet(models.QuerySet):
+    def visible(self) -> "ProductQuerySet":
+        return self.filter(
+            status=ProductStatus.APPROVED,
+            is_published=True,
+            supplier__status=SupplierStatus.APPROVED,
+        )
+
+
+class Product(models.Model):
+    supplier = models.ForeignKey(
+        "suppliers.Supplier", verbose_name=_("supplier"), on_delete=models.PROTECT,
+        related_name="products",
+    )
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="products"
+    )
+    name = models.CharField(_("name"), max_length=128)
+    name_en = models.CharField(_("English name"), max_length=128, blank=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    summary = models.CharField(_("summary"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    county = models.ForeignKey(
+        "regions.Region", verbose_name=_("county"), on_delete=models.PROTECT, related_name="+",
+        limit_choices_to={"level": "county"},
+    )
+    township = models.ForeignKey(
+        "regions.Region", verbose_name=_("origin township"), on_delete=models.PROTECT,
+        related_name="+", limit_choices_to={"level": "township"},
+    )
+    village = models.ForeignKey(
+        "regions.Region", verbose_name=_("origin village"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+", limit_choices_to={"level": "village"},
+    )
+    certifications = models.ManyToManyField(
+        "suppliers.Certification", verbose_name=_("certifications"), blank=True,
+        related_name="products",
+    )
+    poor_households = models.PositiveIntegerField(
+        _("poor households supported by this product"), default=0
+    )
+    shelf_life_days = models.PositiveIntegerField(_("shelf life (days)"), null=True, blank=True)
+    storage = models.CharField(_("storage"), max_length=128, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ProductStatus.choices, default=ProductStatus.DRAFT,
+        db_index=True,
+    )
+    status_reason = models.CharField(_("reason for the last status change"), max_length=255, blank=True)
+    is_published = models.BooleanField(_("published"), default=False)
+    is_featured = models.BooleanField(_("featured on the home page"), default=False)
+    # Summaries maintained by catalog.services.product_refresh_summary.
+    min_price = MoneyField(_("lowest price"), null=True, blank=True)
+    total_stock = models.PositiveIntegerField(_("total stock"), default=0)
+    search_text = models.TextField(_("search text"), blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ProductQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "is_published", "county"]),
+            models.Index(fields=["category", "status"]),
+            models.Index(fields=["min_price", "id"]),
+            models.Index(fields=["-created_at", "-id"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def in_stock(self) -> bool:
+        return self.total_stock > 0
+
+
+class ProductVariant(models.Model):
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="variants"
+    )
+    sku = models.CharField(_("SKU"), max_length=64, unique=True)
+    spec = models.CharField(_("specification (e.g. 5斤/箱)"), max_length=64)
+    unit = models.CharField(_("unit"), max_length=16)
+    price = MoneyField(_("price (CNY)"), validators=[MinValueValidator(Decimal("0.01"))])
+    market_price = MoneyField(_("market reference price (CNY)"), null=True, blank=True)
+    min_order_qty = models.PositiveIntegerField(
+        _("minimum order quantity"), default=1, validators=[MinValueValidator(1)]
+    )
+    stock = models.PositiveIntegerField(_("stock"), default=0)
+    lead_time_days = models.PositiveSmallIntegerField(_("lead time (days)"), default=3)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("variant")
+        verbose_name_plural = _("variants")
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(price__gt=0), name="variant_price_positive"),
+            models.CheckConstraint(condition=models.Q(stock__gte=0), name="variant_stock_not_negative"),
+            models.CheckConstraint(condition=models.Q(min_order_qty__gte=1), name="variant_moq_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sku} {self.spec}"
+
+    @property
+    def is_overpriced(self) -> bool:
+        """Priced above 1.3× its market reference (the price-monitoring threshold)."""
+        return self.market_price is not None and self.price > self.market_price * Decimal("1.3")
+
+
+class ProductImage(models.Model):
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="images"
+    )
+    image = models.ImageField(
+        _("image"), upload_to="products/%Y/%m/", width_field="width", height_field="height"
+    )
+    width = models.PositiveIntegerField(_("width"), default=0)
+    height = models.PositiveIntegerField(_("height"), default=0)
+    alt = models.CharField(_("alternative text"), max_length=128, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    # {"160": "products/thumbs/…_160.webp", …}; filled by catalog.tasks.make_thumbnails.
+    thumbnails = models.JSONField(_("thumbnails"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("product image")
+        verbose_name_plural = _("product images")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.alt or self.image.name
+
+    def thumbnail_url(self, size: int) -> str:
+        """URL of the nearest thumbnail at least ``size`` wide, or of the original."""
+        from django.core.files.storage import default_storage
+
+        for key in sorted(self.thumbnails, key=int):
+            if int(key) >= size:
+                return default_storage.url(self.thumbnails[key])
+        return self.image.url if self.image else ""

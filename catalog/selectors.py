@@ -1,0 +1,185 @@
+"""Reads of the catalog. Every function returns querysets with what the caller renders
+preloaded, so a page or a GraphQL query runs a constant number of SQL queries."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from catalog.errors import CatalogErrorCode
+from catalog.models import Category, Product, ProductImage, ProductVariant
+from shop.regions.models import Region, RegionLevel
+from suppliers.models import CertificationKind, Supplier
+
+SORTS: dict[str, tuple[str, ...]] = {
+    "newest": ("-created_at", "-id"),
+    "price_asc": ("min_price", "id"),
+    "price_desc": ("-min_price", "-id"),
+    "name": ("name", "id"),
+}
+MAX_QUERY_LENGTH = 64
+MAX_PRICE = Decimal("9999999999.99")
+
+
+@dataclass(frozen=True)
+class ProductFilter:
+    q: str = ""
+    county: str = ""  # county slug or code
+    township: str = ""  # township code
+    category: str = ""  # category slug (includes its children)
+    certification: str = ""  # CertificationKind value
+    supplier: str = ""  # supplier slug
+    price_min: Decimal | None = None
+    price_max: Decimal | None = None
+    in_stock: bool = False
+    sort: str = "newest"
+    errors: dict[str, str] = field(default_factory=dict, compare=False)
+
+
+def _parse_price(raw: object, name: str, errors: dict[str, str]) -> Decimal | None:
+    if raw in (None, ""):
+        return None
+    try:
+        value = Decimal(str(raw).strip())
+    except (InvalidOperation, ValueError):
+        errors[name] = _("Enter a number, such as 58 or 58.50.")
+        return None
+    if not value.is_finite() or value < 0 or value > MAX_PRICE:
+        errors[name] = _("Enter a price between 0 and 9,999,999,999.99.")
+        return None
+    return value.quantize(Decimal("0.01"))
+
+
+def product_filter_parse(params: dict[str, object]) -> ProductFilter:
+    """Validate raw filter parameters (from a query string or GraphQL arguments).
+
+    Raises ``ValidationError`` with one message per bad field; the messages are in the
+    active language.
+    """
+    errors: dict[str, str] = {}
+    q = str(params.get("q") or "").strip()
+    if len(q) > MAX_QUERY_LENGTH:
+        errors["q"] = _("Search for at most %(n)d characters.") % {"n": MAX_QUERY_LENGTH}
+    county = str(params.get("county") or "").strip()
+    if county and not Region.objects.filter(
+        Q(slug=county) | Q(code=county), level=RegionLevel.COUNTY
+    ).exists():
+        errors["county"] = _("Unknown county.")
+    township = str(params.get("township") or "").strip()
+    if township and not (township.isdigit() and len(township) == 9):
+        errors["township"] = _("Unknown township.")
+    category = str(params.get("category") or "").strip()
+    if category and not Category.objects.filter(slug=category).exists():
+        errors["category"] = _("Unknown category.")
+    certification = str(params.get("certification") or "").strip()
+    if certification and certification not in CertificationKind.values:
+        errors["certification"] = _("Unknown certification.")
+    supplier = str(params.get("supplier") or "").strip()
+    price_min = _parse_price(params.get("price_min"), "price_min", errors)
+    price_max = _parse_price(params.get("price_max"), "price_max", errors)
+    if price_min is not None and price_max is not None and price_min > price_max:
+        errors["price_max"] = _("The highest price must not be below the lowest price.")
+    raw_stock = params.get("in_stock")
+    in_stock = raw_stock in (True, "1", "true", "on", "yes")
+    if raw_stock not in (None, "", False, True, "0", "1", "true", "false", "on", "off", "yes", "no"):
+        errors["in_stock"] = _("Choose yes or no.")
+    sort = str(params.get("sort") or "newest")
+    if sort not in SORTS:
+        errors["sort"] = _("Unknown sort order.")
+    if errors:
+        raise ValidationError(
+            {k: ValidationError(v, code=CatalogErrorCode.INVALID_FILTER.value) for k, v in errors.items()}
+        )
+    return ProductFilter(
+        q=q, county=county, township=township, category=category, certification=certification,
+        supplier=supplier, price_min=price_min, price_max=price_max, in_stock=in_stock, sort=sort,
+    )
+
+
+def _first_image_prefetch() -> Prefetch:
+    return Prefetch(
+        "images",
+        queryset=ProductImage.objects.order_by("position", "id"),
+        to_attr="ordered_images",
+    )
+
+
+def product_list(*, filters: ProductFilter | None = None) -> QuerySet[Product]:
+    """Visible products for a listing: supplier, regions, category and images preloaded."""
+    f = filters or ProductFilter()
+    qs = Product.objects.visible()
+    if f.q:
+        for term in f.q.lower().split():
+            qs = qs.filter(search_text__contains=term)
+    if f.county:
+        qs = qs.filter(Q(county__slug=f.county) | Q(county_id=f.county))
+    if f.township:
+        qs = qs.filter(township_id=f.township)
+    if f.category:
+        qs = qs.filter(Q(category__slug=f.category) | Q(category__parent__slug=f.category))
+    if f.certification:
+        qs = qs.filter(
+            id__in=Product.certifications.through.objects.filter(
+                certification__kind=f.certification
+            ).values("product_id")
+        )
+    if f.supplier:
+        qs = qs.filter(supplier__slug=f.supplier)
+    if f.price_min is not None:
+        qs = qs.filter(min_price__gte=f.price_min)
+    if f.price_max is not None:
+        qs = qs.filter(min_price__lte=f.price_max)
+    if f.in_stock:
+        qs = qs.filter(total_stock__gt=0)
+    return (
+        qs.select_related("supplier", "county", "township", "village", "category")
+        .prefetch_related(_first_image_prefetch())
+        .order_by(*SORTS[f.sort])
+    )
+
+
+def product_detail(*, slug: str) -> Product | None:
+    """One visible product with everything its page shows."""
+    return (
+        Product.objects.visible()
+        .select_related(
+            "supplier", "supplier__county", "supplier__township", "county", "township",
+            "village", "category", "category__parent",
+        )
+        .prefetch_related(
+            _first_image_prefetch(),
+            Prefetch(
+                "variants",
+                queryset=ProductVariant.objects.filter(is_active=True).order_by("position", "id"),
+                to_attr="active_variants",
+            ),
+            "certifications",
+        )
+        .filter(slug=slug)
+        .first()
+    )
+
+
+def category_tree() -> list[Category]:
+    """Top-level categories, each with ``children`` prefetched."""
+    return list(
+        Category.objects.filter(parent__isnull=True)
+        .prefetch_related(Prefetch("children", queryset=Category.objects.order_by("position", "id")))
+        .order_by("position", "id")
+    )
+
+
+def featured_products(*, limit: int = 8) -> QuerySet[Product]:
+    return product_list().filter(is_featured=True)[:limit]
+
+
+def supplier_public(*, slug: str) -> Supplier | None:
+    return (
+        Supplier.objects.approved()
+        .select_related("county", "township", "village")
+        .prefetch_related("certifications")
+        .filter(slug=slug)
+        .first()
+    )

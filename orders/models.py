@@ -1,0 +1,94 @@
+"""Campaigns and the procurement ledger (the tally).
+
+Checkout, orders and payments arrive with the orders issue; the ledger is here from the
+start because the home page reports the campaign's progress and the ¥10,900,000 bought
+offline before the platform counts toward it.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from shop.accounts.models import OrganizationType
+from shop.common.money import format_yuan
+
+
+class Campaign(models.Model):
+    name = models.CharField(_("name"), max_length=128)
+    slug = models.SlugField(_("slug"), max_length=64, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    target_fen = models.BigIntegerField(_("target (fen)"))
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    counties = models.ManyToManyField(
+        "regions.Region", verbose_name=_("counties"), related_name="campaigns",
+        limit_choices_to={"level": "county"},
+    )
+    is_active = models.BooleanField(_("shown on the home page"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        ordering = ["-start_date", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(target_fen__gt=0), name="campaign_target_positive"),
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")), name="campaign_dates_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EntryKind(models.TextChoices):
+    ORDER_LINE = "order_line", _("Paid order line")
+    REFUND = "refund", _("Refund")
+    OFFLINE = "offline", _("Offline purchase")
+
+
+class FundingChannel(models.TextChoices):
+    CANTEEN = "canteen", _("Canteen (食堂)")
+    UNION = "union", _("Union welfare (工会福利)")
+    PERSONAL = "personal", _("Personal (个人)")
+    OTHER = "other", _("Other")
+
+
+class LedgerEntry(models.Model):
+    """Append-only. Positive for paid lines and approved offline records, negative for refunds."""
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="entries"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=EntryKind.choices)
+    amount_fen = models.BigIntegerField(_("amount (fen)"))
+    county = models.ForeignKey(
+        "regions.Region", verbose_name=_("county"), on_delete=models.PROTECT, related_name="+"
+    )
+    supplier = models.ForeignKey(
+        "suppliers.Supplier", verbose_name=_("supplier"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    organization = models.ForeignKey(
+        "accounts.BuyerOrganization", verbose_name=_("buyer organization"), null=True,
+        blank=True, on_delete=models.PROTECT, related_name="+",
+    )
+    buyer_type = models.CharField(
+        _("buyer type"), max_length=16, choices=OrganizationType.choices, blank=True
+    )
+    funding_channel = models.CharField(
+        _("funding channel"), max_length=16, choices=FundingChannel.choices,
+        default=FundingChannel.OTHER,
+    )
+    occurred_at = models.DateTimeField(_("occurred at"), db_index=True)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
+        ordering = ["id"]
+        indexes = [models.Index(fields=["campaign", "county"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {format_yuan(self.amount_fen)}"

@@ -1,0 +1,31 @@
+"""Reads of campaigns and the tally."""
+
+from dataclasses import dataclass
+
+from django.db.models import Sum
+
+from orders.models import Campaign, LedgerEntry
+
+
+@dataclass(frozen=True)
+class CampaignProgress:
+    campaign: Campaign
+    total_fen: int
+
+    @property
+    def target_fen(self) -> int:
+        return self.campaign.target_fen
+
+    @property
+    def percent(self) -> float:
+        """For display only (a progress bar); money stays in integer fen."""
+        return min(100.0, self.total_fen * 100 / self.campaign.target_fen) if self.campaign.target_fen else 0.0
+
+
+def campaign_current() -> Campaign | None:
+    return Campaign.objects.filter(is_active=True).order_by("-start_date", "-id").first()
+
+
+def campaign_progress(*, campaign: Campaign) -> CampaignProgress:
+    total = LedgerEntry.objects.filter(campaign=campaign).aggregate(t=Sum("amount_fen"))["t"] or 0
+    return CampaignProgress(campaign=campaign, total_fen=int(total))

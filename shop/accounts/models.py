@@ -1,0 +1,140 @@
+"""Users, buyer organizations (采购单位) and their memberships."""
+
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from shop.common.money import MoneyField
+
+phone_validator = RegexValidator(r"^1[3-9][0-9]{9}$", _("Enter a valid mainland mobile number."))
+
+
+class User(AbstractUser):
+    """A person. Email is unique and is the login name; phone is an optional second login."""
+
+    email = models.EmailField(_("email address"), unique=True)
+    phone = models.CharField(
+        _("mobile phone"), max_length=11, unique=True, null=True, blank=True,
+        validators=[phone_validator],
+    )
+    display_name = models.CharField(_("display name"), max_length=64, blank=True)
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.display_name or self.email or self.username
+
+
+class OrganizationType(models.TextChoices):
+    GOVERNMENT = "government", _("Government unit")
+    COMMUNITY = "community", _("Community")
+    ENTERPRISE = "enterprise", _("Enterprise")
+    SOCIAL = "social", _("Social organization")
+
+
+class OrganizationStatus(models.TextChoices):
+    PENDING = "pending", _("Pending verification")
+    VERIFIED = "verified", _("Verified")
+    SUSPENDED = "suspended", _("Suspended")
+
+
+class BuyerOrganization(models.Model):
+    """A buyer (采购单位). Streets and district departments are organizations too and
+    act as ``parent`` of communities and units under them."""
+
+    name = models.CharField(_("name"), max_length=128, unique=True)
+    slug = models.SlugField(_("slug"), max_length=64, unique=True)
+    org_type = models.CharField(
+        _("type"), max_length=16, choices=OrganizationType.choices, db_index=True
+    )
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent (street or department)"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="children",
+    )
+    is_group = models.BooleanField(
+        _("is a street or department"), default=False,
+        help_text=_("Streets and departments group the organizations under them."),
+    )
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("location (street or community)"), null=True,
+        blank=True, on_delete=models.PROTECT, related_name="+",
+    )
+    paired_villages = models.ManyToManyField(
+        "regions.Region", verbose_name=_("paired villages"), blank=True, related_name="paired_organizations",
+    )
+    is_pairing_entity = models.BooleanField(_("pairing entity (结对帮扶主体)"), default=False)
+    annual_pledge = MoneyField(_("annual pledge (认购任务, CNY)"), default=0)
+    approval_threshold = MoneyField(
+        _("approval threshold (CNY)"), null=True, blank=True,
+        help_text=_("Orders above this amount wait for an approver. Empty: no approval needed."),
+    )
+    invoice_title = models.CharField(_("invoice title (抬头)"), max_length=128, blank=True)
+    tax_number = models.CharField(_("tax number (税号)"), max_length=20, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=OrganizationStatus.choices,
+        default=OrganizationStatus.PENDING, db_index=True,
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("buyer organization")
+        verbose_name_plural = _("buyer organizations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MemberRole(models.TextChoices):
+    PURCHASER = "purchaser", _("Purchaser (经办人)")
+    APPROVER = "approver", _("Approver (负责人)")
+    ADMIN = "admin", _("Administrator")
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    organization = models.ForeignKey(
+        BuyerOrganization, verbose_name=_("organization"), on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    role = models.CharField(_("role"), max_length=16, choices=MemberRole.choices)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organization"], name="membership_unique_user_org"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organization} ({self.get_role_display()})"
+
+
+class DeliveryAddress(models.Model):
+    organization = models.ForeignKey(
+        BuyerOrganization, verbose_name=_("organization"), on_delete=models.CASCADE,
+        related_name="addresses",
+    )
+    label = models.CharField(_("label (e.g. canteen)"), max_length=64)
+    recipient = models.CharField(_("recipient"), max_length=64)
+    phone = models.CharField(_("phone"), max_length=20)
+    address = models.CharField(_("address"), max_length=255)
+    is_default = models.BooleanField(_("default"), default=False)
+
+    class Meta:
+        verbose_name = _("delivery address")
+        verbose_name_plural = _("delivery addresses")
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.address}"
+
+

@@ -1,0 +1,35 @@
+"""Shared fixtures. Tests run against a real database: SQLite by default, PostgreSQL when
+DATABASE_URL is set (as in CI)."""
+
+import pytest
+
+from shop.celery import app as celery_app
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    """Production-like settings stay on, minus what a test client cannot satisfy."""
+    settings.SECURE_SSL_REDIRECT = False
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.LANGUAGE_CODE = "zh-hans"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager():
+    """Tasks run in-process unless a test starts a real worker (``celery_worker``)."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def regions(db):
+    from shop.regions.services import regions_load
+
+    regions_load()
