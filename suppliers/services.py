@@ -1,0 +1,63 @@
+"""Write actions on suppliers. Every status change goes through ``supplier_set_status``,
+which checks the allowed transitions in one place."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from suppliers.errors import SupplierErrorCode
+from suppliers.models import Supplier, SupplierStatus
+
+S = SupplierStatus
+ALLOWED_TRANSITIONS: dict[str, set[str]] = {
+    S.APPLIED: {S.RECOMMENDED, S.REJECTED},
+    S.RECOMMENDED: {S.APPROVED, S.REJECTED},
+    S.APPROVED: {S.SUSPENDED},
+    S.SUSPENDED: {S.APPROVED},
+    S.REJECTED: set(),
+}
+NEEDS_REASON = {S.REJECTED, S.SUSPENDED}
+
+
+@transaction.atomic
+def supplier_set_status(*, supplier: Supplier, status: str, reason: str = "") -> Supplier:
+    """Move a supplier along its admission pipeline. Locks the row so that two staff
+    clicking at once cannot both apply a transition."""
+    locked = Supplier.objects.select_for_update().get(pk=supplier.pk)
+    if status == locked.status:
+        return locked  # idempotent: a repeated click changes nothing
+    if status not in ALLOWED_TRANSITIONS.get(locked.status, set()):
+        raise ValidationError(
+            _("A supplier cannot go from “%(old)s” to “%(new)s”.")
+            % {"old": S(locked.status).label, "new": S(status).label},
+            code=SupplierErrorCode.INVALID_TRANSITION.value,
+        )
+    reason = (reason or "").strip()
+    if status in NEEDS_REASON and not reason:
+        raise ValidationError(
+            {"reason": ValidationError(_("Give a reason."), code=SupplierErrorCode.REASON_REQUIRED.value)}
+        )
+    locked.status = status
+    locked.status_reason = reason[:255]
+    locked.status_changed_at = timezone.now()
+    locked.save(update_fields=["status", "status_reason", "status_changed_at", "updated_at"])
+    return locked
+
+
+def supplier_recommend(*, supplier: Supplier) -> Supplier:
+    return supplier_set_status(supplier=supplier, status=S.RECOMMENDED)
+
+
+def supplier_approve(*, supplier: Supplier) -> Supplier:
+    return supplier_set_status(supplier=supplier, status=S.APPROVED)
+
+
+def supplier_reject(*, supplier: Supplier, reason: str) -> Supplier:
+    return supplier_set_status(supplier=supplier, status=S.REJECTED, reason=reason)
+
+
+def supplier_suspend(*, supplier: Supplier, reason: str) -> Supplier:
+    """A suspended supplier's listings leave the storefront at once (``Product.visible``
+    filters on the supplier's status); orders in progress are untouched."""
+    return supplier_set_status(supplier=supplier, status=S.SUSPENDED, reason=reason)
