@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "catalog",
     "orders",
     "frontend",
+    "shop.demo",
 ]
 
 MIDDLEWARE = [

@@ -6,6 +6,7 @@ from django.views.static import serve
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("graphql/", include("shop.graphql.urls")),
     path("", include("frontend.urls")),
 ]
 
