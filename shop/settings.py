@@ -19,7 +19,7 @@ EMBEDDED = not env.str("DATABASE_URL", default="")
 DEBUG = env.bool("DEBUG", default=EMBEDDED)
 
 _DEV_SECRET = "dev-only-insecure-secret-key-change-me-0123456789-abcdefghijklmnopqrstuvwxyz"
-SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET if DEBUG or EMBEDDED else "")
+SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET if DEBUG else "")
 if not SECRET_KEY:
     raise environ.ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
 
