@@ -39,7 +39,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda o: f"{o.username}@example.com")
-    password = factory.PostGenerationMethodCall("set_password", "pass12345!")
+    password = factory.django.Password("pass12345!")
 
 
 class SupplierFactory(factory.django.DjangoModelFactory):
@@ -85,6 +85,7 @@ class CategoryFactory(factory.django.DjangoModelFactory):
 class ProductFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Product
+        skip_postgeneration_save = True
 
     supplier = factory.SubFactory(SupplierFactory)
     category = factory.SubFactory(CategoryFactory)
