@@ -1,0 +1,91 @@
+"""Staff screens for campaigns and the procurement ledger (the tally)."""
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from orders.models import Campaign, LedgerEntry
+from shop.common.money import fen_to_yuan, format_yuan, yuan_to_fen
+
+
+class CampaignForm(forms.ModelForm):
+    """Staff enter the target in yuan; the model stores integer fen."""
+
+    target_yuan = forms.DecimalField(
+        label=gettext_lazy("target (CNY)"),
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        help_text=gettext_lazy("In yuan, e.g. 30000000 for ¥30,000,000."),
+    )
+
+    class Meta:
+        model = Campaign
+        fields = ("name", "slug", "description", "target_yuan", "start_date", "end_date", "counties", "is_active")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["target_yuan"] = fen_to_yuan(self.instance.target_fen)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The end date must not be before the start date."))
+        target = cleaned.get("target_yuan")
+        if target is not None:
+            self.instance.target_fen = yuan_to_fen(target)
+        return cleaned
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    form = CampaignForm
+    list_display = ("name", "target", "start_date", "end_date", "is_active")
+    list_filter = ("is_active",)
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    filter_horizontal = ("counties",)
+    fields = ("name", "slug", "description", "target_yuan", "start_date", "end_date", "counties", "is_active")
+
+    @admin.display(description=gettext_lazy("target"), ordering="target_fen")
+    def target(self, obj: Campaign) -> str:
+        return format_yuan(obj.target_fen)
+
+
+@admin.register(LedgerEntry)
+class LedgerEntryAdmin(admin.ModelAdmin):
+    """Append-only: entries are written by the order, refund and offline-record services
+    and corrected only by a new entry, so staff may look but not add, change or delete."""
+
+    list_display = (
+        "id", "occurred_at", "campaign", "kind", "amount", "county", "organization", "supplier",
+        "buyer_type", "funding_channel",
+    )
+    list_filter = (
+        "campaign", "kind", ("county", admin.RelatedOnlyFieldListFilter), "buyer_type",
+        "funding_channel", ("organization", admin.RelatedOnlyFieldListFilter),
+    )
+    list_select_related = ("campaign", "county", "organization", "supplier")
+    search_fields = ("note", "organization__name", "supplier__legal_name", "supplier__short_name")
+    date_hierarchy = "occurred_at"
+    ordering = ("-occurred_at", "-id")
+
+    @admin.display(description=gettext_lazy("amount"), ordering="amount_fen")
+    def amount(self, obj: LedgerEntry) -> str:
+        return format_yuan(obj.amount_fen)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: LedgerEntry | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: LedgerEntry | None = None) -> bool:
+        return False
