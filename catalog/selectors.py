@@ -5,7 +5,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from catalog.errors import CatalogErrorCode
@@ -20,6 +21,11 @@ SORTS: dict[str, tuple[str, ...]] = {
     "name": ("name", "id"),
 }
 MAX_QUERY_LENGTH = 64
+# Search terms that mean the same product; a term in a group matches any of the group.
+SEARCH_SYNONYMS: tuple[frozenset[str], ...] = (
+    frozenset({"茶油", "油茶", "茶籽油", "camellia"}),
+    frozenset({"柿饼", "柿子饼"}),
+)
 MAX_PRICE = Decimal("9999999999.99")
 
 
@@ -68,8 +74,18 @@ def product_filter_parse(params: dict[str, object]) -> ProductFilter:
     ).exists():
         errors["county"] = _("Unknown county.")
     township = str(params.get("township") or "").strip()
-    if township and not (township.isdigit() and len(township) == 9):
-        errors["township"] = _("Unknown township.")
+    if township:
+        parent = (
+            Region.objects.filter(code=township, level=RegionLevel.TOWNSHIP)
+            .values_list("parent_id", "parent__slug")
+            .first()
+            if township.isdigit() and len(township) == 9
+            else None
+        )
+        if parent is None:
+            errors["township"] = _("Unknown township.")
+        elif county and "county" not in errors and county not in parent:
+            errors["township"] = _("Choose a township in the chosen county.")
     category = str(params.get("category") or "").strip()
     if category and not Category.objects.filter(slug=category).exists():
         errors["category"] = _("Unknown category.")
@@ -98,6 +114,15 @@ def product_filter_parse(params: dict[str, object]) -> ProductFilter:
     )
 
 
+def _term_condition(term: str) -> Q:
+    condition = Q(search_text__contains=term)
+    for group in SEARCH_SYNONYMS:
+        if term in group:
+            for synonym in sorted(group - {term}):
+                condition |= Q(search_text__contains=synonym)
+    return condition
+
+
 def _first_image_prefetch() -> Prefetch:
     return Prefetch(
         "images",
@@ -112,7 +137,7 @@ def product_list(*, filters: ProductFilter | None = None) -> QuerySet[Product]:
     qs = Product.objects.visible()
     if f.q:
         for term in f.q.lower().split():
-            qs = qs.filter(search_text__contains=term)
+            qs = qs.filter(_term_condition(term))
     if f.county:
         qs = qs.filter(Q(county__slug=f.county) | Q(county_id=f.county))
     if f.township:
@@ -183,3 +208,42 @@ def supplier_public(*, slug: str) -> Supplier | None:
         .filter(slug=slug)
         .first()
     )
+
+
+def _visible_product_count(region_field: str) -> Coalesce:
+    """A correlated subquery counting visible products whose ``region_field`` is the row."""
+    counts = (
+        Product.objects.visible()
+        .filter(**{region_field: OuterRef("code")})
+        .order_by()
+        .values(region_field)
+        .annotate(n=Count("id"))
+        .values("n")[:1]
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+
+
+def counties_with_product_counts() -> QuerySet[Region]:
+    """The supply counties, each annotated with ``product_count`` (visible products)."""
+    return (
+        Region.objects.supply_counties()
+        .annotate(product_count=_visible_product_count("county"))
+        .order_by("code")
+    )
+
+
+def townships_with_product_counts(*, county_code: str) -> QuerySet[Region]:
+    """A county's townships, each annotated with ``product_count`` (visible products)."""
+    return (
+        Region.objects.filter(level=RegionLevel.TOWNSHIP, parent_id=county_code)
+        .annotate(product_count=_visible_product_count("township"))
+        .order_by("code")
+    )
+
+
+def products_of_supplier(*, supplier_slug: str, limit: int = 24) -> QuerySet[Product]:
+    return product_list(filters=ProductFilter(supplier=supplier_slug))[:limit]
+
+
+def products_of_county(*, county_code: str, limit: int = 24) -> QuerySet[Product]:
+    return product_list(filters=ProductFilter(county=county_code))[:limit]

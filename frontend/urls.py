@@ -6,4 +6,10 @@ app_name = "frontend"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("products/", views.catalog, name="catalog"),
+    path("products/<slug:slug>/", views.product, name="product"),
+    path("trace/<slug:slug>/", views.trace, name="trace"),
+    path("trace/<slug:slug>/qr.svg", views.trace_qr, name="trace_qr"),
+    path("suppliers/<slug:slug>/", views.supplier, name="supplier"),
+    path("counties/<slug:slug>/", views.county, name="county"),
 ]

@@ -26,6 +26,17 @@ def campaign_current() -> Campaign | None:
     return Campaign.objects.filter(is_active=True).order_by("-start_date", "-id").first()
 
 
+def campaign_by_slug(*, slug: str) -> Campaign | None:
+    """An active (publicly shown) campaign."""
+    return Campaign.objects.filter(is_active=True, slug=slug).first()
+
+
 def campaign_progress(*, campaign: Campaign) -> CampaignProgress:
     total = LedgerEntry.objects.filter(campaign=campaign).aggregate(t=Sum("amount_fen"))["t"] or 0
     return CampaignProgress(campaign=campaign, total_fen=int(total))
+
+
+def campaign_progress_current() -> CampaignProgress | None:
+    """Progress of the campaign shown on the home page, or ``None`` when there is none."""
+    campaign = campaign_current()
+    return campaign_progress(campaign=campaign) if campaign else None
