@@ -31,7 +31,8 @@ from suppliers.selectors import supplier_public_profile, suppliers_public
 PAGE_SIZE = 24
 HOME_PRODUCTS = 8
 COUNTY_PRODUCTS = 12
-_PAGE_NUMBER = re.compile(r"[0-9]{1,9}")
+_PAGE_NUMBER = re.compile(r"[0-9]+")
+_PAGE_BEYOND_ANY = 10**18
 
 
 @require_safe
@@ -54,7 +55,9 @@ def home(request: HttpRequest) -> HttpResponse:
 def _page_number(raw: str) -> int | None:
     """The requested page, or ``None`` when it is not a whole number."""
     raw = (raw or "").strip() or "1"
-    return int(raw) if _PAGE_NUMBER.fullmatch(raw) else None
+    if not _PAGE_NUMBER.fullmatch(raw):
+        return None
+    return int(raw) if len(raw) <= 18 else _PAGE_BEYOND_ANY
 
 
 @require_safe

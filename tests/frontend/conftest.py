@@ -10,6 +10,7 @@ from PIL import Image
 from catalog.models import Product, ProductImage, ProductVariant
 from catalog.services import product_refresh_summary
 from shop.regions.models import Region
+from suppliers.models import SupplierType
 from tests.factories import (
     DAHUA,
     DUAN,
@@ -53,6 +54,13 @@ def township(code: str) -> Region:
     return Region.objects.get(code=code)
 
 
+@pytest.fixture(autouse=True)
+def _static_root(settings, tmp_path):
+    """WhiteNoise warns about a missing STATIC_ROOT on every request otherwise."""
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STATIC_ROOT.mkdir()
+
+
 @pytest.fixture
 def categories(regions):
     return {
@@ -71,6 +79,10 @@ def suppliers(regions):
             township=township("441622102"), village=first_village(township("441622102")),
             bank_account_number="6222020200112233445", bank_name="中国农业银行龙川支行",
             contact_phone="13912345678", contact_email="secret-contact@example.com",
+        ),
+        "longchuan_tea": SupplierFactory(
+            legal_name="龙川县义都镇桂林茶场", slug="yidu-tea", county_code=LONGCHUAN,
+            supplier_type=SupplierType.FAMILY_FARM, township=township("441622102"),
         ),
         "duan": SupplierFactory(legal_name="都安瑶族自治县山羊养殖合作社", slug="duan-goat", county_code=DUAN),
         "dahua": SupplierFactory(
@@ -100,7 +112,7 @@ def products(categories, suppliers):
     )
     add_variant(chicken, spec="1只", price="168.00", stock=0)
     tea = ProductFactory(
-        name="龙川桂林茶", slug="longchuan-tea", supplier=suppliers["longchuan"],
+        name="龙川桂林茶", slug="longchuan-tea", supplier=suppliers["longchuan_tea"],
         category=categories["tea"], with_variant=False,
     )
     add_variant(tea, spec="250g/罐", price="45.50")

@@ -181,7 +181,7 @@ def test_supplier_page_shows_public_facts_and_never_private_ones(client, product
     body = client.get("/suppliers/yidu-oil/").content.decode()
     assert "龙川县义都镇山茶油专业合作社" in body
     assert "义都镇" in body and "合作社收购贫困户的油茶籽" in body and "AGI-LC-1" in body
-    assert "龙川山茶油" in body and "龙川桂林茶" in body  # its products
+    assert "龙川山茶油" in body and "龙川桂林茶" not in body  # its products, not its neighbour's
     for secret in (
         supplier.bank_account_number, supplier.bank_name, supplier.contact_phone,
         supplier.contact_email, supplier.credit_code, supplier.contact_name,

@@ -1,0 +1,146 @@
+"""Each page runs the same number of SQL queries whatever the amount of data behind it."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from catalog.models import ProductVariant
+from orders.models import EntryKind, LedgerEntry
+from suppliers.models import CertificationKind
+from tests.factories import (
+    DAHUA,
+    LONGCHUAN,
+    CampaignFactory,
+    CategoryFactory,
+    CertificationFactory,
+    ProductFactory,
+    SupplierFactory,
+)
+from tests.frontend.conftest import add_variant, attach_image
+
+pytestmark = pytest.mark.django_db
+
+
+def count_queries(client, url: str, status: int = 200) -> int:
+    client.get(url)  # warm caches that are not per-request (content types, QR codes)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == status
+    return len(ctx.captured_queries)
+
+
+def make_world(n: int, *, with_images: bool) -> None:
+    """``n`` visible products over several suppliers, categories and both counties."""
+    from django.utils import timezone
+
+    parent = CategoryFactory(slug="food", name="食品")
+    categories = [CategoryFactory(slug=f"cat-{i}", name=f"类目{i}", parent=parent) for i in range(3)]
+    suppliers = [
+        SupplierFactory(slug=f"sup-{i}", county_code=LONGCHUAN if i % 2 else DAHUA) for i in range(4)
+    ]
+    for supplier in suppliers:
+        CertificationFactory(supplier=supplier, kind=CertificationKind.GREEN)
+    for i in range(n):
+        product = ProductFactory(
+            slug=f"item-{i}", supplier=suppliers[i % 4], category=categories[i % 3], is_featured=i % 2 == 0
+        )
+        product.certifications.add(suppliers[i % 4].certifications.first())
+        if with_images and i < 10:
+            attach_image(product)
+    campaign = CampaignFactory()
+    LedgerEntry.objects.create(
+        campaign=campaign, kind=EntryKind.OFFLINE, amount_fen=123_456, county_id=LONGCHUAN,
+        occurred_at=timezone.now(),
+    )
+
+
+PAGES = [
+    "/",
+    "/products/",
+    "/products/?county=dahua&category=food&sort=price_asc&in_stock=1&certification=green",
+    "/products/?q=山茶油&price_min=1&price_max=1000",
+    "/products/?county=longchuan&township=441622100",
+    "/products/?page=2",
+    "/suppliers/sup-1/",
+    "/counties/longchuan/",
+    "/counties/dahua/",
+]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_page_queries_do_not_grow_with_the_data(client, regions, url):
+    make_world(30, with_images=False)
+    small = count_queries(client, url)
+    make_world_more(100)
+    assert count_queries(client, url) == small
+
+
+def make_world_more(extra: int) -> None:
+    """Adds products (with images) to the suppliers and categories already there."""
+    from catalog.models import Category
+    from suppliers.models import Supplier
+
+    suppliers = list(Supplier.objects.order_by("slug"))
+    categories = list(Category.objects.filter(parent__isnull=False).order_by("slug"))
+    for i in range(extra):
+        product = ProductFactory(
+            slug=f"more-{i}", supplier=suppliers[i % len(suppliers)],
+            category=categories[i % len(categories)], is_featured=True,
+        )
+        product.certifications.add(*suppliers[i % len(suppliers)].certifications.all())
+        if i < 30:
+            attach_image(product)
+            attach_image(product)
+
+
+def test_catalog_with_5_and_with_100_products(client, regions):
+    make_world(5, with_images=True)
+    five = count_queries(client, "/products/")
+    make_world_more(95)
+    assert count_queries(client, "/products/") == five
+    assert count_queries(client, "/products/?page=4") == five
+
+
+def test_home_with_5_and_with_100_products(client, regions):
+    make_world(5, with_images=True)
+    five = count_queries(client, "/")
+    make_world_more(95)
+    assert count_queries(client, "/") == five
+
+
+@pytest.mark.parametrize("url", ["/products/rich/", "/trace/rich/"])
+def test_product_page_with_1_or_5_variants_images_and_certifications(client, regions, url):
+    supplier = SupplierFactory(slug="rich-coop")
+    product = ProductFactory(slug="rich", supplier=supplier, with_variant=False)
+    add_variant(product, spec="1斤", price="10.00")
+    attach_image(product)
+    product.certifications.add(CertificationFactory(supplier=supplier))
+    one = count_queries(client, url)
+    for i in range(4):
+        add_variant(product, spec=f"{i + 2}斤", price=f"{10 * (i + 2)}.00")
+        attach_image(product)
+        product.certifications.add(CertificationFactory(supplier=supplier, kind=CertificationKind.ORGANIC))
+    assert ProductVariant.objects.filter(product=product).count() == 5
+    assert product.images.count() == 5
+    assert count_queries(client, url) == one
+
+
+def test_supplier_page_with_1_or_many_products_and_certifications(client, regions):
+    supplier = SupplierFactory(slug="busy-coop")
+    ProductFactory(supplier=supplier)
+    CertificationFactory(supplier=supplier)
+    one = count_queries(client, "/suppliers/busy-coop/")
+    for i in range(20):
+        product = ProductFactory(supplier=supplier)
+        attach_image(product)
+    for kind in (CertificationKind.GREEN, CertificationKind.ORGANIC, CertificationKind.POVERTY_PRODUCT):
+        CertificationFactory(supplier=supplier, kind=kind)
+    assert count_queries(client, "/suppliers/busy-coop/") == one
+
+
+def test_query_budget_stays_small(client, regions):
+    """Not an exact pin (selectors may change), only a guard against a page going wild."""
+    make_world(10, with_images=True)
+    for url in ("/", "/products/", "/products/item-1/", "/trace/item-1/", "/suppliers/sup-1/",
+                "/counties/longchuan/"):
+        assert count_queries(client, url) <= 12, url
