@@ -1,13 +1,18 @@
-"""The GraphQL root: composes the apps' queries and mutations, nothing else."""
+"""The GraphQL root: composes the apps' queries (and, later, mutations), nothing else."""
 
 import graphene
 
+from catalog.graphql.errors import CatalogError
+from catalog.graphql.queries import CatalogQueries
+from orders.graphql.queries import CampaignQueries
+from shop.regions.graphql.queries import RegionQueries
+from suppliers.graphql.errors import SupplierError
+from suppliers.graphql.queries import SupplierQueries
 
-class Query(graphene.ObjectType):
-    ping = graphene.String()
 
-    def resolve_ping(root, info):
-        return "pong"
+class Query(CatalogQueries, SupplierQueries, RegionQueries, CampaignQueries, graphene.ObjectType):
+    pass
 
 
-schema = graphene.Schema(query=Query)
+# The error types are listed so that clients see them before the first mutation uses them.
+schema = graphene.Schema(query=Query, types=[CatalogError, SupplierError])

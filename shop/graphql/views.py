@@ -1,0 +1,175 @@
+"""The public GraphQL endpoint: graphene-django's view, hardened.
+
+Differences from ``GraphQLView``: a request-size cap (413), a token cap at parse time,
+depth/field/alias limits after the standard validation, no batching, GraphiQL only when
+``DEBUG``, request parameters type-checked (400 rather than a crash), loaders executed by
+``ShopExecutionContext`` (graphql-sync-dataloaders), and unexpected resolver exceptions reported as a generic
+error (logged) instead of leaking their text. Introspection stays on: the API is public.
+"""
+
+import json
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed
+from django.http.request import RawPostDataException
+from django.core.exceptions import RequestDataTooBig
+from django.utils.translation import gettext as _
+from graphene_django.settings import graphene_settings
+from graphene_django.views import GraphQLView, HttpError
+from graphql import (
+    ExecutionResult,
+    GraphQLError,
+    OperationType,
+    execute,
+    get_operation_ast,
+    parse,
+    validate,
+    validate_schema,
+)
+from shop.graphql.core.errors import ApiErrorCode
+from shop.graphql.core.execution import ShopExecutionContext
+from shop.graphql.validation import limit_rules
+
+logger = logging.getLogger(__name__)
+
+
+def _json_error(status: int, message: str, code: ApiErrorCode) -> HttpResponse:
+    body = {"errors": [{"message": message, "extensions": {"code": code.name}}]}
+    return HttpResponse(json.dumps(body, ensure_ascii=False), status=status, content_type="application/json")
+
+
+def _with_code(errors: list[GraphQLError], code: ApiErrorCode) -> list[GraphQLError]:
+    for error in errors:
+        if isinstance(error, GraphQLError) and not (error.extensions or {}).get("code"):
+            error.extensions = {**(error.extensions or {}), "code": code.name}
+    return errors
+
+
+class ShopGraphQLView(GraphQLView):
+    graphiql = True  # rendered only when settings.DEBUG, see can_display_graphiql
+    batch = False
+    execution_context_class = ShopExecutionContext
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        limit = int(getattr(settings, "GRAPHQL_MAX_BODY_BYTES", 64 * 1024))
+        too_large = _json_error(
+            413, _("The request is larger than %(n)d bytes.") % {"n": limit},
+            ApiErrorCode.REQUEST_TOO_LARGE,
+        )
+        if len(request.META.get("QUERY_STRING", "")) > limit:
+            return too_large
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        if declared > limit:
+            return too_large
+        if request.method == "POST":
+            try:
+                if len(request.body) > limit:
+                    return too_large
+            except RequestDataTooBig:
+                return too_large
+            except RawPostDataException:
+                pass
+        return super().dispatch(request, *args, **kwargs)
+
+    def can_display_graphiql(self, request: HttpRequest, data: Any) -> bool:  # type: ignore[override]
+        return bool(settings.DEBUG) and super().can_display_graphiql(request, data)
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        if self.get_content_type(request) == "application/graphql":
+            try:
+                return {"query": request.body.decode("utf-8")}
+            except UnicodeDecodeError:
+                raise HttpError(HttpResponseBadRequest(_("The request body is not valid UTF-8.")))
+        return super().parse_body(request)
+
+    @staticmethod
+    def get_graphql_params(request: HttpRequest, data: Any) -> tuple[Any, Any, Any, Any]:
+        query, variables, operation_name, id_ = GraphQLView.get_graphql_params(request, data)
+        if query is not None and not isinstance(query, str):
+            raise HttpError(HttpResponseBadRequest(_("“query” must be a string.")))
+        if variables is not None and not isinstance(variables, dict):
+            raise HttpError(HttpResponseBadRequest(_("“variables” must be a JSON object.")))
+        if operation_name is not None and not isinstance(operation_name, str):
+            raise HttpError(HttpResponseBadRequest(_("“operationName” must be a string.")))
+        return query, variables, operation_name, id_
+
+    def execute_graphql_request(
+        self, request: HttpRequest, data: Any, query: str | None, variables: Any,
+        operation_name: str | None, show_graphiql: bool = False,
+    ) -> ExecutionResult | None:
+        if not query:
+            if show_graphiql:
+                return None
+            raise HttpError(HttpResponseBadRequest(_("Must provide query string.")))
+
+        schema = self.schema.graphql_schema
+        schema_errors = validate_schema(schema)
+        if schema_errors:
+            return ExecutionResult(data=None, errors=list(schema_errors))
+        try:
+            document = parse(query, max_tokens=int(getattr(settings, "GRAPHQL_MAX_TOKENS", 2000)))
+        except GraphQLError as exc:
+            return ExecutionResult(errors=_with_code([exc], ApiErrorCode.GRAPHQL_PARSE_FAILED))
+
+        operation_ast = get_operation_ast(document, operation_name)
+        if (
+            request.method.lower() == "get"
+            and operation_ast is not None
+            and operation_ast.operation != OperationType.QUERY
+        ):
+            if show_graphiql:
+                return None
+            raise HttpError(HttpResponseNotAllowed(
+                ["POST"], _("Only queries can be sent with GET; use POST."),
+            ))
+
+        errors = validate(schema, document, None, graphene_settings.MAX_VALIDATION_ERRORS)
+        if not errors:
+            errors = validate(schema, document, limit_rules(), graphene_settings.MAX_VALIDATION_ERRORS)
+        if errors:
+            return ExecutionResult(data=None, errors=_with_code(list(errors), ApiErrorCode.GRAPHQL_VALIDATION_FAILED))
+
+        try:
+            return execute(
+                schema, document,
+                root_value=self.get_root_value(request),
+                context_value=self.get_context(request),
+                variable_values=variables,
+                operation_name=operation_name,
+                middleware=self.get_middleware(request),
+                execution_context_class=self.execution_context_class,
+            )
+        except Exception as exc:  # noqa: BLE001 - reported as a request error, never a 500
+            logger.exception("GraphQL execution failed")
+            return ExecutionResult(errors=[GraphQLError(
+                _("Internal server error."), original_error=exc,
+                extensions={"code": ApiErrorCode.INTERNAL_ERROR.name},
+            )])
+
+    def json_encode(self, request: HttpRequest, d: Any, pretty: bool = False) -> str:
+        """UTF-8 rather than \\u escapes: Chinese text is half the size and readable."""
+        if pretty or self.pretty or request.GET.get("pretty"):
+            return json.dumps(d, sort_keys=True, indent=2, separators=(",", ": "), ensure_ascii=False)
+        return json.dumps(d, separators=(",", ":"), ensure_ascii=False)
+
+    def format_error(self, error: Exception) -> dict[str, Any]:  # type: ignore[override]
+        if not isinstance(error, GraphQLError):
+            return {"message": str(error), "extensions": {"code": ApiErrorCode.BAD_REQUEST.name}}
+        original = error.original_error
+        if original is None or isinstance(original, GraphQLError):
+            return dict(error.formatted)
+        logger.error("GraphQL resolver failed: %s", error.path, exc_info=original)
+        formatted: dict[str, Any] = {
+            "message": str(error.message) if settings.DEBUG else _("Internal server error."),
+            "extensions": {"code": ApiErrorCode.INTERNAL_ERROR.name},
+        }
+        if error.locations:
+            formatted["locations"] = [loc._asdict() for loc in error.locations]
+        if error.path:
+            formatted["path"] = error.path
+        return formatted
