@@ -12,4 +12,4 @@ class CampaignCountiesLoader(Loader):
             .select_related("region")
             .order_by("region_id")
         )
-        return [[link.region for link in group] for group in grouped(links, keys, lambda l: l.campaign_id)]
+        return [[link.region for link in group] for group in grouped(links, keys, lambda link: link.campaign_id)]

@@ -1,10 +1,11 @@
 """The public GraphQL endpoint: graphene-django's view, hardened.
 
-Differences from ``GraphQLView``: a request-size cap (413), a token cap at parse time,
-depth/field/alias limits after the standard validation, no batching, GraphiQL only when
-``DEBUG``, request parameters type-checked (400 rather than a crash), loaders executed by
-``ShopExecutionContext`` (graphql-sync-dataloaders), and unexpected resolver exceptions reported as a generic
-error (logged) instead of leaking their text. Introspection stays on: the API is public.
+Differences from ``GraphQLView``: a request-size cap (413), strict JSON, a token cap at
+parse time, depth/field/alias limits after the standard validation, no batching, GraphiQL
+only when ``DEBUG``, request parameters type-checked (400 rather than a crash), loaders
+run by ``ShopExecutionContext`` (graphql-sync-dataloaders), UTF-8 JSON output, and
+unexpected resolver exceptions reported as a generic, logged error instead of leaking
+their text. Introspection stays on: the API is public and its schema is committed anyway.
 """
 
 import json
@@ -12,9 +13,9 @@ import logging
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed
 from django.http.request import RawPostDataException
-from django.core.exceptions import RequestDataTooBig
 from django.utils.translation import gettext as _
 from graphene_django.settings import graphene_settings
 from graphene_django.views import GraphQLView, HttpError
@@ -28,6 +29,7 @@ from graphql import (
     validate,
     validate_schema,
 )
+
 from shop.graphql.core.errors import ApiErrorCode
 from shop.graphql.core.execution import ShopExecutionContext
 from shop.graphql.validation import limit_rules
@@ -38,6 +40,10 @@ logger = logging.getLogger(__name__)
 def _json_error(status: int, message: str, code: ApiErrorCode) -> HttpResponse:
     body = {"errors": [{"message": message, "extensions": {"code": code.name}}]}
     return HttpResponse(json.dumps(body, ensure_ascii=False), status=status, content_type="application/json")
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
 
 
 def _with_code(errors: list[GraphQLError], code: ApiErrorCode) -> list[GraphQLError]:
@@ -54,38 +60,53 @@ class ShopGraphQLView(GraphQLView):
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         limit = int(getattr(settings, "GRAPHQL_MAX_BODY_BYTES", 64 * 1024))
-        too_large = _json_error(
-            413, _("The request is larger than %(n)d bytes.") % {"n": limit},
-            ApiErrorCode.REQUEST_TOO_LARGE,
-        )
-        if len(request.META.get("QUERY_STRING", "")) > limit:
-            return too_large
+        if self._request_size(request) > limit:
+            return _json_error(
+                413, _("The request is larger than %(n)d bytes.") % {"n": limit},
+                ApiErrorCode.REQUEST_TOO_LARGE,
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    @staticmethod
+    def _request_size(request: HttpRequest) -> int:
+        """The larger of the query string, the declared and the actual body length."""
         try:
             declared = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             declared = 0
-        if declared > limit:
-            return too_large
+        size = max(len(request.META.get("QUERY_STRING", "")), declared)
         if request.method == "POST":
             try:
-                if len(request.body) > limit:
-                    return too_large
-            except RequestDataTooBig:
-                return too_large
+                size = max(size, len(request.body))
+            except RequestDataTooBig:  # above DATA_UPLOAD_MAX_MEMORY_SIZE
+                size = max(size, settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
             except RawPostDataException:
                 pass
-        return super().dispatch(request, *args, **kwargs)
+        return size
 
     def can_display_graphiql(self, request: HttpRequest, data: Any) -> bool:  # type: ignore[override]
         return bool(settings.DEBUG) and super().can_display_graphiql(request, data)
 
     def parse_body(self, request: HttpRequest) -> Any:
-        if self.get_content_type(request) == "application/graphql":
-            try:
-                return {"query": request.body.decode("utf-8")}
-            except UnicodeDecodeError:
-                raise HttpError(HttpResponseBadRequest(_("The request body is not valid UTF-8.")))
-        return super().parse_body(request)
+        content_type = self.get_content_type(request)
+        if content_type not in ("application/graphql", "application/json"):
+            return super().parse_body(request)
+        try:
+            text = request.body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise HttpError(HttpResponseBadRequest(_("The request body is not valid UTF-8."))) from None
+        if content_type == "application/graphql":
+            return {"query": text}
+        try:
+            data = json.loads(text, parse_constant=_reject_constant)
+        except ValueError:
+            raise HttpError(HttpResponseBadRequest(_("The request body is not valid JSON."))) from None
+        if not isinstance(data, dict):
+            # A list would be a batch; batching is disabled.
+            raise HttpError(HttpResponseBadRequest(
+                _("Send one JSON object with “query” (and optionally “variables”, “operationName”).")
+            ))
+        return data
 
     @staticmethod
     def get_graphql_params(request: HttpRequest, data: Any) -> tuple[Any, Any, Any, Any]:
@@ -135,7 +156,7 @@ class ShopGraphQLView(GraphQLView):
             return ExecutionResult(data=None, errors=_with_code(list(errors), ApiErrorCode.GRAPHQL_VALIDATION_FAILED))
 
         try:
-            return execute(
+            result = execute(
                 schema, document,
                 root_value=self.get_root_value(request),
                 context_value=self.get_context(request),
@@ -150,6 +171,9 @@ class ShopGraphQLView(GraphQLView):
                 _("Internal server error."), original_error=exc,
                 extensions={"code": ApiErrorCode.INTERNAL_ERROR.name},
             )])
+        # Request-level problems (unknown operation, bad variables): no path, no code yet.
+        _with_code([e for e in result.errors or [] if not e.path], ApiErrorCode.BAD_REQUEST)
+        return result
 
     def json_encode(self, request: HttpRequest, d: Any, pretty: bool = False) -> str:
         """UTF-8 rather than \\u escapes: Chinese text is half the size and readable."""

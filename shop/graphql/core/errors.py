@@ -5,7 +5,7 @@ one file per mutation, see ``shop.graphql.core.mutations``) return
 ``errors { field code message }`` built by ``validation_error_to_errors``.
 """
 
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import Any
 
 import graphene
@@ -13,7 +13,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from graphql import GraphQLError
 
 
-class ApiErrorCode(str, Enum):
+class ApiErrorCode(StrEnum):
     """Codes of errors raised by the GraphQL layer itself (arguments, limits, requests)."""
 
     INVALID_ARGUMENT = "invalid_argument"
