@@ -86,6 +86,16 @@ def product_reject(*, product: Product, reason: str) -> Product:
     return product_set_status(product=product, status=P.REJECTED, reason=reason)
 
 
+@transaction.atomic
+def product_unpublish(*, product: Product) -> Product:
+    """Take a product off the storefront; its review status stays as it is."""
+    locked = Product.objects.select_for_update().get(pk=product.pk)
+    if locked.is_published:
+        locked.is_published = False
+        locked.save(update_fields=["is_published", "updated_at"])
+    return locked
+
+
 # --- Images -------------------------------------------------------------------------------
 # Files are written to storage outside the transaction and removed again if it fails; files of
 # deleted images are removed only after the deletion commits.
