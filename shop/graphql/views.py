@@ -58,6 +58,12 @@ class ShopGraphQLView(GraphQLView):
     batch = False
     execution_context_class = ShopExecutionContext
 
+    def __init__(self, **kwargs: Any) -> None:
+        # graphene-django adds its SQL-recording DjangoDebugMiddleware when DEBUG; the schema
+        # has no `_debug` field, so it would only slow every resolver down.
+        kwargs.setdefault("middleware", [])
+        super().__init__(**kwargs)
+
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         limit = int(getattr(settings, "GRAPHQL_MAX_BODY_BYTES", 64 * 1024))
         if self._request_size(request) > limit:
@@ -117,6 +123,10 @@ class ShopGraphQLView(GraphQLView):
             raise HttpError(HttpResponseBadRequest(_("“variables” must be a JSON object.")))
         if operation_name is not None and not isinstance(operation_name, str):
             raise HttpError(HttpResponseBadRequest(_("“operationName” must be a string.")))
+        try:  # JSON escapes can smuggle in lone surrogates, which no database or response can encode
+            json.dumps([query, variables, operation_name], ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise HttpError(HttpResponseBadRequest(_("The request contains text that is not valid Unicode."))) from None
         return query, variables, operation_name, id_
 
     def execute_graphql_request(

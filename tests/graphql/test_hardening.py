@@ -47,6 +47,8 @@ BAD_JSON_BODIES = [
     json.dumps({"query": "{ categories { slug } }", "operationName": "Nope"}),
     '{"query": "{ categories { slug } }", "variables": {"x": NaN}}',
     "\ud800".encode("utf-8", "surrogatepass"),
+    '{"query": "{ products(filter: {search: \\"\\ud800\\"}) { totalCount } }"}',
+    '{"query": "query($f: ProductFilterInput) { products(filter: $f) { totalCount } }", "variables": {"f": {"county": "\\udfff"}}}',
     b"\xff\xfe\x00garbage",
 ]
 
@@ -121,6 +123,7 @@ def test_bad_queries_never_5xx_and_say_why(catalog, client, payload):
         ("get", "/graphql/?query={categories{slug}}&variables={bad", {}),
         ("get", "/graphql/?query=mutation{x}", {}),
         ("get", "/graphql/", {}),
+        ("get", '/graphql/?query={categories{slug}}&variables={"x":"\\ud800"}', {}),
         ("put", "/graphql/", {"data": "{}", "content_type": JSON}),
         ("delete", "/graphql/", {}),
         ("patch", "/graphql/", {"data": "{}", "content_type": JSON}),
