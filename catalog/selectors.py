@@ -58,6 +58,15 @@ def _parse_price(raw: object, name: str, errors: dict[str, str]) -> Decimal | No
     return value.quantize(Decimal("0.01"))
 
 
+def _clean_text(params: dict[str, object], name: str, errors: dict[str, str]) -> str:
+    """The stripped parameter; NUL characters (which PostgreSQL rejects) are a field error."""
+    value = str(params.get(name) or "").strip()
+    if "\x00" in value:
+        errors[name] = _("Remove the control characters.")
+        return ""
+    return value
+
+
 def product_filter_parse(params: dict[str, object]) -> ProductFilter:
     """Validate raw filter parameters (from a query string or GraphQL arguments).
 
@@ -65,15 +74,15 @@ def product_filter_parse(params: dict[str, object]) -> ProductFilter:
     active language.
     """
     errors: dict[str, str] = {}
-    q = str(params.get("q") or "").strip()
+    q = _clean_text(params, "q", errors)
     if len(q) > MAX_QUERY_LENGTH:
         errors["q"] = _("Search for at most %(n)d characters.") % {"n": MAX_QUERY_LENGTH}
-    county = str(params.get("county") or "").strip()
+    county = _clean_text(params, "county", errors)
     if county and not Region.objects.filter(
         Q(slug=county) | Q(code=county), level=RegionLevel.COUNTY
     ).exists():
         errors["county"] = _("Unknown county.")
-    township = str(params.get("township") or "").strip()
+    township = _clean_text(params, "township", errors)
     if township:
         parent = (
             Region.objects.filter(code=township, level=RegionLevel.TOWNSHIP)
@@ -86,13 +95,13 @@ def product_filter_parse(params: dict[str, object]) -> ProductFilter:
             errors["township"] = _("Unknown township.")
         elif county and "county" not in errors and county not in parent:
             errors["township"] = _("Choose a township in the chosen county.")
-    category = str(params.get("category") or "").strip()
+    category = _clean_text(params, "category", errors)
     if category and not Category.objects.filter(slug=category).exists():
         errors["category"] = _("Unknown category.")
-    certification = str(params.get("certification") or "").strip()
+    certification = _clean_text(params, "certification", errors)
     if certification and certification not in CertificationKind.values:
         errors["certification"] = _("Unknown certification.")
-    supplier = str(params.get("supplier") or "").strip()
+    supplier = _clean_text(params, "supplier", errors)
     price_min = _parse_price(params.get("price_min"), "price_min", errors)
     price_max = _parse_price(params.get("price_max"), "price_max", errors)
     if price_min is not None and price_max is not None and price_min > price_max:

@@ -6,7 +6,6 @@ fails rather than being skipped.
 """
 
 import io
-import os
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -73,7 +72,12 @@ def shop_data(regions, served_media):
     from shop.regions.models import Region
     from suppliers.models import CertificationKind
     from tests.factories import (
-        DUAN, LONGCHUAN, CategoryFactory, CertificationFactory, ProductFactory, SupplierFactory,
+        DUAN,
+        LONGCHUAN,
+        CategoryFactory,
+        CertificationFactory,
+        ProductFactory,
+        SupplierFactory,
         first_village,
     )
 

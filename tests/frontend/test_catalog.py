@@ -4,6 +4,8 @@ import re
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from suppliers.models import CertificationKind
 from tests.factories import DAHUA, CertificationFactory, ProductFactory, SupplierFactory
@@ -190,3 +192,21 @@ def test_prices_are_shown_from_exact_decimals(client, products):
     body = get(client, q="桂林茶").content.decode()
     assert "¥45.50" in body
     assert Decimal("45.50") == products["tea"].variants.order_by("price").first().price
+
+
+@pytest.mark.parametrize("field", ["q", "county", "township", "category", "supplier", "sort", "price_min"])
+def test_nul_characters_are_a_400_not_a_crash(client, products, field):
+    response = get(client, **{field: "山\x00羊"})
+    assert response.status_code == 400
+    assert 'role="alert"' in response.content.decode()
+
+
+FILTER_NAMES = ["q", "county", "township", "category", "certification", "supplier",
+                "price_min", "price_max", "in_stock", "sort", "page"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(params=st.dictionaries(st.sampled_from(FILTER_NAMES), st.text(max_size=80), max_size=5))
+def test_any_query_string_gives_a_page_or_a_4xx(client, products, params):
+    response = client.get("/products/", params)
+    assert response.status_code in (200, 400, 404)

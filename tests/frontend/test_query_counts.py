@@ -130,7 +130,7 @@ def test_supplier_page_with_1_or_many_products_and_certifications(client, region
     ProductFactory(supplier=supplier)
     CertificationFactory(supplier=supplier)
     one = count_queries(client, "/suppliers/busy-coop/")
-    for i in range(20):
+    for _ in range(20):
         product = ProductFactory(supplier=supplier)
         attach_image(product)
     for kind in (CertificationKind.GREEN, CertificationKind.ORGANIC, CertificationKind.POVERTY_PRODUCT):
