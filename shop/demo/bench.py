@@ -1,0 +1,230 @@
+"""The catalog benchmark behind ``manage.py bench_catalog`` (a measurement, not a test).
+
+For each size it builds a fresh database — a temporary SQLite file, or ``<name>_bench`` on
+PostgreSQL — migrates it, seeds the demo so that exactly ``size`` products are visible, and
+times the catalog page, a product page and the GraphQL product list with the test client,
+counting SQL queries. Endpoints that do not answer 200 are reported, not fatal.
+"""
+
+import json
+import logging
+import math
+import os
+import shutil
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+
+from catalog.models import Product
+from shop.demo.plan import RegionIndex, demo_plan
+from shop.demo.services import demo_seed, limit_products
+
+SPEC: list[str | tuple[str, list]] = [
+    "name", "slug", "minPrice",
+    ("variants", ["sku", "price"]),
+    ("images", ["url"]),
+    ("supplier", ["name"]),
+    ("county", ["name"]),
+]
+
+
+@dataclass
+class Measurement:
+    size: int
+    endpoint: str
+    status: str  # "200", "404", "error: …"
+    median_ms: float | None = None
+    p95_ms: float | None = None
+    queries: int | None = None
+
+
+def _pg_admin(settings_dict: dict, *statements: str) -> None:
+    import psycopg
+
+    with psycopg.connect(
+        dbname="postgres", host=settings_dict.get("HOST") or None,
+        port=settings_dict.get("PORT") or None, user=settings_dict.get("USER") or None,
+        password=settings_dict.get("PASSWORD") or None, autocommit=True,
+    ) as conn:
+        for statement in statements:
+            conn.execute(statement)
+
+
+@contextmanager
+def bench_database() -> Iterator[str]:
+    """Point the default connection at a new, migrated database; drop it afterwards."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    settings_dict = connection.settings_dict
+    original = settings_dict["NAME"]
+    pool = (settings_dict.get("OPTIONS") or {}).pop("pool", None)
+    if pool is not None and hasattr(connection, "close_pool"):
+        connection.close_pool()
+    connection.close()
+    tmpdir = None
+    if connection.vendor == "sqlite":
+        tmpdir = tempfile.mkdtemp(prefix="bench-catalog-")
+        name = os.path.join(tmpdir, "bench.sqlite3")
+    elif connection.vendor == "postgresql":
+        name = f"{original}_bench"
+        _pg_admin(settings_dict, f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"')
+    else:
+        raise CommandError(f"bench_catalog supports SQLite and PostgreSQL, not {connection.vendor}.")
+    settings_dict["NAME"] = name
+    try:
+        call_command("migrate", verbosity=0, interactive=False)
+        yield name
+    finally:
+        connection.close()
+        settings_dict["NAME"] = original
+        if pool is not None:
+            settings_dict["OPTIONS"]["pool"] = pool
+        if tmpdir:
+            shutil.rmtree(tmpdir, ignore_errors=True)
+        else:
+            _pg_admin(settings_dict, f'DROP DATABASE IF EXISTS "{name}"')
+
+
+def build_catalog(*, size: int, seed: int) -> int:
+    """Seed the demo with ``size`` visible products; returns the visible count."""
+    summary_plan = demo_plan(seed=seed, regions=RegionIndex.from_csv())
+    approved = {s.slug for s in summary_plan.suppliers if s.status == "approved"}
+    planned = limit_products(summary_plan.products, size)
+    visible = sum(1 for p in planned if p.is_visible and p.supplier in approved)
+    demo_seed(seed=seed, product_limit=size, scale=max(0, size - visible))
+    return Product.objects.visible().count()
+
+
+def graphql_products_query() -> str | None:
+    """A ``products(first: 24)`` query selecting what exists of SPEC in the current schema."""
+    from graphene_django.settings import graphene_settings
+    from graphql import get_named_type, is_leaf_type, is_non_null_type
+    from graphql.pyutils import Undefined
+
+    schema = graphene_settings.SCHEMA.graphql_schema
+    field = schema.query_type.fields.get("products") if schema.query_type else None
+    if field is None:
+        return None
+
+    def callable_without_args(f) -> bool:
+        return not any(is_non_null_type(a.type) and a.default_value is Undefined for a in f.args.values())
+
+    def select(gtype, spec: list) -> str:
+        fields = getattr(gtype, "fields", {})
+        if "edges" in fields:  # a connection: select its nodes
+            node = get_named_type(get_named_type(fields["edges"].type).fields["node"].type)
+            return f"edges {{ node {{ {select(node, spec)} }} }}"
+        parts = []
+        for item in spec:
+            name, sub = (item, None) if isinstance(item, str) else item
+            f = fields.get(name)
+            if f is None or not callable_without_args(f):
+                continue
+            target = get_named_type(f.type)
+            if sub is None and is_leaf_type(target):
+                parts.append(name)
+            elif sub is None:  # an object such as Money: take its plain fields
+                leaves = [n for n, g in target.fields.items()
+                          if is_leaf_type(get_named_type(g.type)) and callable_without_args(g)]
+                parts.append(f"{name} {{ {' '.join(leaves) or '__typename'} }}")
+            elif sub is not None and not is_leaf_type(target):
+                args = "(first: 10)" if "first" in f.args else ""
+                parts.append(f"{name}{args} {{ {select(target, sub)} }}")
+        return " ".join(parts) or "__typename"
+
+    args = "(first: 24)" if "first" in field.args else ""
+    return f"query BenchProducts {{ products{args} {{ {select(get_named_type(field.type), SPEC)} }} }}"
+
+
+def _p95(samples: list[float]) -> float:
+    ordered = sorted(samples)
+    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+
+
+def measure(*, size: int, endpoint: str, request: Callable[[], object], repeat: int, warmup: int) -> Measurement:
+    connection = connections[DEFAULT_DB_ALIAS]
+    try:
+        for _ in range(max(1, warmup)):
+            response = request()
+        status = response.status_code  # type: ignore[attr-defined]
+        if status != 200:
+            return Measurement(size, endpoint, str(status))
+        if endpoint == "graphql":
+            errors = json.loads(response.content).get("errors")  # type: ignore[attr-defined]
+            if errors:
+                return Measurement(size, endpoint, f"200 with errors: {errors[0].get('message', '')[:60]}")
+        samples, queries = [], 0
+        for _ in range(repeat):
+            with CaptureQueriesContext(connection) as ctx:
+                started = time.perf_counter()
+                request()
+                samples.append((time.perf_counter() - started) * 1000)
+            queries = len(ctx.captured_queries)
+    except Exception as exc:  # a broken page must not stop the benchmark
+        return Measurement(size, endpoint, f"error: {type(exc).__name__}: {str(exc)[:60]}")
+    return Measurement(size, endpoint, "200", statistics.median(samples), _p95(samples), queries)
+
+
+def measure_size(*, size: int, repeat: int, warmup: int) -> list[Measurement]:
+    client = Client(raise_request_exception=False)
+    slug = Product.objects.visible().order_by("id").values_list("slug", flat=True).first() or "none"
+    results = [
+        measure(size=size, endpoint="catalog", request=lambda: client.get("/products/"),
+                repeat=repeat, warmup=warmup),
+        measure(size=size, endpoint="product", request=lambda: client.get(f"/products/{slug}/"),
+                repeat=repeat, warmup=warmup),
+    ]
+    try:
+        query = graphql_products_query()
+    except Exception as exc:
+        query, note = None, f"schema unavailable: {type(exc).__name__}"
+    else:
+        note = "no products field in the schema"
+    if query is None:
+        results.append(Measurement(size, "graphql", note))
+    else:
+        body = json.dumps({"query": query})
+        results.append(measure(
+            size=size, endpoint="graphql", repeat=repeat, warmup=warmup,
+            request=lambda: client.post("/graphql/", body, content_type="application/json"),
+        ))
+    return results
+
+
+def run_benchmark(*, sizes: list[int], repeat: int, warmup: int = 3, seed: int = 2020,
+                  log: Callable[[str], None] = print) -> list[Measurement]:
+    from shop.celery import app as celery_app
+
+    media = tempfile.mkdtemp(prefix="bench-media-")
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True  # thumbnails in-process, whatever the broker
+    logging.getLogger("celery").setLevel(logging.WARNING)
+    overrides = override_settings(
+        ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"], SECURE_SSL_REDIRECT=False,
+        MEDIA_ROOT=media,
+        STORAGES={**settings.STORAGES, "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}},
+    )
+    results: list[Measurement] = []
+    try:
+        with overrides:
+            for size in sizes:
+                with bench_database() as name:
+                    started = time.monotonic()
+                    visible = build_catalog(size=size, seed=seed)
+                    log(f"size {size}: {visible} visible products in {name} "
+                        f"(built in {time.monotonic() - started:.1f} s)")
+                    results += measure_size(size=size, repeat=repeat, warmup=warmup)
+    finally:
+        celery_app.conf.task_always_eager = eager
+        shutil.rmtree(media, ignore_errors=True)
+    return results

@@ -1,0 +1,55 @@
+"""``manage.py seed_demo [--if-empty] [--scale N] [--seed 2020]``: the demo shop."""
+
+import logging
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from catalog.models import Product
+from shop.demo.data_buyers import DEMO_PASSWORD
+from shop.demo.seed_buyers import DemoLogin, demo_logins
+from shop.demo.services import demo_seed
+
+
+class Command(BaseCommand):
+    help = "Load the regions and a deterministic demo shop (suppliers, products, buyers, campaign, logins)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--seed", type=int, default=2020, help="random seed (default 2020)")
+        parser.add_argument("--scale", type=int, default=0, metavar="N",
+                            help="also make sure N extra products exist (for benchmarks)")
+        parser.add_argument("--if-empty", action="store_true",
+                            help="do nothing when products already exist")
+        parser.add_argument("--limit", type=int, default=None, metavar="N",
+                            help="create at most N of the planned demo products")
+
+    def handle(self, *args, seed: int, scale: int, if_empty: bool, limit: int | None, **options) -> None:
+        if scale < 0 or (limit is not None and limit < 0):
+            self.stderr.write("--scale and --limit take a number of products, 0 or more.")
+            raise SystemExit(2)
+        if if_empty and Product.objects.exists():
+            self.stdout.write(
+                f"Demo data is already there ({Product.objects.count()} products); nothing to do."
+            )
+            self._print_logins(None)
+            return
+        # The eager thumbnail task logs every run at INFO; keep the output to the summary.
+        logging.getLogger("celery").setLevel(logging.WARNING)
+        summary = demo_seed(seed=seed, scale=scale, product_limit=limit)
+        self.stdout.write(self.style.SUCCESS(
+            f"Demo data (seed {summary.seed}) ready in {summary.seconds:.1f} s: "
+            f"{summary.suppliers_created} suppliers, {summary.products_created} products, "
+            f"{summary.organizations_created} buyer organizations and {summary.scale_created} "
+            f"scale products created; {summary.products_visible} of {summary.products_total} "
+            f"products visible."
+        ))
+        self._print_logins(summary.logins)
+
+    def _print_logins(self, logins: list[DemoLogin] | None) -> None:
+        logins = demo_logins() if logins is None else logins
+        if not logins:
+            return
+        width = max(len(login.email) for login in logins)
+        self.stdout.write(f"\nDemo logins (password {DEMO_PASSWORD}):")
+        self.stdout.write(f"  {'email'.ljust(width)}  {'role'.ljust(20)}  where")
+        for login in logins:
+            self.stdout.write(f"  {login.email.ljust(width)}  {login.role.ljust(20)}  {login.where}")

@@ -1,0 +1,165 @@
+"""Writing the planned buyer side, the 2020 campaign with its offline record, and the logins.
+
+Organizations, the campaign and the offline ledger rows are initial inserts with the ORM (no
+service owns them yet); each is looked up first (slug, or the campaign/county/note of an
+offline row), so running the seed again adds nothing.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
+
+from orders.models import Campaign, EntryKind, FundingChannel, LedgerEntry
+from shop.accounts.models import (
+    BuyerOrganization,
+    DeliveryAddress,
+    MemberRole,
+    Membership,
+    OrganizationStatus,
+    User,
+)
+from shop.demo import data_buyers as D
+from shop.demo.data import COUNTIES, COUNTY_SLUGS
+from shop.demo.plan import OrgPlan
+from shop.regions.models import Region
+from suppliers.models import CountyCoordinator, Supplier, SupplierMember, SupplierRole
+
+OPERATOR_GROUP = "Platform operators"
+OPERATOR_APPS = ("accounts", "suppliers", "catalog", "orders", "regions")
+
+
+def seed_organizations(plans: tuple[OrgPlan, ...]) -> tuple[dict[str, BuyerOrganization], int]:
+    found = BuyerOrganization.objects.filter(
+        Q(slug__in=[p.slug for p in plans]) | Q(name__in=[p.name for p in plans])
+    )
+    by_slug = {o.slug: o for o in found}
+    by_name = {o.name: o for o in found}
+    regions = Region.objects.in_bulk(sorted({p.region for p in plans}))
+    orgs: dict[str, BuyerOrganization] = {}
+    created = 0
+    for plan in plans:  # parents come before their children
+        org = by_slug.get(plan.slug) or by_name.get(plan.name)
+        if org is None:
+            org = BuyerOrganization(
+                slug=plan.slug, name=plan.name, org_type=plan.org_type,
+                parent=orgs[plan.parent] if plan.parent else None, is_group=plan.is_group,
+                region=regions[plan.region], is_pairing_entity=plan.is_pairing_entity,
+                annual_pledge=plan.annual_pledge, approval_threshold=plan.approval_threshold,
+                invoice_title=plan.invoice_title, tax_number=plan.tax_number,
+                contact_phone=plan.contact_phone, status=OrganizationStatus.VERIFIED,
+            )
+            org.full_clean()
+            org.save()
+            if plan.paired_villages:
+                org.paired_villages.set(plan.paired_villages)
+            DeliveryAddress.objects.bulk_create([
+                DeliveryAddress(organization=org, label=a.label, recipient=a.recipient,
+                                phone=a.phone, address=a.address, is_default=a.is_default)
+                for a in plan.addresses
+            ])
+            created += 1
+        orgs[plan.slug] = org
+    return orgs, created
+
+
+def seed_campaign() -> Campaign:
+    campaign, created = Campaign.objects.get_or_create(
+        slug=D.CAMPAIGN_SLUG,
+        defaults={"name": D.CAMPAIGN_NAME, "description": D.CAMPAIGN_DESCRIPTION,
+                  "target_fen": D.CAMPAIGN_TARGET_FEN, "start_date": D.CAMPAIGN_START,
+                  "end_date": D.CAMPAIGN_END, "is_active": True},
+    )
+    if created:
+        campaign.counties.set(COUNTIES)
+    occurred = datetime.combine(D.OFFLINE_DATE, datetime.min.time().replace(hour=12), ZoneInfo("Asia/Shanghai"))
+    assert sum(D.OFFLINE_SHARES_FEN.values()) == D.OFFLINE_TOTAL_FEN
+    for county, amount in D.OFFLINE_SHARES_FEN.items():
+        LedgerEntry.objects.get_or_create(
+            campaign=campaign, kind=EntryKind.OFFLINE, county_id=county, note=D.OFFLINE_NOTE,
+            defaults={"amount_fen": amount, "occurred_at": occurred,
+                      "funding_channel": FundingChannel.OTHER},
+        )
+    return campaign
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    email: str
+    role: str
+    where: str
+
+
+DEMO_EMAILS = (
+    "admin@demo.cn", "staff@demo.cn", "purchaser@demo.cn", "approver@demo.cn", "orgadmin@demo.cn",
+    "supplier@demo.cn", *(f"coordinator.{COUNTY_SLUGS[c]}@demo.cn" for c in COUNTIES),
+)
+
+
+def demo_logins() -> list[DemoLogin]:
+    """The demo accounts that exist, with what each can do (for the command's output)."""
+    users = {
+        u.email: u
+        for u in User.objects.filter(email__in=DEMO_EMAILS).prefetch_related(
+            "memberships__organization", "supplier_memberships__supplier", "county_coordinations__county"
+        )
+    }
+    logins = []
+    for email in DEMO_EMAILS:
+        u = users.get(email)
+        if u is None:
+            continue
+        if u.is_superuser or u.is_staff:
+            role, where = ("superuser" if u.is_superuser else "platform operator"), "/admin/"
+        elif m := next(iter(u.memberships.all()), None):
+            role, where = f"buyer {m.role}", m.organization.name
+        elif s := next(iter(u.supplier_memberships.all()), None):
+            role, where = f"supplier {s.role}", s.supplier.display_name
+        elif c := next(iter(u.county_coordinations.all()), None):
+            role, where = "county coordinator", c.county.name
+        else:
+            role, where = "", ""
+        logins.append(DemoLogin(email, role, where))
+    return logins
+
+
+def _operator_group() -> Group:
+    group, _ = Group.objects.get_or_create(name=OPERATOR_GROUP)
+    group.permissions.add(*Permission.objects.filter(content_type__app_label__in=OPERATOR_APPS))
+    return group
+
+
+def seed_users(
+    *, organizations: dict[str, BuyerOrganization], suppliers: dict[str, Supplier]
+) -> list[DemoLogin]:
+    """The demo logins, all with the password ``DEMO_PASSWORD`` (hashed once: seeding stays fast)."""
+    password = make_password(D.DEMO_PASSWORD)
+    community = organizations[f"community-{D.DEMO_COMMUNITY_CODE}"]
+    supplier = suppliers[D.DEMO_SUPPLIER_SLUG]
+
+    def user(email: str, display_name: str, **flags: bool) -> User:
+        obj, _ = User.objects.get_or_create(
+            email=email,
+            defaults={"username": email, "display_name": display_name, "password": password, **flags},
+        )
+        return obj
+
+    user("admin@demo.cn", "平台管理员", is_staff=True, is_superuser=True)
+    staff = user("staff@demo.cn", "平台运营", is_staff=True)
+    staff.groups.add(_operator_group())
+    for email, role, name in (("purchaser@demo.cn", MemberRole.PURCHASER, "经办人"),
+                              ("approver@demo.cn", MemberRole.APPROVER, "负责人"),
+                              ("orgadmin@demo.cn", MemberRole.ADMIN, "管理员")):
+        member = user(email, f"{community.name}{name}")
+        Membership.objects.get_or_create(user=member, organization=community, defaults={"role": role})
+    owner = user("supplier@demo.cn", f"{supplier.display_name}负责人")
+    SupplierMember.objects.get_or_create(supplier=supplier, user=owner, defaults={"role": SupplierRole.OWNER})
+    counties = Region.objects.in_bulk(list(COUNTIES))
+    for code in COUNTIES:
+        county = counties[code]
+        coordinator = user(f"coordinator.{COUNTY_SLUGS[code]}@demo.cn", f"{county.name}协调员")
+        CountyCoordinator.objects.get_or_create(user=coordinator, county=county)
+    return demo_logins()
