@@ -53,19 +53,18 @@ def _credit_code(rng: random.Random, supplier_type: str, county: str, used: set[
 
 def _common_certs(rng: random.Random, arch: Archetype, county: str, serial: int, status: str) -> list[CertPlan]:
     """Compliance certificate for everyone; poverty-product recognition once recommended;
-    green/organic where the archetype has them."""
+    green/organic where the archetype has them. The compliance certificate and the
+    recognition state no end date; green food (3 years) and organic (1 year) certificates do."""
     province = PROVINCE[county][:3] if county.startswith("44") else "广西壮族自治区"
     month = rng.randint(1, 9)
     certs = [CertPlan(
         "compliance", "食用农产品承诺达标合格证", f"HGZ{county}2020{serial:05d}",
-        f"{COUNTY_FULL[county]}农业农村局", date(2020, month, rng.randint(1, 28)),
-        date(2021, month, 28),
+        f"{COUNTY_FULL[county]}农业农村局", date(2020, month, rng.randint(1, 28)), None,
     )]
     if status != "applied":
         certs.append(CertPlan(
             "poverty", "扶贫产品认定", f"FP{county}2020{serial:04d}",
-            f"{province}扶贫开发领导小组办公室", date(2020, rng.randint(3, 6), rng.randint(1, 28)),
-            date(2021, 12, 31),
+            f"{province}扶贫开发领导小组办公室", date(2020, rng.randint(3, 6), rng.randint(1, 28)), None,
         ))
     if "green" in arch.extra_certs:
         year = rng.choice((2018, 2019, 2020))
