@@ -25,6 +25,7 @@ messages: | $(BIN)/python
 	$(BIN)/python manage.py compilemessages -v0 --ignore='.venv/*'
 
 run: install
+	mkdir -p var/static
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py seed_demo --if-empty
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)

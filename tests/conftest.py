@@ -1,6 +1,8 @@
 """Shared fixtures. Tests run against a real database: SQLite by default, PostgreSQL when
 DATABASE_URL is set (as in CI)."""
 
+from pathlib import Path
+
 import pytest
 
 from shop.celery import app as celery_app
@@ -33,3 +35,10 @@ def regions(db):
     from shop.regions.services import regions_load
 
     regions_load()
+
+
+def pytest_configure(config):
+    """WhiteNoise expects STATIC_ROOT to exist (collectstatic makes it in production)."""
+    from django.conf import settings
+
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
