@@ -4,6 +4,7 @@ messages can be asserted by their msgid) and a builder of admin change-form POST
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.test import Client
 
@@ -17,7 +18,8 @@ def superuser(db):
 
 @pytest.fixture
 def staff(superuser) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     client.force_login(superuser)
     return client
 
