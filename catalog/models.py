@@ -43,13 +43,13 @@ class ProductStatus(models.TextChoices):
     ARCHIVED = "archived", _("Archived")
 
 
+VISIBLE = models.Q(is_visible=True)
+
+
 class ProductQuerySet(models.QuerySet):
     def visible(self) -> "ProductQuerySet":
-        return self.filter(
-            status=ProductStatus.APPROVED,
-            is_published=True,
-            supplier__status=SupplierStatus.APPROVED,
-        )
+        """Approved, published, and its supplier approved (see ``Product.is_visible``)."""
+        return self.filter(VISIBLE)
 
 
 class Product(models.Model):
@@ -93,6 +93,11 @@ class Product(models.Model):
     status_reason = models.CharField(_("reason for the last status change"), max_length=255, blank=True)
     is_published = models.BooleanField(_("published"), default=False)
     is_featured = models.BooleanField(_("featured on the home page"), default=False)
+    # Denormalised: status == approved and is_published and supplier.status == approved.
+    # Kept in step by catalog.services (product changes) and suppliers.services (supplier
+    # status changes) in the same transaction, so listings need no join to decide
+    # visibility and the partial indexes below serve every sort order and the count.
+    is_visible = models.BooleanField(_("visible in the storefront"), default=False, editable=False)
     # Summaries maintained by catalog.services.product_refresh_summary.
     min_price = MoneyField(_("lowest price"), null=True, blank=True)
     total_stock = models.PositiveIntegerField(_("total stock"), default=0)
@@ -107,10 +112,12 @@ class Product(models.Model):
         verbose_name_plural = _("products")
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["status", "is_published", "county"]),
-            models.Index(fields=["category", "status"]),
-            models.Index(fields=["min_price", "id"]),
-            models.Index(fields=["-created_at", "-id"]),
+            models.Index(fields=["-created_at", "-id"], condition=VISIBLE, name="product_visible_newest"),
+            models.Index(fields=["min_price", "id"], condition=VISIBLE, name="product_visible_price"),
+            models.Index(fields=["name", "id"], condition=VISIBLE, name="product_visible_name"),
+            models.Index(fields=["county", "-created_at"], condition=VISIBLE, name="product_visible_county"),
+            models.Index(fields=["category", "-created_at"], condition=VISIBLE, name="product_visible_category"),
+            models.Index(fields=["supplier", "status"]),
         ]
 
     def __str__(self) -> str:
@@ -119,6 +126,14 @@ class Product(models.Model):
     @property
     def in_stock(self) -> bool:
         return self.total_stock > 0
+
+    def compute_is_visible(self) -> bool:
+        """What ``is_visible`` should be, from this row and its (loaded) supplier."""
+        return (
+            self.status == ProductStatus.APPROVED
+            and self.is_published
+            and self.supplier.status == SupplierStatus.APPROVED
+        )
 
 
 class ProductVariant(models.Model):

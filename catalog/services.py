@@ -23,7 +23,8 @@ def product_search_text(*, product: Product) -> str:
 
 @transaction.atomic
 def product_refresh_summary(*, product: Product) -> Product:
-    """Recompute the listing summaries (lowest active price, total stock, search text)."""
+    """Recompute the listing summaries (lowest active price, total stock, search text,
+    storefront visibility)."""
     agg = ProductVariant.objects.filter(product=product).aggregate(
         min_price=Min("price", filter=Q(is_active=True)),
         total_stock=Sum("stock", filter=Q(is_active=True)),
@@ -31,7 +32,8 @@ def product_refresh_summary(*, product: Product) -> Product:
     product.min_price = agg["min_price"]
     product.total_stock = agg["total_stock"] or 0
     product.search_text = product_search_text(product=product)
-    product.save(update_fields=["min_price", "total_stock", "search_text", "updated_at"])
+    product.is_visible = product.compute_is_visible()
+    product.save(update_fields=["min_price", "total_stock", "search_text", "is_visible", "updated_at"])
     return product
 
 
@@ -66,19 +68,20 @@ def product_set_status(*, product: Product, status: str, reason: str = "") -> Pr
         )
     locked.status = status
     locked.status_reason = reason[:255]
-    fields = ["status", "status_reason", "updated_at"]
-    if status != P.APPROVED and locked.is_published:
+    if status != P.APPROVED:
         locked.is_published = False
-        fields.append("is_published")
-    locked.save(update_fields=fields)
+    locked.is_visible = locked.compute_is_visible()
+    locked.save(update_fields=["status", "status_reason", "is_published", "is_visible", "updated_at"])
     return locked
 
 
+@transaction.atomic
 def product_approve(*, product: Product, publish: bool = True) -> Product:
     product = product_set_status(product=product, status=P.APPROVED)
     if publish and not product.is_published:
         product.is_published = True
-        product.save(update_fields=["is_published", "updated_at"])
+        product.is_visible = product.compute_is_visible()
+        product.save(update_fields=["is_published", "is_visible", "updated_at"])
     return product
 
 
@@ -92,7 +95,8 @@ def product_unpublish(*, product: Product) -> Product:
     locked = Product.objects.select_for_update().get(pk=product.pk)
     if locked.is_published:
         locked.is_published = False
-        locked.save(update_fields=["is_published", "updated_at"])
+        locked.is_visible = False
+        locked.save(update_fields=["is_published", "is_visible", "updated_at"])
     return locked
 
 

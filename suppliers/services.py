@@ -42,7 +42,18 @@ def supplier_set_status(*, supplier: Supplier, status: str, reason: str = "") ->
     locked.status_reason = reason[:255]
     locked.status_changed_at = timezone.now()
     locked.save(update_fields=["status", "status_reason", "status_changed_at", "updated_at"])
+    _sync_listing_visibility(supplier=locked)
     return locked
+
+
+def _sync_listing_visibility(*, supplier: Supplier) -> int:
+    """Listings follow their supplier at once, in the same transaction: the catalog keeps a
+    denormalised ``Product.is_visible`` (approved, published, supplier approved). Written
+    through the reverse relation because suppliers must not import catalog."""
+    products = supplier.products.all()  # type: ignore[attr-defined]
+    if supplier.status != S.APPROVED:
+        return products.filter(is_visible=True).update(is_visible=False)
+    return products.filter(status="approved", is_published=True, is_visible=False).update(is_visible=True)
 
 
 def supplier_recommend(*, supplier: Supplier) -> Supplier:

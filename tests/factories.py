@@ -100,7 +100,10 @@ class ProductFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def with_variant(obj, create, extracted, **kwargs):
-        if not create or extracted is False:
+        if not create:
+            return
+        if extracted is False:
+            product_refresh_summary(product=obj)  # visibility and search text
             return
         ProductVariant.objects.create(
             product=obj, sku=f"SKU-{obj.slug}", spec="500ml/瓶", unit="瓶",

@@ -87,7 +87,7 @@ def seed_scale(*, seed: int, count: int, supplier_plans: tuple[SupplierPlan, ...
                 county=supplier.county, township=supplier.township, village=supplier.village,
                 shelf_life_days=kind.shelf_life_days, storage=kind.storage,
                 poor_households=rng.randint(3, 60), status=ProductStatus.APPROVED,
-                is_published=True, min_price=min(v.price for v in variants),
+                is_published=True, is_visible=True, min_price=min(v.price for v in variants),
                 total_stock=sum(v.stock for v in variants),
             )
             product.search_text = product_search_text(product=product)

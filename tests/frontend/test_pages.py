@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from catalog.services import product_set_status
 from suppliers.models import CertificationKind, SupplierStatus
+from suppliers.services import supplier_suspend
 from tests.factories import CampaignFactory, CertificationFactory, ProductFactory, SupplierFactory
 from tests.frontend.conftest import attach_image, switch_to_english
 
@@ -151,9 +152,7 @@ def test_unpublished_and_unapproved_products_are_hidden(client, products, suppli
 
 def test_suspended_supplier_products_vanish(client, products, suppliers):
     assert "都安山羊肉" in client.get("/products/").content.decode()
-    duan = suppliers["duan"]
-    duan.status = SupplierStatus.SUSPENDED
-    duan.save(update_fields=["status"])
+    supplier_suspend(supplier=suppliers["duan"], reason="抽检不合格")
     assert "都安山羊肉" not in client.get("/products/").content.decode()
     assert "都安山羊肉" not in client.get("/").content.decode()
     assert "都安山羊肉" not in client.get("/counties/duan/").content.decode()

@@ -6,6 +6,8 @@ import pytest
 import qrcode
 import qrcode.constants
 
+from catalog.services import product_unpublish
+
 pytestmark = pytest.mark.django_db
 
 TRACE_URL = "https://shop.example.cn/trace/longchuan-camellia-oil/"
@@ -75,8 +77,7 @@ def test_qr_without_site_url_uses_the_request_host(client, products, settings):
 
 
 def test_hidden_product_has_no_qr(client, products, suppliers):
-    products["oil"].is_published = False
-    products["oil"].save(update_fields=["is_published"])
+    product_unpublish(product=products["oil"])
     assert client.get("/trace/longchuan-camellia-oil/qr.svg").status_code == 404
 
 

@@ -54,3 +54,16 @@ def test_product_review(regions):
     assert not product.is_published
     with pytest.raises(ValidationError):
         product_set_status(product=product, status=ProductStatus.APPROVED)
+
+
+def test_reinstating_a_supplier_brings_back_only_its_published_approved_listings(regions):
+    supplier = SupplierFactory()
+    live = ProductFactory(supplier=supplier)
+    draft = ProductFactory(supplier=supplier, status=ProductStatus.DRAFT, is_published=False)
+    supplier_suspend(supplier=supplier, reason="整改")
+    assert not Product.objects.visible().filter(supplier=supplier).exists()
+    from suppliers.services import supplier_set_status
+
+    supplier_set_status(supplier=supplier, status=SupplierStatus.APPROVED)
+    visible = set(Product.objects.visible().filter(supplier=supplier))
+    assert visible == {live} and draft not in visible
