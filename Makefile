@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 HOST   ?= 127.0.0.1
 
-.PHONY: run test bench install install-test messages lint schema clean
+.PHONY: run test bench install install-test messages messages-update lint schema clean
 
 $(BIN)/python:
 	PYTHON=$(PYTHON) scripts/bootstrap-system run
@@ -23,6 +23,9 @@ install-test: install
 
 messages: | $(BIN)/python
 	$(BIN)/python manage.py compilemessages -v0 --ignore='.venv/*'
+
+messages-update: | $(BIN)/python
+	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --ignore='.venv/*' --ignore='tests/*' --ignore='var/*' -v0
 
 run: install
 	mkdir -p var/static
