@@ -1,7 +1,7 @@
-from enum import Enum
+from enum import StrEnum
 
 
-class CatalogErrorCode(str, Enum):
+class CatalogErrorCode(StrEnum):
     INVALID = "invalid"
     NOT_FOUND = "not_found"
     INVALID_FILTER = "invalid_filter"

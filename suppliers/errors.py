@@ -1,7 +1,7 @@
-from enum import Enum
+from enum import StrEnum
 
 
-class SupplierErrorCode(str, Enum):
+class SupplierErrorCode(StrEnum):
     INVALID = "invalid"
     NOT_FOUND = "not_found"
     INVALID_TRANSITION = "invalid_transition"

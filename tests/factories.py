@@ -8,9 +8,16 @@ import factory
 from catalog.models import Category, Product, ProductStatus, ProductVariant
 from catalog.services import product_refresh_summary
 from orders.models import Campaign
-from shop.accounts.models import BuyerOrganization, Membership, MemberRole, OrganizationType, User
+from shop.accounts.models import BuyerOrganization, MemberRole, Membership, OrganizationType, User
 from shop.regions.models import Region
-from suppliers.models import Certification, CertificationKind, LinkageMechanism, Supplier, SupplierStatus, SupplierType
+from suppliers.models import (
+    Certification,
+    CertificationKind,
+    LinkageMechanism,
+    Supplier,
+    SupplierStatus,
+    SupplierType,
+)
 from suppliers.validators import make_credit_code
 
 _serial = itertools.count(1)

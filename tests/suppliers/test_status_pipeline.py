@@ -4,7 +4,12 @@ from django.core.exceptions import ValidationError
 from catalog.models import Product, ProductStatus
 from catalog.services import product_approve, product_reject, product_set_status
 from suppliers.models import SupplierStatus
-from suppliers.services import supplier_approve, supplier_recommend, supplier_reject, supplier_suspend
+from suppliers.services import (
+    supplier_approve,
+    supplier_recommend,
+    supplier_reject,
+    supplier_suspend,
+)
 from tests.factories import ProductFactory, SupplierFactory
 
 pytestmark = pytest.mark.django_db
