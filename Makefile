@@ -25,7 +25,7 @@ messages: | $(BIN)/python
 	$(BIN)/python manage.py compilemessages -v0 --ignore='.venv/*'
 
 messages-update: | $(BIN)/python
-	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --ignore='.venv/*' --ignore='tests/*' --ignore='var/*' -v0
+	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --add-location file --ignore='.venv/*' --ignore='tests/*' --ignore='var/*' -v0
 
 run: install
 	mkdir -p var/static

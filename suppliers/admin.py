@@ -1,7 +1,6 @@
 """Staff screens for suppliers: admission pipeline actions call ``suppliers.services``."""
 
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
@@ -14,22 +13,14 @@ from suppliers.models import (
     CountyCoordinator,
     Supplier,
     SupplierMember,
-    SupplierStatus,
 )
 from suppliers.services import (
     supplier_approve,
     supplier_recommend,
+    supplier_reinstate,
     supplier_reject,
-    supplier_set_status,
     supplier_suspend,
 )
-
-
-def supplier_reinstate(*, supplier: Supplier) -> Supplier:
-    """Reinstating only lifts a suspension; approving an application is a separate action."""
-    if supplier.status != SupplierStatus.SUSPENDED:
-        raise ValidationError(_("Only a suspended supplier can be reinstated."), code="invalid_transition")
-    return supplier_set_status(supplier=supplier, status=SupplierStatus.APPROVED)
 
 
 class CertificationInline(admin.TabularInline):

@@ -46,6 +46,18 @@ def supplier_set_status(*, supplier: Supplier, status: str, reason: str = "") ->
     return locked
 
 
+@transaction.atomic
+def supplier_reinstate(*, supplier: Supplier) -> Supplier:
+    """Lifts a suspension only; approving an application is a separate step."""
+    locked = Supplier.objects.select_for_update().get(pk=supplier.pk)
+    if locked.status != S.SUSPENDED:
+        raise ValidationError(
+            _("Only a suspended supplier can be reinstated."),
+            code=SupplierErrorCode.INVALID_TRANSITION.value,
+        )
+    return supplier_set_status(supplier=locked, status=S.APPROVED)
+
+
 def _sync_listing_visibility(*, supplier: Supplier) -> int:
     """Listings follow their supplier at once, in the same transaction: the catalog keeps a
     denormalised ``Product.is_visible`` (approved, published, supplier approved). Written

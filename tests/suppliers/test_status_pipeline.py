@@ -7,6 +7,7 @@ from suppliers.models import SupplierStatus
 from suppliers.services import (
     supplier_approve,
     supplier_recommend,
+    supplier_reinstate,
     supplier_reject,
     supplier_suspend,
 )
@@ -67,8 +68,15 @@ def test_reinstating_a_supplier_brings_back_only_its_published_approved_listings
     draft = ProductFactory(supplier=supplier, status=ProductStatus.DRAFT, is_published=False)
     supplier_suspend(supplier=supplier, reason="整改")
     assert not Product.objects.visible().filter(supplier=supplier).exists()
-    from suppliers.services import supplier_set_status
-
-    supplier_set_status(supplier=supplier, status=SupplierStatus.APPROVED)
+    supplier_reinstate(supplier=supplier)
     visible = set(Product.objects.visible().filter(supplier=supplier))
     assert visible == {live} and draft not in visible
+
+
+def test_only_a_suspended_supplier_can_be_reinstated(regions):
+    supplier = SupplierFactory(status=SupplierStatus.RECOMMENDED)
+    with pytest.raises(ValidationError) as exc:
+        supplier_reinstate(supplier=supplier)
+    assert exc.value.code == "invalid_transition"
+    supplier.refresh_from_db()
+    assert supplier.status == SupplierStatus.RECOMMENDED
