@@ -152,6 +152,14 @@ class ProductVariant(models.Model):
     lead_time_days = models.PositiveSmallIntegerField(_("lead time (days)"), default=3)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
+    # Price monitoring: staff may accept a price above the alert multiple of the market
+    # reference; the acceptance covers exactly this price and lapses when it changes.
+    price_accepted = MoneyField(_("price accepted by staff"), null=True, blank=True, editable=False)
+    price_accepted_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("price accepted by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+", editable=False,
+    )
+    price_accepted_at = models.DateTimeField(_("price accepted at"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("variant")
@@ -168,8 +176,17 @@ class ProductVariant(models.Model):
 
     @property
     def is_overpriced(self) -> bool:
-        """Priced above 1.3× its market reference (the price-monitoring threshold)."""
-        return self.market_price is not None and self.price > self.market_price * Decimal("1.3")
+        """Priced above the alert multiple (settings.PRICE_ALERT_MULTIPLE, default 1.3) of
+        its market reference price."""
+        from django.conf import settings
+
+        multiple = Decimal(str(getattr(settings, "PRICE_ALERT_MULTIPLE", "1.3")))
+        return self.market_price is not None and self.price > self.market_price * multiple
+
+    @property
+    def needs_price_review(self) -> bool:
+        """Overpriced and not accepted by staff at this exact price: blocks publication."""
+        return self.is_overpriced and self.price_accepted != self.price
 
 
 class ProductImage(models.Model):

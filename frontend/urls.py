@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from frontend import views
 
@@ -12,4 +12,8 @@ urlpatterns = [
     path("trace/<slug:slug>/qr.svg", views.trace_qr, name="trace_qr"),
     path("suppliers/<slug:slug>/", views.supplier, name="supplier"),
     path("counties/<slug:slug>/", views.county, name="county"),
+    # Supplier application, county coordinators, login, invitations.
+    path("", include("frontend.onboarding.urls")),
+    # The supplier portal.
+    path("portal/", include("frontend.portal.urls")),
 ]

@@ -167,6 +167,10 @@ IMAGE_MAX_BYTES = env.int("IMAGE_MAX_BYTES", default=10 * 1024 * 1024)
 IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=40_000_000)
 IMAGE_THUMBNAIL_SIZES = (160, 480, 960)
 
+# Price monitoring: a variant above this multiple of its market reference price is flagged.
+PRICE_ALERT_MULTIPLE = env.str("PRICE_ALERT_MULTIPLE", default="1.3")
+SUPPLIER_INVITATION_DAYS = 7
+
 # --- Email ------------------------------------------------------------------
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

@@ -75,6 +75,9 @@ class Supplier(models.Model):
         default=SupplierStatus.APPLIED, db_index=True,
     )
     status_reason = models.CharField(_("reason for the last status change"), max_length=255, blank=True)
+    license_document = models.FileField(
+        _("business licence (PDF or image)"), upload_to="suppliers/licences/%Y/%m/", blank=True
+    )
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -97,6 +100,35 @@ class Supplier(models.Model):
     @property
     def is_approved(self) -> bool:
         return self.status == SupplierStatus.APPROVED
+
+
+class SupplierInvitation(models.Model):
+    """An owner invites a team member by e-mail; the token in the link is single-use."""
+
+    supplier = models.ForeignKey(
+        Supplier, verbose_name=_("supplier"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("email"))
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("invited by"), null=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("accepted by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.supplier}"
 
 
 class SupplierRole(models.TextChoices):

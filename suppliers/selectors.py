@@ -1,6 +1,6 @@
 from django.db.models import QuerySet
 
-from suppliers.models import Supplier
+from suppliers.models import CountyCoordinator, Supplier, SupplierMember
 
 # Fields that never leave the back office: payouts and private contact details.
 PRIVATE_FIELDS: tuple[str, ...] = (
@@ -35,3 +35,23 @@ def supplier_public_profile(*, slug: str) -> Supplier | None:
         .filter(slug=slug)
         .first()
     )
+
+
+def supplier_membership_of(*, user) -> "SupplierMember | None":
+    """The user's membership of a supplier team (a person works for at most one supplier
+    in the portal; the oldest membership wins), with the supplier loaded."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        SupplierMember.objects.filter(user=user)
+        .select_related("supplier", "supplier__county", "supplier__township")
+        .order_by("created_at", "id")
+        .first()
+    )
+
+
+def coordinator_county_codes(*, user) -> set[str]:
+    """Codes of the counties this user coordinates (empty for everybody else)."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return set(CountyCoordinator.objects.filter(user=user).values_list("county_id", flat=True))
