@@ -1,44 +1,58 @@
-"""Staff screens for the catalog: review actions call ``catalog.services``."""
+"""Staff screens for the catalog. Review and price acceptance (``catalog.admin_review``) call
+``catalog.review``; edits made in the product form are recorded in the audit trail."""
 
 from django import forms
 from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models import Case, CharField, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Cast
 from django.http import HttpRequest
-from django.template.response import TemplateResponse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
-from catalog.models import Category, Product, ProductImage, ProductVariant
+from catalog.admin_review import ProductReviewMixin
+from catalog.models import Category, Product, ProductImage, ProductStatus, ProductVariant
+from catalog.review import (
+    awaiting_review_condition,
+    flagged_variants,
+    has_overpriced_variant,
+    has_variant_needing_price_review,
+    needs_price_review_condition,
+    price_ratio,
+)
 from catalog.services import (
-    product_approve,
     product_image_add,
     product_image_delete,
     product_images_reorder,
     product_refresh_summary,
-    product_reject,
-    product_unpublish,
 )
-from shop.common.adminactions import apply_per_row, reason_action
+from shop.common.admin import AuditedModelAdmin
+from shop.common.audit import audit_record, diff, snapshot
 from shop.common.images import normalize_upload
+from shop.common.models import AuditEvent
 from suppliers.models import SupplierStatus
 
-# ProductVariant.is_overpriced in SQL: price > 1.3 × market price, written as
-# 10 × price > 13 × market price so that neither a fraction nor a division (integer
-# division on SQLite) enters the comparison.
-OVERPRICED_VARIANTS = (
-    ProductVariant.objects.filter(product=OuterRef("pk"), market_price__isnull=False)
-    .alias(price_x10=F("price") * 10, market_x13=F("market_price") * 13)
-    .filter(price_x10__gt=F("market_x13"))
+VARIANT_AUDIT_FIELDS = (
+    "sku", "spec", "unit", "price", "market_price", "min_order_qty", "stock", "lead_time_days",
+    "position", "is_active",
 )
-
 
 def overpriced_badge(flag: bool) -> str:
     """A warning, not a green tick: being overpriced is the bad case."""
     if not flag:
         return ""
     return format_html('<span style="color:#ba2121;font-weight:bold">⚠ {}</span>', _("overpriced"))
+
+
+def accepted_by_text(variant: ProductVariant) -> str:
+    user = variant.price_accepted_by
+    if user is None:
+        return _("staff")
+    return getattr(user, "display_name", "") or user.get_username()
 
 
 class OverpricedFilter(admin.SimpleListFilter):
@@ -67,6 +81,27 @@ class SupplierStatusFilter(admin.SimpleListFilter):
         return queryset.filter(supplier__status=self.value()) if self.value() else queryset
 
 
+class ReviewFilter(admin.SimpleListFilter):
+    """Staff's review queue; with it the list shows submitted products first, then approved
+    ones whose price awaits acceptance, the longest waiting first."""
+
+    title = gettext_lazy("review")
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):  # type: ignore[no-untyped-def]
+        return [
+            ("awaiting", gettext_lazy("Awaiting review")),
+            ("price", gettext_lazy("Price awaiting acceptance")),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Product]) -> QuerySet[Product]:
+        if self.value() == "awaiting":
+            return queryset.filter(awaiting_review_condition())
+        if self.value() == "price":
+            return queryset.filter(_needs_price_review=True)
+        return queryset
+
+
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
     list_display = ("name", "name_en", "parent", "position", "slug")
@@ -87,9 +122,19 @@ class ProductVariantInline(admin.TabularInline):
     )
     readonly_fields = ("overpriced",)
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ProductVariant]:
+        return super().get_queryset(request).select_related("price_accepted_by")
+
     @admin.display(description=gettext_lazy("price check"))
     def overpriced(self, obj: ProductVariant) -> str:
-        return overpriced_badge(bool(obj.pk) and obj.is_overpriced)
+        if not obj.pk or not obj.is_overpriced:
+            return ""
+        if obj.needs_price_review:
+            return overpriced_badge(True)
+        return format_html(
+            '<span style="color:#447e36">✓ {}</span>',
+            _("price accepted by %(who)s") % {"who": accepted_by_text(obj)},
+        )
 
 
 class ProductImageForm(forms.ModelForm):
@@ -120,14 +165,35 @@ class ProductImageInline(admin.TabularInline):
     readonly_fields = ("width", "height")
 
 
+class ProductAdminForm(forms.ModelForm):
+    class Meta:
+        model = Product
+        exclude: tuple[str, ...] = ()  # the admin's fieldsets choose the fields
+
+    def clean_is_published(self) -> bool:
+        """Publishing by hand is refused while a price awaits staff acceptance."""
+        publish = self.cleaned_data.get("is_published", False)
+        product = self.instance
+        if publish and product.pk and not Product.objects.filter(pk=product.pk, is_published=True).exists():
+            flagged = ProductVariant.objects.filter(Q(product=product) & needs_price_review_condition())
+            if flagged.exists():
+                raise ValidationError(
+                    _("Accept the flagged prices before publishing this product."),
+                    code="price_review_required",
+                )
+        return publish
+
+
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(ProductReviewMixin, AuditedModelAdmin):
+    form = ProductAdminForm
+    change_form_template = "admin/catalog/product/review_change_form.html"
     list_display = (
         "name", "supplier", "county", "category", "status", "is_published", "min_price",
-        "total_stock", "has_overpriced_variant",
+        "total_stock", "has_overpriced_variant", "flagged_prices",
     )
     list_filter = (
-        "status", "is_published", "county", ("category", admin.RelatedOnlyFieldListFilter),
+        ReviewFilter, "status", "is_published", "county", ("category", admin.RelatedOnlyFieldListFilter),
         SupplierStatusFilter, OverpricedFilter, "is_featured",
     )
     list_select_related = ("supplier", "county", "category")
@@ -138,7 +204,7 @@ class ProductAdmin(admin.ModelAdmin):
     readonly_fields = (
         "status", "status_reason", "min_price", "total_stock", "created_at", "updated_at",
     )
-    actions = ("approve_and_publish", "reject", "unpublish")
+    actions = ("approve_and_publish", "reject", "unpublish", "accept_flagged_prices")
     fieldsets = (
         (None, {"fields": ("name", "name_en", "slug", "supplier", "category", "summary", "description")}),
         (gettext_lazy("Origin"), {"fields": ("county", "township", "village", "poor_households", "certifications")}),
@@ -151,17 +217,86 @@ class ProductAdmin(admin.ModelAdmin):
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Product]:
-        return super().get_queryset(request).annotate(_overpriced=Exists(OVERPRICED_VARIANTS))
+        return (
+            super().get_queryset(request)
+            .annotate(
+                _overpriced=has_overpriced_variant(),
+                _needs_price_review=has_variant_needing_price_review(),
+            )
+            .prefetch_related(Prefetch("variants", queryset=flagged_variants(), to_attr="_flagged_variants"))
+        )
+
+    def get_ordering(self, request: HttpRequest):  # type: ignore[no-untyped-def]
+        if request.GET.get(ReviewFilter.parameter_name):
+            submitted_first = Case(When(status=ProductStatus.SUBMITTED, then=Value(0)), default=Value(1))
+            return (submitted_first.asc(), "updated_at", "id")
+        return super().get_ordering(request)
 
     @admin.display(description=gettext_lazy("price check"), ordering="_overpriced")
     def has_overpriced_variant(self, obj: Product) -> str:
         return overpriced_badge(obj._overpriced)  # type: ignore[attr-defined]
 
+    @admin.display(description=gettext_lazy("prices above the market multiple"))
+    def flagged_prices(self, obj: Product) -> str:
+        return format_html_join(
+            mark_safe("<br>"), '{}: ¥{} / ¥{} = {}× <span style="color:{}">{}</span>',
+            (
+                (
+                    v.sku, v.price, v.market_price, price_ratio(v),
+                    "#ba2121" if v.needs_price_review else "#447e36",
+                    _("awaiting acceptance") if v.needs_price_review else _("accepted"),
+                )
+                for v in obj._flagged_variants  # type: ignore[attr-defined]
+            ),
+        )
+
+    def audit_events(self, obj: Product) -> QuerySet[AuditEvent]:
+        """The product's events and those of its variants and images."""
+        types = ContentType.objects.get_for_models(Product, ProductVariant, ProductImage)
+
+        def ids(model: type[ProductVariant] | type[ProductImage]) -> QuerySet:
+            return model.objects.filter(product=obj).annotate(sid=Cast("pk", CharField())).values("sid")
+
+        return AuditEvent.objects.filter(
+            Q(content_type=types[Product], object_id=str(obj.pk))
+            | Q(content_type=types[ProductVariant], object_id__in=ids(ProductVariant))
+            | Q(content_type=types[ProductImage], object_id__in=ids(ProductImage))
+        )
+
     def save_formset(self, request, form, formset, change):  # type: ignore[no-untyped-def]
         if formset.model is ProductImage:
             self._save_images(form.instance, formset)
+        elif formset.model is ProductVariant:
+            self._save_variants(request, form, formset, change)
         else:
             super().save_formset(request, form, formset, change)
+
+    def _save_variants(self, request, form, formset, change) -> None:  # type: ignore[no-untyped-def]
+        """Saved as the admin does, with an audit row per created, changed or deleted variant
+        (a deletion is recorded on the product, so that it stays in the product's trail)."""
+        product = form.instance
+        before = {
+            v.pk: snapshot(v, VARIANT_AUDIT_FIELDS) for v in ProductVariant.objects.filter(product=product)
+        }
+        for variant_form in formset.deleted_forms:
+            old = before.get(variant_form.instance.pk)
+            if old is not None:
+                audit_record(
+                    actor=request.user, instance=product, action="variant.delete",
+                    changes={name: [value, None] for name, value in old.items()},
+                )
+        super().save_formset(request, form, formset, change)
+        for variant in formset.new_objects:
+            created = snapshot(variant, VARIANT_AUDIT_FIELDS)
+            audit_record(
+                actor=request.user, instance=variant, action="variant.create",
+                changes={name: [None, value] for name, value in created.items()},
+            )
+        for variant, _fields in formset.changed_objects:
+            changes = diff(before[variant.pk], variant)
+            if changes:
+                action = "stock.update" if set(changes) == {"stock"} else "variant.update"
+                audit_record(actor=request.user, instance=variant, action=action, changes=changes)
 
     def _save_images(self, product: Product, formset) -> None:  # type: ignore[no-untyped-def]
         """Images go through the catalog services: uploads are re-encoded under a random
@@ -208,38 +343,3 @@ class ProductAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         # Variants were just saved: recompute min_price, total_stock and search_text.
         product_refresh_summary(product=form.instance)
-
-    @admin.action(description=gettext_lazy("Approve and publish the selected products"))
-    def approve_and_publish(self, request: HttpRequest, queryset: QuerySet[Product]) -> None:
-        apply_per_row(
-            self, request, queryset,
-            action=lambda p: product_approve(product=p, publish=True),
-            done_message=lambda n: ngettext(
-                "%(count)d product approved and published.",
-                "%(count)d products approved and published.", n,
-            ) % {"count": n},
-            log_message=_("Approved and published"),
-        )
-
-    @admin.action(description=gettext_lazy("Reject the selected products…"))
-    def reject(self, request: HttpRequest, queryset: QuerySet[Product]) -> TemplateResponse | None:
-        return reason_action(
-            self, request, queryset,
-            title=_("Reject products"),
-            action=lambda p, reason: product_reject(product=p, reason=reason),
-            done_message=lambda n: ngettext(
-                "%(count)d product rejected.", "%(count)d products rejected.", n
-            ) % {"count": n},
-            log_message=_("Rejected"),
-        )
-
-    @admin.action(description=gettext_lazy("Unpublish the selected products"))
-    def unpublish(self, request: HttpRequest, queryset: QuerySet[Product]) -> None:
-        apply_per_row(
-            self, request, queryset,
-            action=lambda p: product_unpublish(product=p),
-            done_message=lambda n: ngettext(
-                "%(count)d product unpublished.", "%(count)d products unpublished.", n
-            ) % {"count": n},
-            log_message=_("Unpublished"),
-        )

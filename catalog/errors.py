@@ -10,3 +10,5 @@ class CatalogErrorCode(StrEnum):
     UNSUPPORTED_IMAGE_FORMAT = "unsupported_image_format"
     PRICE_NOT_POSITIVE = "price_not_positive"
     REQUIRED = "required"
+    PRICE_REVIEW_REQUIRED = "price_review_required"
+    PRICE_NOT_FLAGGED = "price_not_flagged"

@@ -256,3 +256,22 @@ def products_of_supplier(*, supplier_slug: str, limit: int = 24) -> QuerySet[Pro
 
 def products_of_county(*, county_code: str, limit: int = 24) -> QuerySet[Product]:
     return product_list(filters=ProductFilter(county=county_code))[:limit]
+
+
+def products_awaiting_review() -> QuerySet[Product]:
+    """Staff's review queue: submitted products first, then approved ones with a price not
+    yet accepted; oldest change first. ``flagged_variants`` lists the overpriced variants."""
+    from django.db.models import Case, Value, When
+
+    from catalog.models import ProductStatus
+    from catalog.review import awaiting_review_condition, flagged_variants
+
+    return (
+        Product.objects.filter(awaiting_review_condition())
+        .annotate(
+            review_rank=Case(When(status=ProductStatus.SUBMITTED, then=Value(0)), default=Value(1))
+        )
+        .select_related("supplier", "county", "category")
+        .prefetch_related(Prefetch("variants", queryset=flagged_variants(), to_attr="flagged_variants"))
+        .order_by("review_rank", "updated_at", "id")
+    )

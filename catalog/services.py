@@ -77,6 +77,22 @@ def product_set_status(*, product: Product, status: str, reason: str = "") -> Pr
 
 @transaction.atomic
 def product_approve(*, product: Product, publish: bool = True) -> Product:
+    # Price monitoring: no approval while an active variant's price awaits staff acceptance.
+    # The product row is locked first (as every product change does), then its variants.
+    Product.objects.select_for_update().only("pk").get(pk=product.pk)
+    variants = ProductVariant.objects.select_for_update().filter(product_id=product.pk, is_active=True)
+    flagged = [v for v in variants.order_by("pk") if v.needs_price_review]
+    if flagged:
+        names = ", ".join(
+            _("%(sku)s at ¥%(price)s (market price ¥%(market)s)")
+            % {"sku": v.sku, "price": v.price, "market": v.market_price}
+            for v in flagged
+        )
+        raise ValidationError(
+            _("Staff must accept the price of these variants before approval: %(variants)s.")
+            % {"variants": names},
+            code=CatalogErrorCode.PRICE_REVIEW_REQUIRED.value,
+        )
     product = product_set_status(product=product, status=P.APPROVED)
     if publish and not product.is_published:
         product.is_published = True

@@ -7,6 +7,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from shop.common.admin import AuditedModelAdmin
 from shop.common.adminactions import apply_per_row, reason_action
 from suppliers.models import (
     Certification,
@@ -41,7 +42,7 @@ class SupplierMemberInline(admin.TabularInline):
 
 
 @admin.register(Supplier)
-class SupplierAdmin(admin.ModelAdmin):
+class SupplierAdmin(AuditedModelAdmin):  # change page: audit trail section and history
     list_display = (
         "legal_name", "short_name", "supplier_type", "county", "township", "status",
         "poor_households",
