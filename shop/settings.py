@@ -128,7 +128,12 @@ else:
 
 # --- Auth -------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-LOGIN_URL = "admin:login"
+LOGIN_URL = "frontend:onboarding:login"
+# Log in by e-mail (any letter case) or mobile phone; ModelBackend keeps the admin's usernames.
+AUTHENTICATION_BACKENDS = [
+    "shop.accounts.backends.EmailBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -166,6 +171,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 IMAGE_MAX_BYTES = env.int("IMAGE_MAX_BYTES", default=10 * 1024 * 1024)
 IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=40_000_000)
 IMAGE_THUMBNAIL_SIZES = (160, 480, 960)
+# Supplier documents (licences, certificates; see shop/common/documents.py)
+DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
 
 # Price monitoring: a variant above this multiple of its market reference price is flagged.
 PRICE_ALERT_MULTIPLE = env.str("PRICE_ALERT_MULTIPLE", default="1.3")

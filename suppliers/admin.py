@@ -74,7 +74,7 @@ class SupplierAdmin(AuditedModelAdmin):  # change page: audit trail section and 
     def recommend(self, request: HttpRequest, queryset: QuerySet[Supplier]) -> None:
         apply_per_row(
             self, request, queryset,
-            action=lambda s: supplier_recommend(supplier=s),
+            action=lambda s: supplier_recommend(supplier=s, actor=request.user),
             done_message=lambda n: ngettext(
                 "%(count)d supplier recommended.", "%(count)d suppliers recommended.", n
             ) % {"count": n},
@@ -85,7 +85,7 @@ class SupplierAdmin(AuditedModelAdmin):  # change page: audit trail section and 
     def approve(self, request: HttpRequest, queryset: QuerySet[Supplier]) -> None:
         apply_per_row(
             self, request, queryset,
-            action=lambda s: supplier_approve(supplier=s),
+            action=lambda s: supplier_approve(supplier=s, actor=request.user),
             done_message=lambda n: ngettext(
                 "%(count)d supplier approved.", "%(count)d suppliers approved.", n
             ) % {"count": n},
@@ -97,7 +97,7 @@ class SupplierAdmin(AuditedModelAdmin):  # change page: audit trail section and 
         return reason_action(
             self, request, queryset,
             title=_("Reject suppliers"),
-            action=lambda s, reason: supplier_reject(supplier=s, reason=reason),
+            action=lambda s, reason: supplier_reject(supplier=s, reason=reason, actor=request.user),
             done_message=lambda n: ngettext(
                 "%(count)d supplier rejected.", "%(count)d suppliers rejected.", n
             ) % {"count": n},
@@ -109,7 +109,7 @@ class SupplierAdmin(AuditedModelAdmin):  # change page: audit trail section and 
         return reason_action(
             self, request, queryset,
             title=_("Suspend suppliers"),
-            action=lambda s, reason: supplier_suspend(supplier=s, reason=reason),
+            action=lambda s, reason: supplier_suspend(supplier=s, reason=reason, actor=request.user),
             done_message=lambda n: ngettext(
                 "%(count)d supplier suspended.", "%(count)d suppliers suspended.", n
             ) % {"count": n},
@@ -120,7 +120,7 @@ class SupplierAdmin(AuditedModelAdmin):  # change page: audit trail section and 
     def reinstate(self, request: HttpRequest, queryset: QuerySet[Supplier]) -> None:
         apply_per_row(
             self, request, queryset,
-            action=lambda s: supplier_reinstate(supplier=s),
+            action=lambda s: supplier_reinstate(supplier=s, actor=request.user),
             done_message=lambda n: ngettext(
                 "%(count)d supplier reinstated.", "%(count)d suppliers reinstated.", n
             ) % {"count": n},

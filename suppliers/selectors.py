@@ -55,3 +55,74 @@ def coordinator_county_codes(*, user) -> set[str]:
     if not getattr(user, "is_authenticated", False):
         return set()
     return set(CountyCoordinator.objects.filter(user=user).values_list("county_id", flat=True))
+
+
+# --- Admission review and teams (onboarding pages) -----------------------------------------
+
+def _reviewer_counties(user) -> set[str] | None:
+    """None: every county (staff); else the counties the user coordinates."""
+    if getattr(user, "is_staff", False):
+        return None
+    return coordinator_county_codes(user=user)
+
+
+def applications_for_reviewer(*, user, status: str | None = None) -> QuerySet[Supplier]:
+    """The suppliers a coordinator (their counties) or staff (all) may review, those waiting
+    for the county first, then those waiting for the platform, newest first."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    qs = Supplier.objects.select_related("county", "township", "village")
+    counties = _reviewer_counties(user)
+    if counties is not None:
+        qs = qs.filter(county_id__in=counties)
+    if status:
+        qs = qs.filter(status=status)
+    rank = Case(
+        When(status="applied", then=Value(0)), When(status="recommended", then=Value(1)),
+        default=Value(2), output_field=IntegerField(),
+    )
+    return qs.annotate(review_rank=rank).order_by("review_rank", "-created_at", "-id")
+
+
+def application_for_reviewer(*, user, pk: int) -> Supplier | None:
+    """One supplier with everything it submitted, if the user may review it (else None)."""
+    return (
+        applications_for_reviewer(user=user)
+        .prefetch_related("certifications", "members__user")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def can_read_supplier_documents(*, user, supplier: Supplier) -> bool:
+    """Staff, the supplier's county coordinators and the supplier's own members."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_staff or supplier.county_id in coordinator_county_codes(user=user):
+        return True
+    return SupplierMember.objects.filter(supplier=supplier, user=user).exists()
+
+
+def supplier_team(*, supplier: Supplier) -> tuple[list[SupplierMember], list]:
+    """Members (owners first) and invitations not yet accepted, newest first."""
+    from suppliers.models import SupplierInvitation
+
+    members = list(
+        SupplierMember.objects.filter(supplier=supplier).select_related("user")
+        .order_by("created_at", "id")
+    )
+    members.sort(key=lambda m: (m.role != "owner", m.created_at, m.id))
+    invitations = list(
+        SupplierInvitation.objects.filter(supplier=supplier, accepted_at__isnull=True)
+        .select_related("invited_by").order_by("-created_at", "-id")
+    )
+    return members, invitations
+
+
+def invitation_by_token(*, token: str):
+    """The invitation of a link (used or expired ones too, to say so), or None."""
+    from suppliers.models import SupplierInvitation
+
+    if not token or len(token) > 64:
+        return None
+    return SupplierInvitation.objects.select_related("supplier").filter(token=token).first()

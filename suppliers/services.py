@@ -1,13 +1,31 @@
 """Write actions on suppliers. Every status change goes through ``supplier_set_status``,
-which checks the allowed transitions in one place."""
+which checks the allowed transitions in one place, records an audit row and e-mails the
+applicant after commit.
+
+The application (``supplier_apply``) lives in ``suppliers.applications`` and the team
+(invitations, members) in ``suppliers.team``, to keep modules short; both are re-exported
+here so callers have one import path.
+"""
+
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shop.common.audit import audit_record, diff, snapshot
+from suppliers.applications import CertificationData, SupplierApplicationData, supplier_apply
 from suppliers.errors import SupplierErrorCode
 from suppliers.models import Supplier, SupplierStatus
+from suppliers.notifications import notify_after_commit
+from suppliers.team import (
+    invitation_problem,
+    supplier_invitation_accept,
+    supplier_invitation_revoke,
+    supplier_invite,
+    supplier_member_remove,
+)
 
 S = SupplierStatus
 ALLOWED_TRANSITIONS: dict[str, set[str]] = {
@@ -18,10 +36,18 @@ ALLOWED_TRANSITIONS: dict[str, set[str]] = {
     S.REJECTED: set(),
 }
 NEEDS_REASON = {S.REJECTED, S.SUSPENDED}
+STATUS_ACTIONS: dict[str, str] = {
+    S.RECOMMENDED: "supplier.recommend",
+    S.APPROVED: "supplier.approve",
+    S.REJECTED: "supplier.reject",
+    S.SUSPENDED: "supplier.suspend",
+}
 
 
 @transaction.atomic
-def supplier_set_status(*, supplier: Supplier, status: str, reason: str = "") -> Supplier:
+def supplier_set_status(
+    *, supplier: Supplier, status: str, reason: str = "", actor: Any = None
+) -> Supplier:
     """Move a supplier along its admission pipeline. Locks the row so that two staff
     clicking at once cannot both apply a transition."""
     locked = Supplier.objects.select_for_update().get(pk=supplier.pk)
@@ -38,16 +64,26 @@ def supplier_set_status(*, supplier: Supplier, status: str, reason: str = "") ->
         raise ValidationError(
             {"reason": ValidationError(_("Give a reason."), code=SupplierErrorCode.REASON_REQUIRED.value)}
         )
+    action = (
+        "supplier.reinstate"
+        if locked.status == S.SUSPENDED and status == S.APPROVED
+        else STATUS_ACTIONS[status]
+    )
+    before = snapshot(locked, ["status", "status_reason"])
     locked.status = status
     locked.status_reason = reason[:255]
     locked.status_changed_at = timezone.now()
     locked.save(update_fields=["status", "status_reason", "status_changed_at", "updated_at"])
     _sync_listing_visibility(supplier=locked)
+    event = audit_record(
+        actor=actor, instance=locked, action=action, changes=diff(before, locked), reason=reason
+    )
+    notify_after_commit(supplier_id=locked.pk, action=action, audit_event_id=event.pk)
     return locked
 
 
 @transaction.atomic
-def supplier_reinstate(*, supplier: Supplier) -> Supplier:
+def supplier_reinstate(*, supplier: Supplier, actor: Any = None) -> Supplier:
     """Lifts a suspension only; approving an application is a separate step."""
     locked = Supplier.objects.select_for_update().get(pk=supplier.pk)
     if locked.status != S.SUSPENDED:
@@ -55,7 +91,7 @@ def supplier_reinstate(*, supplier: Supplier) -> Supplier:
             _("Only a suspended supplier can be reinstated."),
             code=SupplierErrorCode.INVALID_TRANSITION.value,
         )
-    return supplier_set_status(supplier=locked, status=S.APPROVED)
+    return supplier_set_status(supplier=locked, status=S.APPROVED, actor=actor)
 
 
 def _sync_listing_visibility(*, supplier: Supplier) -> int:
@@ -68,19 +104,31 @@ def _sync_listing_visibility(*, supplier: Supplier) -> int:
     return products.filter(status="approved", is_published=True, is_visible=False).update(is_visible=True)
 
 
-def supplier_recommend(*, supplier: Supplier) -> Supplier:
-    return supplier_set_status(supplier=supplier, status=S.RECOMMENDED)
+def supplier_recommend(*, supplier: Supplier, actor: Any = None, reason: str = "") -> Supplier:
+    """The county recommends the application; ``reason`` is an optional comment."""
+    return supplier_set_status(supplier=supplier, status=S.RECOMMENDED, reason=reason, actor=actor)
 
 
-def supplier_approve(*, supplier: Supplier) -> Supplier:
-    return supplier_set_status(supplier=supplier, status=S.APPROVED)
+def supplier_approve(*, supplier: Supplier, actor: Any = None) -> Supplier:
+    """Only a supplier its county recommended can be approved (or a suspended one
+    reinstated, which ``supplier_reinstate`` says more clearly)."""
+    return supplier_set_status(supplier=supplier, status=S.APPROVED, actor=actor)
 
 
-def supplier_reject(*, supplier: Supplier, reason: str) -> Supplier:
-    return supplier_set_status(supplier=supplier, status=S.REJECTED, reason=reason)
+def supplier_reject(*, supplier: Supplier, reason: str, actor: Any = None) -> Supplier:
+    return supplier_set_status(supplier=supplier, status=S.REJECTED, reason=reason, actor=actor)
 
 
-def supplier_suspend(*, supplier: Supplier, reason: str) -> Supplier:
+def supplier_suspend(*, supplier: Supplier, reason: str, actor: Any = None) -> Supplier:
     """A suspended supplier's listings leave the storefront at once (``Product.visible``
     filters on the supplier's status); orders in progress are untouched."""
-    return supplier_set_status(supplier=supplier, status=S.SUSPENDED, reason=reason)
+    return supplier_set_status(supplier=supplier, status=S.SUSPENDED, reason=reason, actor=actor)
+
+
+__all__ = [
+    "ALLOWED_TRANSITIONS", "CertificationData", "SupplierApplicationData", "invitation_problem",
+    "notify_after_commit", "supplier_apply", "supplier_approve", "supplier_invitation_accept",
+    "supplier_invitation_revoke", "supplier_invite", "supplier_member_remove",
+    "supplier_recommend", "supplier_reinstate", "supplier_reject", "supplier_set_status",
+    "supplier_suspend",
+]

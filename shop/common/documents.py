@@ -1,0 +1,121 @@
+"""Untrusted document uploads (business licences, certificates): a PDF or an image.
+
+- the type is decided from the bytes, never from the file name or the declared content type;
+- a PDF must start with ``%PDF-`` and end with ``%%EOF`` (within the last kilobyte, as PDF
+  readers allow) and is kept as sent, capped at ``settings.DOCUMENT_MAX_BYTES``;
+- anything else must be an image accepted by ``shop.common.images.normalize_upload``,
+  which decodes and re-encodes it without metadata;
+- everything else (HTML named ``.jpg``, Word files, archives…) is refused.
+
+Nothing is written to storage here: the caller names and saves ``content``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import IO
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.utils.translation import gettext as _
+
+from shop.common.images import ImageErrorCode, normalize_upload
+
+PDF_MAGIC = b"%PDF-"
+PDF_EOF = b"%%EOF"
+PDF_TRAILER_WINDOW = 1024
+
+CONTENT_TYPES = {
+    ".pdf": "application/pdf",
+    ".jpg": "image/jpeg",
+    ".png": "image/png",
+    ".webp": "image/webp",
+}
+
+
+class DocumentErrorCode(StrEnum):
+    INVALID_DOCUMENT = "invalid_document"
+    DOCUMENT_TOO_LARGE = "document_too_large"
+    UNSUPPORTED_DOCUMENT = "unsupported_document"
+
+
+@dataclass(frozen=True)
+class NormalizedDocument:
+    content: ContentFile
+    kind: str  # "pdf" or "image"
+    extension: str  # ".pdf", ".jpg", ".png" or ".webp"
+
+    @property
+    def content_type(self) -> str:
+        return CONTENT_TYPES[self.extension]
+
+
+def _unsupported() -> ValidationError:
+    return ValidationError(
+        _("Upload a PDF file or a JPEG, PNG or WebP image."),
+        code=DocumentErrorCode.UNSUPPORTED_DOCUMENT.value,
+    )
+
+
+def _too_large(max_bytes: int) -> ValidationError:
+    return ValidationError(
+        _("The file is too large: it must be at most %(size)s MB.")
+        % {"size": f"{max_bytes / (1024 * 1024):g}"},
+        code=DocumentErrorCode.DOCUMENT_TOO_LARGE.value,
+    )
+
+
+def _read_capped(upload: IO[bytes], max_bytes: int) -> bytes:
+    size = getattr(upload, "size", None)
+    if isinstance(size, int) and size > max_bytes:
+        raise _too_large(max_bytes)
+    if hasattr(upload, "seek"):
+        upload.seek(0)
+    data = upload.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise _too_large(max_bytes)
+    if not data:
+        raise ValidationError(
+            _("The submitted file is empty."), code=DocumentErrorCode.INVALID_DOCUMENT.value
+        )
+    return data
+
+
+def content_type_for(name: str) -> str:
+    """The content type of a stored document, from the extension we gave it."""
+    for extension, content_type in CONTENT_TYPES.items():
+        if name.lower().endswith(extension):
+            return content_type
+    return "application/octet-stream"
+
+
+def normalize_document(upload: IO[bytes]) -> NormalizedDocument:
+    """Validate an uploaded document. Raises ``ValidationError`` with a ``DocumentErrorCode``
+    value as its code (image problems keep the image's own message, e.g. too many pixels)."""
+    max_bytes: int = getattr(settings, "DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
+    data = _read_capped(upload, max_bytes)
+    if data.startswith(PDF_MAGIC):
+        if PDF_EOF not in data[-PDF_TRAILER_WINDOW:]:
+            raise ValidationError(
+                _("The PDF file is incomplete or damaged."),
+                code=DocumentErrorCode.INVALID_DOCUMENT.value,
+            )
+        return NormalizedDocument(
+            content=ContentFile(data, name="document.pdf"), kind="pdf", extension=".pdf"
+        )
+    try:
+        image = normalize_upload(ContentFile(data, name="document"))
+    except ValidationError as exc:
+        if exc.code == ImageErrorCode.UNSUPPORTED_IMAGE_FORMAT.value:
+            raise _unsupported() from None
+        if exc.code == ImageErrorCode.IMAGE_TOO_LARGE.value:
+            raise ValidationError(
+                exc.messages[0], code=DocumentErrorCode.DOCUMENT_TOO_LARGE.value
+            ) from None
+        raise ValidationError(
+            _("Upload a PDF file or a JPEG, PNG or WebP image; this file could not be read."),
+            code=DocumentErrorCode.INVALID_DOCUMENT.value,
+        ) from None
+    return NormalizedDocument(content=image.content, kind="image", extension=image.extension)

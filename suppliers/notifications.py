@@ -1,0 +1,143 @@
+"""E-mails about a supplier's application, status and team.
+
+A service that changes something calls ``notify_after_commit`` with the id of the audit row
+it wrote; once the transaction commits, the ``notify_supplier`` task calls
+``supplier_notify``, which sends each message at most once: a ``NotificationLog`` row
+(unique per supplier, event, audit row and recipient) is inserted in the same transaction
+as the message is sent, so a retried or duplicated task finds it and skips the message, and
+a failed send rolls the row back so that a retry sends it.
+"""
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from shop.common.models import AuditEvent
+from suppliers.models import (
+    CountyCoordinator,
+    NotificationLog,
+    Supplier,
+    SupplierInvitation,
+    SupplierRole,
+)
+
+logger = logging.getLogger(__name__)
+
+# Audit action -> notification event (the name of the e-mail template).
+NOTIFIED_ACTIONS: dict[str, str] = {
+    "supplier.apply": "applied",
+    "supplier.recommend": "recommended",
+    "supplier.approve": "approved",
+    "supplier.reject": "rejected",
+    "supplier.suspend": "suspended",
+    "supplier.reinstate": "reinstated",
+    "supplier.invite": "invited",
+}
+
+
+@dataclass(frozen=True)
+class Message:
+    template: str
+    recipient: str
+    context: dict[str, Any]
+
+
+def notify_after_commit(*, supplier_id: int, action: str, audit_event_id: int) -> None:
+    """Queue the e-mails of an audited event once the transaction commits. ``robust``: a
+    broker outage must not undo a committed change (the task can be run again)."""
+    from suppliers.tasks import notify_supplier  # the task module imports this one
+
+    event = NOTIFIED_ACTIONS.get(action)
+    if event is None:
+        return
+    transaction.on_commit(
+        lambda: notify_supplier.delay(supplier_id, event, audit_event_id), robust=True
+    )
+
+
+def absolute_url(path: str) -> str:
+    """``SITE_URL`` + path; without SITE_URL the path alone (still useful to the reader)."""
+    base = (getattr(settings, "SITE_URL", "") or "").rstrip("/")
+    return f"{base}{path}"
+
+
+def _owner_emails(supplier: Supplier) -> list[str]:
+    emails = [
+        m.user.email
+        for m in supplier.members.filter(role=SupplierRole.OWNER).select_related("user").order_by("id")
+        if m.user.email
+    ]
+    if not emails and supplier.contact_email:
+        emails = [supplier.contact_email]
+    return emails
+
+
+def _messages_for(supplier: Supplier, event: str, audit: AuditEvent) -> list[Message]:
+    context: dict[str, Any] = {
+        "supplier": supplier,
+        "reason": audit.reason or supplier.status_reason,
+        "status_url": absolute_url(reverse("frontend:onboarding:join_status")),
+        "portal_url": absolute_url("/portal/"),
+    }
+    if event == "invited":
+        invitation_id = (audit.changes.get("invitation") or [None, None])[1]
+        invitation = SupplierInvitation.objects.filter(pk=invitation_id, supplier=supplier).first()
+        if invitation is None or invitation.accepted_at or invitation.expires_at <= timezone.now():
+            return []  # revoked, used or expired before the task ran
+        url = absolute_url(reverse("frontend:onboarding:invitation", args=[invitation.token]))
+        invited = {**context, "invitation": invitation, "invitation_url": url,
+                   "inviter": audit.actor}
+        return [Message("invited", invitation.email, invited)]
+    messages = [Message(event, email, context) for email in _owner_emails(supplier)]
+    if event == "applied":
+        review = {
+            **context,
+            "review_url": absolute_url(
+                reverse("frontend:onboarding:coordinator_detail", args=[supplier.pk])
+            ),
+        }
+        coordinators = (
+            CountyCoordinator.objects.filter(county_id=supplier.county_id)
+            .select_related("user").order_by("id")
+        )
+        messages += [
+            Message("applied_coordinator", c.user.email, review)
+            for c in coordinators if c.user.email and c.user.is_active
+        ]
+    return messages
+
+
+def _render(template: str, context: dict[str, Any]) -> tuple[str, str]:
+    """Subject (the template's first line) and body, in the site's default language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        text = render_to_string(f"suppliers/email/{template}.txt", context)
+    subject, _, body = text.strip().partition("\n")
+    return " ".join(subject.split()), body.strip() + "\n"
+
+
+def supplier_notify(*, supplier_id: int, event: str, audit_event_id: int) -> int:
+    """Send the e-mails of one event that were not sent yet; returns how many were sent."""
+    supplier = Supplier.objects.select_related("county").filter(pk=supplier_id).first()
+    audit = AuditEvent.objects.select_related("actor").filter(pk=audit_event_id).first()
+    if supplier is None or audit is None:
+        return 0
+    sent = 0
+    for message in _messages_for(supplier, event, audit):
+        with transaction.atomic():
+            _log, created = NotificationLog.objects.get_or_create(
+                supplier=supplier, event=event, audit_event=audit, recipient=message.recipient
+            )
+            if not created:
+                continue
+            subject, body = _render(message.template, message.context)
+            # Inside the transaction: if sending fails, the log row goes too and a retry sends.
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [message.recipient])
+        sent += 1
+    return sent
