@@ -236,7 +236,7 @@ class ProductAdmin(ProductReviewMixin, AuditedModelAdmin):
     def has_overpriced_variant(self, obj: Product) -> str:
         return overpriced_badge(obj._overpriced)  # type: ignore[attr-defined]
 
-    @admin.display(description=gettext_lazy("prices above the market multiple"))
+    @admin.display(description=gettext_lazy("flagged prices"))
     def flagged_prices(self, obj: Product) -> str:
         return format_html_join(
             mark_safe("<br>"), '{}: ¥{} / ¥{} = {}× <span style="color:{}">{}</span>',

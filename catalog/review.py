@@ -113,11 +113,12 @@ def variant_price_accept(*, variant: ProductVariant, actor: Any) -> ProductVaria
     locked.price_accepted_by = actor if getattr(actor, "is_authenticated", False) else None
     locked.price_accepted_at = timezone.now()
     locked.save(update_fields=["price_accepted", "price_accepted_by", "price_accepted_at"])
-    changes = diff(before, locked)
-    if locked.market_price is not None:
-        # Context for the reader of the trail: what the accepted price was measured against.
-        changes["market_price"] = [locked.market_price, locked.market_price]
-    audit_record(actor=actor, instance=locked, action="variant.price_accept", changes=changes)
+    # The reason line tells the reader of the trail what the price was measured against.
+    context = f"¥{locked.price} / ¥{locked.market_price} = {price_ratio(locked)}×"
+    audit_record(
+        actor=actor, instance=locked, action="variant.price_accept", changes=diff(before, locked),
+        reason=context,
+    )
     return locked
 
 

@@ -63,7 +63,8 @@ def test_an_overpriced_variant_blocks_approval_until_staff_accept_its_price(regi
 
     accept_row = audit_events_for(variant).get()
     assert (accept_row.action, accept_row.actor) == ("variant.price_accept", reviewer)
-    assert accept_row.changes == {"price_accepted": [None, "140.00"], "market_price": ["100.00", "100.00"]}
+    assert accept_row.changes == {"price_accepted": [None, "140.00"]}
+    assert accept_row.reason == "¥140.00 / ¥100.00 = 1.40×"
     approve_row = audit_events_for(product).get()
     assert (approve_row.action, approve_row.actor) == ("product.approve", reviewer)
     assert approve_row.changes == {"status": ["submitted", "approved"], "is_published": [False, True]}
