@@ -190,3 +190,27 @@ def test_the_product_trail_and_history_pages_run_constant_queries(staff, superus
     assert many == few
     history = staff.get(urls[1]).context["rows"]
     assert len(history) == 20  # the product's and its variant's events, not the supplier's
+
+
+def test_a_users_page_links_to_the_changes_they_made(staff, superuser, regions):
+    clerk = UserFactory(username="clerk", is_staff=True)
+    supplier = SupplierFactory()
+    audit_record(actor=clerk, instance=supplier, action="supplier.approve")
+    audit_record(actor=superuser, instance=supplier, action="supplier.suspend")
+
+    html = staff.get(reverse("admin:accounts_user_change", args=[clerk.pk])).content.decode()
+    link = f"{EVENTS}?actor__id__exact={clerk.pk}"
+    assert f'href="{link}"' in html
+    events = staff.get(link).context["cl"].result_list
+    assert [(e.action, e.actor) for e in events] == [("supplier.approve", clerk)]
+
+
+def test_odd_query_strings_get_no_server_error(staff, regions):
+    product = ProductFactory()
+    record_events(product, None, 3)
+    assert staff.get(EVENTS, {"content_type": "abc"}).status_code == 200
+    assert staff.get(EVENTS, {"action": "no.such"}).context["cl"].result_count == 0
+    assert staff.get(EVENTS, {"actor__id__exact": "abc"}).status_code in (200, 302)
+    history = reverse("admin:catalog_product_audit", args=[product.pk])
+    assert staff.get(history, {"p": "abc"}).status_code == 200
+    assert staff.get(reverse("admin:catalog_product_audit", args=["abc"])).status_code == 404
