@@ -3,7 +3,8 @@
 For each size it builds a fresh database — a temporary SQLite file, or ``<name>_bench`` on
 PostgreSQL — migrates it, seeds the demo so that exactly ``size`` products are visible, and
 times the catalog page, a product page and the GraphQL product list with the test client,
-counting SQL queries. Endpoints that do not answer 200 are reported, not fatal.
+counting SQL queries. Endpoints that do not answer 200 are reported, not fatal. For the sizes
+asked, a throughput phase then serves the same database with gunicorn (see ``bench_load``).
 """
 
 import json
@@ -26,6 +27,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 
 from catalog.models import Product
+from shop.demo.bench_load import LoadOptions, Throughput, measure_throughput
 from shop.demo.plan import RegionIndex, demo_plan
 from shop.demo.services import demo_seed, limit_products
 
@@ -46,6 +48,12 @@ class Measurement:
     median_ms: float | None = None
     p95_ms: float | None = None
     queries: int | None = None
+
+
+@dataclass
+class BenchReport:
+    latency: list[Measurement]
+    throughput: list[Throughput]
 
 
 def _pg_admin(settings_dict: dict, *statements: str) -> None:
@@ -174,9 +182,20 @@ def measure(*, size: int, endpoint: str, request: Callable[[], object], repeat: 
     return Measurement(size, endpoint, "200", statistics.median(samples), _p95(samples), queries)
 
 
+def _product_slug() -> str:
+    return Product.objects.visible().order_by("id").values_list("slug", flat=True).first() or "none"
+
+
+def _graphql_query_or_none() -> str | None:
+    try:
+        return graphql_products_query()
+    except Exception:  # reported by the latency phase
+        return None
+
+
 def measure_size(*, size: int, repeat: int, warmup: int) -> list[Measurement]:
     client = Client(raise_request_exception=False)
-    slug = Product.objects.visible().order_by("id").values_list("slug", flat=True).first() or "none"
+    slug = _product_slug()
     results = [
         measure(size=size, endpoint="catalog", request=lambda: client.get("/products/"),
                 repeat=repeat, warmup=warmup),
@@ -201,7 +220,9 @@ def measure_size(*, size: int, repeat: int, warmup: int) -> list[Measurement]:
 
 
 def run_benchmark(*, sizes: list[int], repeat: int, warmup: int = 3, seed: int = 2020,
-                  log: Callable[[str], None] = print) -> list[Measurement]:
+                  load: LoadOptions | None = None, load_sizes: frozenset[int] = frozenset(),
+                  log: Callable[[str], None] = print) -> BenchReport:
+    """Latency at every size; throughput (with ``load``) at each size in ``load_sizes``."""
     from shop.celery import app as celery_app
 
     media = tempfile.mkdtemp(prefix="bench-media-")
@@ -211,10 +232,11 @@ def run_benchmark(*, sizes: list[int], repeat: int, warmup: int = 3, seed: int =
     overrides = override_settings(
         ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"], SECURE_SSL_REDIRECT=False,
         MEDIA_ROOT=media,
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",  # seeding may notify
         STORAGES={**settings.STORAGES, "staticfiles": {
             "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}},
     )
-    results: list[Measurement] = []
+    report = BenchReport(latency=[], throughput=[])
     try:
         with overrides:
             for size in sizes:
@@ -223,8 +245,17 @@ def run_benchmark(*, sizes: list[int], repeat: int, warmup: int = 3, seed: int =
                     visible = build_catalog(size=size, seed=seed)
                     log(f"size {size}: {visible} visible products in {name} "
                         f"(built in {time.monotonic() - started:.1f} s)")
-                    results += measure_size(size=size, repeat=repeat, warmup=warmup)
+                    report.latency += measure_size(size=size, repeat=repeat, warmup=warmup)
+                    if load is not None and size in load_sizes:
+                        log(f"size {size}: throughput under gunicorn ({load.workers} workers, "
+                            f"{load.concurrency} clients, {load.requests} requests per endpoint)")
+                        query, slug = _graphql_query_or_none(), _product_slug()
+                        connections[DEFAULT_DB_ALIAS].close()  # the server has the database now
+                        report.throughput += measure_throughput(
+                            size=size, options=load, media_root=media, graphql_query=query,
+                            product_slug=slug, log=log,
+                        )
     finally:
         celery_app.conf.task_always_eager = eager
         shutil.rmtree(media, ignore_errors=True)
-    return results
+    return report
