@@ -28,6 +28,12 @@ SUPPLIER_FIELDS = [
     "bank_account_number", "linkage_mechanism", "linkage_description", "poor_households",
 ]
 REQUIRED_HERE = ("bank_name", "bank_account_name", "bank_account_number")
+FIELD_ORDER = [
+    "legal_name", "short_name", "supplier_type", "credit_code", "description", "county", "township",
+    "village", "address", "contact_name", "contact_phone", "contact_email", "bank_name",
+    "bank_account_name", "bank_account_number", "linkage_mechanism", "poor_households",
+    "linkage_description", "license_document", "applicant_email", "password1", "password2",
+]
 _TOKEN_SALT = "suppliers.application-form"
 
 
@@ -131,6 +137,7 @@ class SupplierApplicationForm(forms.Form):
             self.fields["password1"].required = True
             self.fields["password2"].required = True
             self.fields["applicant_email"].widget.attrs.update({"autocomplete": "email"})
+        self.order_fields(FIELD_ORDER)  # the error summary lists problems in page order
         if not self.is_bound:
             self.initial.setdefault("form_token", TimestampSigner(salt=_TOKEN_SALT).sign(get_random_string(24)))
 

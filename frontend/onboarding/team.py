@@ -8,6 +8,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.views import redirect_to_login
@@ -58,6 +59,7 @@ def _render_team(request: HttpRequest, membership: SupplierMember, form: Invitat
         "supplier": membership.supplier, "membership": membership, "members": members,
         "invitations": invitations, "is_owner": membership.role == SupplierRole.OWNER,
         "form": form or InvitationForm(), "now": timezone.now(),
+        "invitation_days": settings.SUPPLIER_INVITATION_DAYS,
     }, status=status)
 
 

@@ -163,10 +163,11 @@ def join(request: HttpRequest) -> HttpResponse:
     else:
         form = SupplierApplicationForm(user=user)
         formset = CertificationFormSet(prefix="certifications")
-    return render(
-        request, "frontend/onboarding/join.html",
-        {"form": form, "formset": formset, "new_account": user is None}, status=status,
-    )
+    more_certs_open = formset.is_bound and any(f.has_changed() or f.errors for f in formset.forms[1:])
+    return render(request, "frontend/onboarding/join.html", {
+        "form": form, "formset": formset, "new_account": user is None,
+        "more_certs_open": more_certs_open,
+    }, status=status)
 
 
 def _pipeline(supplier: Supplier, history: list[Any]) -> list[dict[str, Any]]:
