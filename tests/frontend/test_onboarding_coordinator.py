@@ -179,3 +179,23 @@ def test_documents_are_served_to_coordinators_staff_and_the_team_only(client, pe
 def test_the_stored_document_name_is_not_guessable(application):
     name = application.license_document.name.rsplit("/", 1)[-1]
     assert len(name.split(".")[0]) >= 30 and "licence" not in name
+
+
+def test_the_admin_actions_record_the_staff_member_as_actor(client, regions, django_capture_on_commit_callbacks):
+    from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+
+    staff = UserFactory(email="admin@example.com", is_staff=True, is_superuser=True)
+    supplier = supplier_apply(data=application_data(LONGCHUAN), license_document=upload(),
+                              applicant_email="applicant@example.com", password=PASSWORD)
+    client.force_login(staff)
+    changelist = "/admin/suppliers/supplier/"
+    with django_capture_on_commit_callbacks(execute=True):
+        for action, extra in (("recommend", {}), ("approve", {}),
+                              ("suspend", {"apply": "1", "reason": "农药残留超标"})):
+            response = client.post(changelist, {"action": action, ACTION_CHECKBOX_NAME: [supplier.pk], **extra})
+            assert response.status_code == 302, action
+    events = {e.action: e for e in AuditEvent.objects.filter(object_id=str(supplier.pk))}
+    assert {events[a].actor for a in ("supplier.recommend", "supplier.approve", "supplier.suspend")} == {staff}
+    assert events["supplier.suspend"].reason == "农药残留超标"
+    assert Supplier.objects.get().status == SupplierStatus.SUSPENDED
+    assert len(mail.outbox) == 3 and all(m.to == ["applicant@example.com"] for m in mail.outbox)
