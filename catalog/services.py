@@ -122,14 +122,17 @@ def product_unpublish(*, product: Product) -> Product:
 
 import logging  # noqa: E402
 import uuid  # noqa: E402
+from collections.abc import Iterable  # noqa: E402
 from pathlib import PurePosixPath  # noqa: E402
+from typing import Any  # noqa: E402
 
 from django.conf import settings  # noqa: E402
 from django.core.files import File  # noqa: E402
 from django.core.files.storage import default_storage  # noqa: E402
 
 from catalog.models import ProductImage  # noqa: E402
-from shop.common.images import make_thumbnail, normalize_upload  # noqa: E402
+from shop.common.audit import audit_record, diff, snapshot  # noqa: E402
+from shop.common.images import NormalizedImage, make_thumbnail, normalize_upload  # noqa: E402
 
 logger = logging.getLogger(__name__)
 
@@ -162,41 +165,103 @@ def _delete_files(names: list[str]) -> None:
             logger.warning("Could not delete the stored file %s", name, exc_info=True)
 
 
+def id_list(ids: Iterable[int]) -> str:
+    """Ids as the audit trail shows them: "3, 1, 2"."""
+    return ", ".join(str(pk) for pk in ids)
+
+
+def _max_images() -> int:
+    return int(getattr(settings, "PRODUCT_MAX_IMAGES", 12))
+
+
+def _insert_images(
+    *, product: Product, normalized: list[NormalizedImage], alts: list[str],
+    position: int | None, actor: Any,
+) -> list[ProductImage]:
+    """Store the files, then insert the rows at ``position`` (the end by default) in one
+    transaction; the files are removed again if it fails. Thumbnails: a task after commit."""
+    from catalog.tasks import make_thumbnails  # the task module imports this one
+
+    images = []
+    for item, alt in zip(normalized, alts, strict=True):
+        image = ProductImage(
+            product=product, alt=(alt or "").strip(), width=item.width, height=item.height
+        )
+        image.full_clean(exclude=["image", "position"])
+        images.append(image)
+    stored: list[str] = []
+    try:
+        for image, item in zip(images, normalized, strict=True):
+            image.image.save(f"{uuid.uuid4().hex}{item.extension}", item.content, save=False)
+            stored.append(image.image.name)
+        with transaction.atomic():
+            locked = _lock_product(product.pk)
+            siblings = list(ProductImage.objects.filter(product=product).order_by("position", "id"))
+            if len(siblings) + len(images) > _max_images():
+                raise ValidationError(
+                    _("A product has at most %(max)d photos; it has %(n)d.")
+                    % {"max": _max_images(), "n": len(siblings)},
+                    code=CatalogErrorCode.TOO_MANY_IMAGES.value,
+                )
+            index = len(siblings) if position is None else max(0, min(position, len(siblings)))
+            for offset, image in enumerate(images):
+                image.position = index + offset
+                image.save()
+            siblings[index:index] = images
+            _renumber(siblings)
+            for image in images:
+                audit_record(
+                    actor=actor, instance=locked, action="image.add",
+                    changes={"image": [None, image.image.name]},
+                )
+                # robust: a broker outage (or an eager task's failure) must not undo a saved
+                # upload; thumbnails can be made again later, the original is served meanwhile.
+                transaction.on_commit(lambda pk=image.pk: make_thumbnails.delay(pk), robust=True)
+    except BaseException:
+        _delete_files(stored)
+        raise
+    return images
+
+
 def product_image_add(
-    *, product: Product, upload: File, alt: str = "", position: int | None = None
+    *, product: Product, upload: File, alt: str = "", position: int | None = None,
+    actor: Any = None,
 ) -> ProductImage:
     """Validate and re-encode an uploaded image, store it under a random name and insert it
     at ``position`` (the end by default); thumbnails are made by a task after commit."""
-    from catalog.tasks import make_thumbnails  # the task module imports this one
-
     normalized = normalize_upload(upload)
-    image = ProductImage(
-        product=product, alt=(alt or "").strip(), width=normalized.width, height=normalized.height
+    return _insert_images(
+        product=product, normalized=[normalized], alts=[alt], position=position, actor=actor
+    )[0]
+
+
+def product_images_add(
+    *, product: Product, uploads: list[File], actor: Any = None
+) -> list[ProductImage]:
+    """Several uploads at once, all or nothing: every file is validated first, and a refused
+    file refuses the batch with its error keyed by its index in ``uploads`` ("0", "1", …)."""
+    errors: dict[str, ValidationError] = {}
+    normalized: list[NormalizedImage] = []
+    for index, upload in enumerate(uploads):
+        try:
+            normalized.append(normalize_upload(upload))
+        except ValidationError as exc:
+            errors[str(index)] = exc
+    if errors:
+        raise ValidationError(errors)
+    if not normalized:
+        raise ValidationError(
+            {"uploads": ValidationError(_("Choose at least one photo."), code=CatalogErrorCode.REQUIRED.value)}
+        )
+    return _insert_images(
+        product=product, normalized=normalized, alts=[""] * len(normalized), position=None, actor=actor
     )
-    image.full_clean(exclude=["image", "position"])
-    image.image.save(f"{uuid.uuid4().hex}{normalized.extension}", normalized.content, save=False)
-    try:
-        with transaction.atomic():
-            _lock_product(product.pk)
-            siblings = list(ProductImage.objects.filter(product=product).order_by("position", "id"))
-            index = len(siblings) if position is None else max(0, min(position, len(siblings)))
-            image.position = index
-            image.save()
-            siblings.insert(index, image)
-            _renumber(siblings)
-            # robust: a broker outage (or an eager task's failure) must not undo a saved upload;
-            # the thumbnails can be made again later and the original is served meanwhile.
-            transaction.on_commit(lambda: make_thumbnails.delay(image.id), robust=True)
-    except BaseException:
-        _delete_files([image.image.name])
-        raise
-    return image
 
 
-def product_image_delete(*, image: ProductImage) -> None:
+def product_image_delete(*, image: ProductImage, actor: Any = None) -> None:
     """Remove the image, close the gap in positions, and delete its files after commit."""
     with transaction.atomic():
-        _lock_product(image.product_id)
+        product = _lock_product(image.product_id)
         locked = ProductImage.objects.select_for_update().filter(pk=image.pk).first()
         if locked is None:
             return
@@ -206,6 +271,10 @@ def product_image_delete(*, image: ProductImage) -> None:
             product_image_thumbnail_name(original=locked.image.name, size=size)
             for size in settings.IMAGE_THUMBNAIL_SIZES
         )
+        audit_record(
+            actor=actor, instance=product, action="image.delete",
+            changes={"image": [locked.image.name, None]},
+        )
         locked.delete()
         _renumber(
             list(ProductImage.objects.filter(product_id=image.product_id).order_by("position", "id"))
@@ -214,11 +283,23 @@ def product_image_delete(*, image: ProductImage) -> None:
         transaction.on_commit(lambda: _delete_files(files), robust=True)
 
 
-def product_images_reorder(*, product: Product, image_ids: list[int]) -> list[ProductImage]:
+def _audit_order(*, actor: Any, product: Product, before: list[int], after: list[ProductImage]) -> None:
+    order = [img.pk for img in after]
+    if order != before:
+        audit_record(
+            actor=actor, instance=product, action="image.reorder",
+            changes={"images": [id_list(before), id_list(order)]},
+        )
+
+
+def product_images_reorder(
+    *, product: Product, image_ids: list[int], actor: Any = None
+) -> list[ProductImage]:
     """Put the product's images in the given order; the ids must be exactly its images."""
     with transaction.atomic():
-        _lock_product(product.pk)
-        images = {img.pk: img for img in ProductImage.objects.filter(product=product)}
+        locked = _lock_product(product.pk)
+        current = list(ProductImage.objects.filter(product=product).order_by("position", "id"))
+        images = {img.pk: img for img in current}
         try:
             wanted = [int(pk) for pk in image_ids]
         except (TypeError, ValueError):
@@ -234,16 +315,18 @@ def product_images_reorder(*, product: Product, image_ids: list[int]) -> list[Pr
             )
         ordered = [images[pk] for pk in wanted]
         _renumber(ordered)
+        _audit_order(actor=actor, product=locked, before=[img.pk for img in current], after=ordered)
     return ordered
 
 
-def product_image_set_main(*, image: ProductImage) -> ProductImage:
+def product_image_set_main(*, image: ProductImage, actor: Any = None) -> ProductImage:
     """Make the image the product's main (first) image; the others keep their order."""
     with transaction.atomic():
-        _lock_product(image.product_id)
+        locked = _lock_product(image.product_id)
         images = list(
             ProductImage.objects.filter(product_id=image.product_id).order_by("position", "id")
         )
+        before = [img.pk for img in images]
         target = next((img for img in images if img.pk == image.pk), None)
         if target is None:
             raise ValidationError(
@@ -252,6 +335,7 @@ def product_image_set_main(*, image: ProductImage) -> ProductImage:
         images.remove(target)
         images.insert(0, target)
         _renumber(images)
+        _audit_order(actor=actor, product=locked, before=before, after=images)
     return target
 
 
@@ -277,3 +361,330 @@ def product_image_make_thumbnails(*, image: ProductImage) -> ProductImage:
             return locked
     _delete_files(list(names.values()))
     return image
+
+
+# --- Listings (supplier portal) -----------------------------------------------------------
+# What a supplier's team does to its own listings; ownership is checked by the caller (the
+# portal looks objects up through the supplier, so another supplier's ids are 404s).
+#
+# Review rules (decided here, in one place):
+# - a new product is a draft; ``product_submit`` sends it to staff review;
+# - editing a field staff judged (REVIEWED_FIELDS: name, text, category, origin,
+#   certifications, households supported) of an approved product sends it back to review:
+#   status "submitted", off the storefront until staff approve it again. Shelf life, storage,
+#   stock, images and variants priced within the alert multiple do not;
+# - a variant change (new variant, price or market price) that leaves an active variant of an
+#   approved product needing price review (``ProductVariant.needs_price_review``) also sends
+#   the product back to review, so the price is never published before staff accept it.
+# Image events are recorded on the product, so that its trail shows them.
+
+import secrets  # noqa: E402
+from collections.abc import Mapping  # noqa: E402
+
+from django.db import IntegrityError  # noqa: E402
+
+from catalog import validators as v  # noqa: E402
+from catalog.models import Category  # noqa: E402
+from shop.regions.models import Region  # noqa: E402
+from suppliers.models import Supplier, SupplierStatus  # noqa: E402
+
+C = CatalogErrorCode
+PRODUCT_FIELDS = (
+    "name", "name_en", "category", "summary", "description", "county", "township", "village",
+    "poor_households", "shelf_life_days", "storage",
+)
+PRODUCT_EDITABLE = frozenset(PRODUCT_FIELDS) - {"county"} | {"certifications"}
+REVIEWED_FIELDS = frozenset(PRODUCT_FIELDS) - {"shelf_life_days", "storage"} | {"certifications"}
+STATUS_FIELDS = ("status", "status_reason", "is_published")
+VARIANT_FIELDS = (
+    "sku", "spec", "unit", "price", "market_price", "min_order_qty", "lead_time_days", "position",
+    "is_active",
+)
+VARIANT_EDITABLE = frozenset(VARIANT_FIELDS) - {"is_active"} | {"stock"}
+MAX_VARIANTS = 50  # × MAX_STOCK stays within the product's total_stock column
+ACTIVE_SUPPLIER = (SupplierStatus.APPROVED, SupplierStatus.SUSPENDED)
+
+
+def _error(message: str, code: CatalogErrorCode, field: str | None = None) -> ValidationError:
+    error = ValidationError(message, code=code.value)
+    return ValidationError({field: error}) if field else error
+
+
+def _check_supplier_active(supplier: Supplier) -> None:
+    if supplier.status not in ACTIVE_SUPPLIER:
+        raise _error(_("Your supplier account is not approved yet."), C.SUPPLIER_NOT_APPROVED)
+
+
+def _lock_product_row(product: Product) -> Product:
+    locked = Product.objects.select_for_update().get(pk=product.pk)
+    if locked.status == P.ARCHIVED:
+        raise _error(_("This product is archived; restore it first."), C.PRODUCT_ARCHIVED)
+    return locked
+
+
+@transaction.atomic
+def product_create(
+    *, supplier: Supplier, actor: Any, name: str, name_en: str = "", category: Category,
+    summary: str = "", description: str = "", township: Region, village: Region | None = None,
+    certifications: Iterable[Any] = (), poor_households: int = 0,
+    shelf_life_days: int | None = None, storage: str = "",
+) -> Product:
+    """A draft listing of ``supplier``; its county is the origin township's county."""
+    _check_supplier_active(supplier)
+    product = Product(supplier=supplier, status=P.DRAFT, slug=f"p-{secrets.token_hex(6)}")
+    fields = {
+        "name": name, "name_en": name_en, "category": category, "summary": summary,
+        "description": description, "township": township, "village": village,
+        "certifications": certifications, "poor_households": poor_households,
+        "shelf_life_days": shelf_life_days, "storage": storage,
+    }
+    cert_ids = v.apply_product_fields(product, fields=fields)
+    product.save()
+    product.certifications.set(cert_ids or [])
+    changes = {k: [None, val] for k, val in snapshot(product, PRODUCT_FIELDS).items() if val not in (None, "")}
+    if cert_ids:
+        changes["certifications"] = [None, id_list(cert_ids)]
+    audit_record(actor=actor, instance=product, action="product.create", changes=changes)
+    return product_refresh_summary(product=product)
+
+
+def _certification_ids(product: Product) -> list[int]:
+    return sorted(product.certifications.values_list("pk", flat=True))
+
+
+@transaction.atomic
+def product_update(*, product: Product, actor: Any, **fields: Any) -> Product:
+    """Edit a listing. See the review rules above: a reviewed field of an approved product
+    sends it back to review."""
+    unknown = set(fields) - PRODUCT_EDITABLE
+    if unknown:
+        raise TypeError(f"product_update() got unexpected fields: {sorted(unknown)}")
+    locked = _lock_product_row(product)
+    before = snapshot(locked, PRODUCT_FIELDS + STATUS_FIELDS)
+    old_certs = _certification_ids(locked)
+    cert_ids = v.apply_product_fields(locked, fields=fields)
+    locked.save()
+    if cert_ids is not None and cert_ids != old_certs:
+        locked.certifications.set(cert_ids)
+    changes = diff(before, locked)
+    if cert_ids is not None and cert_ids != old_certs:
+        changes["certifications"] = [id_list(old_certs), id_list(cert_ids)]
+    if not changes:
+        return locked
+    reason = ""
+    if locked.status == P.APPROVED and REVIEWED_FIELDS & set(changes):
+        reason = _("Changed after approval; waiting for staff review again.")
+        locked = product_set_status(product=locked, status=P.SUBMITTED, reason=reason)
+        changes.update(diff(before, locked))
+    audit_record(actor=actor, instance=locked, action="product.update", changes=changes, reason=reason)
+    return product_refresh_summary(product=locked)
+
+
+@transaction.atomic
+def product_submit(*, product: Product, actor: Any) -> Product:
+    """Send a draft (or a rejected product, once corrected) to staff review. Needs an active
+    variant and an image; submitting twice changes nothing."""
+    locked = _lock_product_row(product)
+    if locked.status == P.SUBMITTED:
+        return locked
+    if locked.status not in (P.DRAFT, P.REJECTED):
+        raise _error(
+            _("Only a draft or a rejected product can be submitted for review."), C.INVALID_TRANSITION
+        )
+    if locked.supplier.status != SupplierStatus.APPROVED:
+        raise _error(
+            _("Your supplier account is not approved; products cannot be submitted now."),
+            C.SUPPLIER_NOT_APPROVED,
+        )
+    problems = []
+    if not ProductVariant.objects.filter(product=locked, is_active=True).exists():
+        problems.append(_error(_("Add at least one specification with a price."), C.NO_ACTIVE_VARIANT))
+    if not ProductImage.objects.filter(product=locked).exists():
+        problems.append(_error(_("Add at least one photo."), C.NO_IMAGE))
+    if problems:
+        raise ValidationError(problems)
+    before = snapshot(locked, STATUS_FIELDS)
+    submitted = product_set_status(product=locked, status=P.SUBMITTED)
+    audit_record(actor=actor, instance=submitted, action="product.submit", changes=diff(before, submitted))
+    return submitted
+
+
+@transaction.atomic
+def product_archive(*, product: Product, actor: Any) -> Product:
+    """Withdraw a listing (from any status); it leaves the storefront. Idempotent."""
+    locked = Product.objects.select_for_update().get(pk=product.pk)
+    if locked.status == P.ARCHIVED:
+        return locked
+    before = snapshot(locked, STATUS_FIELDS)
+    archived = product_set_status(product=locked, status=P.ARCHIVED)
+    audit_record(actor=actor, instance=archived, action="product.archive", changes=diff(before, archived))
+    return archived
+
+
+@transaction.atomic
+def product_restore(*, product: Product, actor: Any) -> Product:
+    """An archived listing becomes a draft again (to be edited and submitted)."""
+    locked = Product.objects.select_for_update().get(pk=product.pk)
+    if locked.status != P.ARCHIVED:
+        return locked
+    _check_supplier_active(locked.supplier)
+    before = snapshot(locked, STATUS_FIELDS)
+    restored = product_set_status(product=locked, status=P.DRAFT)
+    audit_record(actor=actor, instance=restored, action="product.restore", changes=diff(before, restored))
+    return restored
+
+
+def _save_variant(variant: ProductVariant) -> None:
+    """Save; a concurrent insert of the same SKU becomes a field error, not a 500."""
+    try:
+        with transaction.atomic():
+            variant.save()
+    except IntegrityError:
+        if ProductVariant.objects.filter(sku=variant.sku).exclude(pk=variant.pk).exists():
+            raise _error(v.duplicate_sku_message(), C.DUPLICATE_SKU, "sku") from None
+        raise
+
+
+def _after_variant_change(*, product: Product, actor: Any) -> Product:
+    """Send an approved product back to review if a price now needs staff acceptance, then
+    refresh its summaries. ``product`` is locked by the caller."""
+    if product.status == P.APPROVED and any(
+        variant.needs_price_review for variant in ProductVariant.objects.filter(product=product, is_active=True)
+    ):
+        before = snapshot(product, STATUS_FIELDS)
+        reason = _("A price is above the alert multiple of its market reference price; staff must accept it.")
+        product = product_set_status(product=product, status=P.SUBMITTED, reason=reason)
+        audit_record(actor=actor, instance=product, action="product.update", changes=diff(before, product), reason=reason)
+    return product_refresh_summary(product=product)
+
+
+@transaction.atomic
+def variant_create(
+    *, product: Product, actor: Any, sku: str = "", spec: str, unit: str, price: Any,
+    market_price: Any = None, min_order_qty: Any = 1, stock: Any = 0, lead_time_days: Any = 3,
+) -> ProductVariant:
+    """A new specification of the product, last in order; the SKU is generated when empty."""
+    locked = _lock_product_row(product)
+    siblings = list(ProductVariant.objects.filter(product=locked).values_list("position", "is_active"))
+    if sum(1 for _position, active in siblings if active) >= MAX_VARIANTS:
+        raise _error(_("A product has at most %(n)d specifications.") % {"n": MAX_VARIANTS}, C.TOO_MANY_VARIANTS)
+    variant = ProductVariant(product=locked, position=max((p for p, _a in siblings), default=-1) + 1)
+    v.apply_variant_fields(variant, fields={
+        "sku": sku, "spec": spec, "unit": unit, "price": price, "market_price": market_price,
+        "min_order_qty": min_order_qty, "stock": stock, "lead_time_days": lead_time_days,
+    })
+    _save_variant(variant)
+    changes = {k: [None, val] for k, val in snapshot(variant, VARIANT_FIELDS + ("stock",)).items() if val is not None}
+    audit_record(actor=actor, instance=variant, action="variant.create", changes=changes)
+    _after_variant_change(product=locked, actor=actor)
+    return variant
+
+
+@transaction.atomic
+def variant_update(*, variant: ProductVariant, actor: Any, **fields: Any) -> ProductVariant:
+    """Edit a specification. A stock change is recorded as its own ``stock.update`` event."""
+    unknown = set(fields) - VARIANT_EDITABLE
+    if unknown:
+        raise TypeError(f"variant_update() got unexpected fields: {sorted(unknown)}")
+    product = _lock_product_row(variant.product)
+    locked = ProductVariant.objects.select_for_update().get(pk=variant.pk)
+    if not locked.is_active:
+        raise _error(_("This specification is archived."), C.INVALID)
+    before = snapshot(locked, VARIANT_FIELDS)
+    old_stock = locked.stock
+    v.apply_variant_fields(locked, fields=fields)
+    changes = diff(before, locked)
+    if not changes and locked.stock == old_stock:
+        return locked
+    _save_variant(locked)
+    if changes:
+        audit_record(actor=actor, instance=locked, action="variant.update", changes=changes)
+    if locked.stock != old_stock:
+        audit_record(actor=actor, instance=locked, action="stock.update", changes={"stock": [old_stock, locked.stock]})
+    _after_variant_change(product=product, actor=actor)
+    return locked
+
+
+@transaction.atomic
+def variant_archive(*, variant: ProductVariant, actor: Any) -> ProductVariant:
+    """Withdraw a specification; an approved product keeps at least one. Idempotent."""
+    product = _lock_product_row(variant.product)
+    locked = ProductVariant.objects.select_for_update().get(pk=variant.pk)
+    if not locked.is_active:
+        return locked
+    others = ProductVariant.objects.filter(product=product, is_active=True).exclude(pk=locked.pk)
+    if product.status == P.APPROVED and not others.exists():
+        raise _error(
+            _("An approved product needs at least one specification; archive the product instead."),
+            C.LAST_ACTIVE_VARIANT,
+        )
+    locked.is_active = False
+    locked.save(update_fields=["is_active"])
+    audit_record(actor=actor, instance=locked, action="variant.archive", changes={"is_active": [True, False]})
+    product_refresh_summary(product=product)
+    return locked
+
+
+def stock_update_many(*, supplier: Supplier, actor: Any, changes: Mapping[Any, Any]) -> list[ProductVariant]:
+    """Set the stock of several of the supplier's variants at once: all or nothing.
+
+    Any id that is not one of the supplier's variants refuses the whole batch (``not_found``,
+    so another supplier's ids reveal nothing); any bad quantity gives a field error keyed by
+    the variant id. Rows are locked products first, then variants, each in primary-key order
+    (the order every catalog service uses), so concurrent batches cannot deadlock. One
+    ``stock.update`` event per variant whose stock changed.
+    """
+    if not changes:
+        return []
+    missing = _error(_("Some of these specifications do not exist."), C.NOT_FOUND)
+    ids: dict[int, Any] = {}
+    for key, value in changes.items():
+        try:
+            pk = v.parse_whole(str(key), minimum=1, maximum=2**31 - 1, code=C.NOT_FOUND)
+        except ValidationError:
+            raise missing from None
+        ids[pk] = value
+    with transaction.atomic():
+        product_ids = sorted(
+            set(
+                ProductVariant.objects.filter(pk__in=ids, product__supplier=supplier)
+                .values_list("product_id", flat=True)
+            )
+        )
+        list(Product.objects.select_for_update().filter(pk__in=product_ids).order_by("pk").values_list("pk"))
+        variants = list(
+            ProductVariant.objects.select_for_update()
+            .filter(pk__in=ids, product_id__in=product_ids)
+            .order_by("pk")
+        )
+        if len(variants) != len(ids):
+            raise missing
+        errors = v.Errors()
+        new_stock = {
+            variant.pk: errors.collect(str(variant.pk), v.parse_stock, ids[variant.pk]) for variant in variants
+        }
+        errors.raise_if_any()
+        changed = []
+        for variant in variants:
+            old = variant.stock
+            if new_stock[variant.pk] != old:
+                variant.stock = new_stock[variant.pk]
+                changed.append((variant, old))
+        if changed:
+            ProductVariant.objects.bulk_update([variant for variant, _old in changed], ["stock"])
+            for variant, old in changed:
+                audit_record(actor=actor, instance=variant, action="stock.update", changes={"stock": [old, variant.stock]})
+            _refresh_total_stock(product_ids=sorted({variant.product_id for variant, _old in changed}))
+    return variants
+
+
+def _refresh_total_stock(*, product_ids: list[int]) -> None:
+    """``Product.total_stock`` after a stock-only change: one aggregate, one bulk update."""
+    totals = dict(
+        ProductVariant.objects.filter(product_id__in=product_ids, is_active=True)
+        .values("product_id").annotate(total=Sum("stock")).values_list("product_id", "total")
+    )
+    products = list(Product.objects.filter(pk__in=product_ids).only("pk", "total_stock"))
+    for product in products:
+        product.total_stock = totals.get(product.pk) or 0
+    Product.objects.bulk_update(products, ["total_stock"])

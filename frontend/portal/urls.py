@@ -1,5 +1,22 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from frontend.portal import image_views, product_views, views
 
 app_name = "portal"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("products/", views.product_list, name="products"),
+    path("products/new/", product_views.product_new, name="product_new"),
+    path("products/<int:pk>/", product_views.product_edit, name="product_edit"),
+    path("products/<int:pk>/submit/", product_views.product_submit_view, name="product_submit"),
+    path("products/<int:pk>/archive/", product_views.product_archive_view, name="product_archive"),
+    path("products/<int:pk>/restore/", product_views.product_restore_view, name="product_restore"),
+    path("products/<int:pk>/images/", image_views.product_images, name="product_images"),
+    path("products/<int:pk>/images/<int:image_pk>/move/", image_views.image_move, name="image_move"),
+    path("products/<int:pk>/images/<int:image_pk>/main/", image_views.image_main, name="image_main"),
+    path(
+        "products/<int:pk>/images/<int:image_pk>/delete/", image_views.image_delete, name="image_delete"
+    ),
+    path("stock/", views.stock, name="stock"),
+]
