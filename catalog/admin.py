@@ -265,7 +265,7 @@ class ProductAdmin(ProductReviewMixin, AuditedModelAdmin):
 
     def save_formset(self, request, form, formset, change):  # type: ignore[no-untyped-def]
         if formset.model is ProductImage:
-            self._save_images(form.instance, formset)
+            self._save_images(request, form.instance, formset)
         elif formset.model is ProductVariant:
             self._save_variants(request, form, formset, change)
         else:
@@ -298,7 +298,7 @@ class ProductAdmin(ProductReviewMixin, AuditedModelAdmin):
                 action = "stock.update" if set(changes) == {"stock"} else "variant.update"
                 audit_record(actor=request.user, instance=variant, action=action, changes=changes)
 
-    def _save_images(self, product: Product, formset) -> None:  # type: ignore[no-untyped-def]
+    def _save_images(self, request: HttpRequest, product: Product, formset) -> None:  # type: ignore[no-untyped-def]
         """Images go through the catalog services: uploads are re-encoded under a random
         name with thumbnails made after commit, files of deleted images are removed, and
         positions stay 0..n-1. A new file on an existing row replaces that image."""
@@ -310,7 +310,7 @@ class ProductAdmin(ProductReviewMixin, AuditedModelAdmin):
             old = image_form.instance if image_form.instance.pk else None
             if formset.can_delete and formset._should_delete_form(image_form):
                 if old is not None:
-                    product_image_delete(image=old)
+                    product_image_delete(image=old, actor=request.user)
                     formset.deleted_objects.append(old)
                 continue
             data = image_form.cleaned_data
@@ -319,10 +319,12 @@ class ProductAdmin(ProductReviewMixin, AuditedModelAdmin):
                 position = len(formset.forms)  # a new image goes last unless placed
             upload = image_form.new_upload
             if upload is not None:
-                image = product_image_add(product=product, upload=upload, alt=data.get("alt", ""))
+                image = product_image_add(
+                    product=product, upload=upload, alt=data.get("alt", ""), actor=request.user
+                )
                 formset.new_objects.append(image)
                 if old is not None:
-                    product_image_delete(image=old)
+                    product_image_delete(image=old, actor=request.user)
                     formset.deleted_objects.append(old)
             elif old is not None:
                 image = old
@@ -337,7 +339,7 @@ class ProductAdmin(ProductReviewMixin, AuditedModelAdmin):
             order = [pk for _pos, _idx, pk in sorted(wanted)]
             remaining = set(ProductImage.objects.filter(product=product).values_list("pk", flat=True))
             order += sorted(remaining - set(order))
-            product_images_reorder(product=product, image_ids=order)
+            product_images_reorder(product=product, image_ids=order, actor=request.user)
 
     def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
         super().save_related(request, form, formsets, change)

@@ -1,15 +1,18 @@
 """Staff review products in the admin: the review queue, the review panel on the product
 page (approve and publish, reject with a reason, accept a flagged price) and list actions."""
 
+import io
 from decimal import Decimal
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from PIL import Image
 
 from catalog.models import Product, ProductStatus, ProductVariant
 from shop.common.audit import audit_events_for
@@ -245,3 +248,18 @@ def test_bad_requests_get_4xx(staff, regions, dear):
     assert any("nothing to accept" in m for m in messages_of(response))
     fair.refresh_from_db()
     assert fair.price_accepted is None
+
+
+def test_photos_added_in_the_form_are_recorded_with_the_staff_member(staff, superuser, regions):
+    buf = io.BytesIO()
+    Image.new("RGB", (40, 30), (120, 160, 40)).save(buf, "JPEG")
+    product = ProductFactory()
+    data = change_form_data(staff.get(url("change", product.pk)))
+    data["images-TOTAL_FORMS"] = "1"
+    data["images-0-image"] = SimpleUploadedFile("a.jpg", buf.getvalue(), content_type="image/jpeg")
+    data["images-0-alt"] = "正面"
+    data["images-0-position"] = "0"
+    assert staff.post(url("change", product.pk), data).status_code == 302
+    row = audit_events_for(product).get()
+    assert (row.action, row.actor) == ("image.add", superuser)
+    assert "image added (image.add)" in staff.get(url("change", product.pk)).content.decode()
