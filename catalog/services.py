@@ -463,14 +463,13 @@ def product_update(*, product: Product, actor: Any, **fields: Any) -> Product:
     before = snapshot(locked, PRODUCT_FIELDS + STATUS_FIELDS)
     old_certs = _certification_ids(locked)
     cert_ids = v.apply_product_fields(locked, fields=fields)
-    locked.save()
-    if cert_ids is not None and cert_ids != old_certs:
-        locked.certifications.set(cert_ids)
     changes = diff(before, locked)
     if cert_ids is not None and cert_ids != old_certs:
+        locked.certifications.set(cert_ids)
         changes["certifications"] = [id_list(old_certs), id_list(cert_ids)]
     if not changes:
         return locked
+    locked.save()
     reason = ""
     if locked.status == P.APPROVED and REVIEWED_FIELDS & set(changes):
         reason = _("Changed after approval; waiting for staff review again.")

@@ -429,3 +429,13 @@ def test_a_product_has_a_limited_number_of_photos(world, settings):
         product_images_add(product=product, uploads=[png(), png()], actor=None)
     assert codes(exc_info.value) == {"__all__": ["too_many_images"]}
     assert product.images.count() == 1
+
+
+def test_changing_certifications_of_an_approved_product_is_reviewed_and_recorded(world):
+    product = approved_product(world)
+    second = CertificationFactory(supplier=world["supplier"])
+    product = product_update(product=product, actor=world["user"], certifications=[world["cert"], second])
+    assert product.status == ProductStatus.SUBMITTED
+    assert set(product.certifications.all()) == {world["cert"], second}
+    event = audit_events_for(product).get(action="product.update")
+    assert event.changes["certifications"] == ["", f"{world['cert'].pk}, {second.pk}"]
