@@ -1,18 +1,28 @@
-"""The GraphQL root: composes the apps' queries (and, later, mutations), nothing else."""
+"""The GraphQL root: composes the apps' queries and mutations, nothing else."""
 
 import graphene
 
 from catalog.graphql.errors import CatalogError
+from catalog.graphql.mutations import CatalogMutations
+from catalog.graphql.portal_queries import PortalCatalogQueries
 from catalog.graphql.queries import CatalogQueries
 from orders.graphql.queries import CampaignQueries
 from shop.regions.graphql.queries import RegionQueries
 from suppliers.graphql.errors import SupplierError
+from suppliers.graphql.mutations import SupplierMutations
+from suppliers.graphql.portal_queries import SupplierPortalQueries
 from suppliers.graphql.queries import SupplierQueries
 
 
-class Query(CatalogQueries, SupplierQueries, RegionQueries, CampaignQueries, graphene.ObjectType):
+class Query(
+    CatalogQueries, SupplierQueries, RegionQueries, CampaignQueries,
+    SupplierPortalQueries, PortalCatalogQueries, graphene.ObjectType,
+):
     pass
 
 
-# The error types are listed so that clients see them before the first mutation uses them.
-schema = graphene.Schema(query=Query, types=[CatalogError, SupplierError])
+class Mutation(SupplierMutations, CatalogMutations, graphene.ObjectType):
+    pass
+
+
+schema = graphene.Schema(query=Query, mutation=Mutation, types=[CatalogError, SupplierError])

@@ -3,7 +3,8 @@ from django.views.decorators.csrf import csrf_exempt
 
 from shop.graphql.views import ShopGraphQLView
 
-# CSRF-exempt: the API is read-only and public; it does not use the session for anything.
+# CSRF-exempt for the middleware only: the view checks CSRF itself for logged-in sessions
+# (see shop.graphql.core.csrf); anonymous requests need no token.
 urlpatterns = [
     path("", csrf_exempt(ShopGraphQLView.as_view()), name="graphql"),
 ]

@@ -1,11 +1,17 @@
 """The public GraphQL endpoint: graphene-django's view, hardened.
 
-Differences from ``GraphQLView``: a request-size cap (413), strict JSON, a token cap at
-parse time, depth/field/alias limits after the standard validation, no batching, GraphiQL
-only when ``DEBUG``, request parameters type-checked (400 rather than a crash), loaders
-run by ``ShopExecutionContext`` (graphql-sync-dataloaders), UTF-8 JSON output, and
-unexpected resolver exceptions reported as a generic, logged error instead of leaking
-their text. Introspection stays on: the API is public and its schema is committed anyway.
+Differences from ``GraphQLView``: a request-size cap (413), strict JSON, file uploads by
+the GraphQL multipart request spec (``shop.graphql.core.uploads``, with their own size cap),
+a token cap at parse time, depth/field/alias limits after the standard validation, no
+batching, GraphiQL only when ``DEBUG``, request parameters type-checked (400 rather than a
+crash), loaders run by ``ShopExecutionContext`` (graphql-sync-dataloaders), UTF-8 JSON
+output, and unexpected resolver exceptions reported as a generic, logged error instead of
+leaking their text. Introspection stays on: the API is public and its schema is committed
+anyway.
+
+Authentication is Django's session (the API serves the same site). The view is exempt from
+``CsrfViewMiddleware`` so that anonymous requests need no token, but a request made with a
+logged-in session must pass the same CSRF check as a form (``shop.graphql.core.csrf``).
 """
 
 import json
@@ -13,10 +19,12 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed
+from django.http.multipartparser import MultiPartParserError
 from django.http.request import RawPostDataException
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from graphene_django.settings import graphene_settings
 from graphene_django.views import GraphQLView, HttpError
 from graphql import (
@@ -30,8 +38,15 @@ from graphql import (
     validate_schema,
 )
 
+from shop.graphql.core.csrf import csrf_failure
 from shop.graphql.core.errors import ApiErrorCode
 from shop.graphql.core.execution import ShopExecutionContext
+from shop.graphql.core.uploads import (
+    UploadRequestError,
+    is_multipart,
+    max_upload_bytes,
+    operations_from_multipart,
+)
 from shop.graphql.validation import limit_rules
 
 logger = logging.getLogger(__name__)
@@ -44,6 +59,11 @@ def _json_error(status: int, message: str, code: ApiErrorCode) -> HttpResponse:
 
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
+
+
+def _no_file(value: Any) -> None:
+    """Uploaded files among the variables (multipart requests) are not text to check."""
+    return None
 
 
 def _with_code(errors: list[GraphQLError], code: ApiErrorCode) -> list[GraphQLError]:
@@ -64,24 +84,42 @@ class ShopGraphQLView(GraphQLView):
         kwargs.setdefault("middleware", [])
         super().__init__(**kwargs)
 
+    @classmethod
+    def as_view(cls, **initkwargs: Any) -> Any:
+        # Exempt from the middleware; csrf_failure() checks session-authenticated requests.
+        return csrf_exempt(super().as_view(**initkwargs))
+
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        limit = int(getattr(settings, "GRAPHQL_MAX_BODY_BYTES", 64 * 1024))
-        if self._request_size(request) > limit:
+        multipart = request.method == "POST" and is_multipart(request)
+        limit = max_upload_bytes() if multipart else int(getattr(settings, "GRAPHQL_MAX_BODY_BYTES", 64 * 1024))
+        if self._request_size(request, read_body=not multipart) > limit:
             return _json_error(
                 413, _("The request is larger than %(n)d bytes.") % {"n": limit},
                 ApiErrorCode.REQUEST_TOO_LARGE,
             )
+        try:
+            reason = csrf_failure(request)
+        except RequestDataTooBig:  # the token is looked for in a form body too
+            return _json_error(413, _("The request is too large."), ApiErrorCode.REQUEST_TOO_LARGE)
+        except (SuspiciousOperation, MultiPartParserError):
+            return _json_error(400, _("The multipart request could not be read."), ApiErrorCode.BAD_REQUEST)
+        if reason:
+            return _json_error(
+                403, _("CSRF verification failed: send the csrftoken cookie's value in the X-CSRFToken header."),
+                ApiErrorCode.CSRF_FAILED,
+            )
         return super().dispatch(request, *args, **kwargs)
 
     @staticmethod
-    def _request_size(request: HttpRequest) -> int:
-        """The larger of the query string, the declared and the actual body length."""
+    def _request_size(request: HttpRequest, *, read_body: bool = True) -> int:
+        """The larger of the query string, the declared and (unless a multipart upload,
+        which Django streams to disk) the actual body length."""
         try:
             declared = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             declared = 0
         size = max(len(request.META.get("QUERY_STRING", "")), declared)
-        if request.method == "POST":
+        if request.method == "POST" and read_body:
             try:
                 size = max(size, len(request.body))
             except RequestDataTooBig:  # above DATA_UPLOAD_MAX_MEMORY_SIZE
@@ -95,6 +133,11 @@ class ShopGraphQLView(GraphQLView):
 
     def parse_body(self, request: HttpRequest) -> Any:
         content_type = self.get_content_type(request)
+        if content_type == "multipart/form-data":
+            try:
+                return operations_from_multipart(request)
+            except UploadRequestError as exc:
+                raise HttpError(HttpResponse(status=exc.status), exc.message) from None
         if content_type not in ("application/graphql", "application/json"):
             return super().parse_body(request)
         try:
@@ -124,7 +167,7 @@ class ShopGraphQLView(GraphQLView):
         if operation_name is not None and not isinstance(operation_name, str):
             raise HttpError(HttpResponseBadRequest(_("“operationName” must be a string.")))
         try:  # JSON escapes can smuggle in lone surrogates, which no database or response can encode
-            json.dumps([query, variables, operation_name], ensure_ascii=False).encode("utf-8")
+            json.dumps([query, variables, operation_name], ensure_ascii=False, default=_no_file).encode("utf-8")
         except UnicodeEncodeError:
             raise HttpError(HttpResponseBadRequest(_("The request contains text that is not valid Unicode."))) from None
         return query, variables, operation_name, id_

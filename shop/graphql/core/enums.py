@@ -10,6 +10,8 @@ import graphene
 from django.db.models import TextChoices
 from django.utils import translation
 
+from shop.graphql.core.errors import MutationErrorCode
+
 
 def enum_from_choices(choices: type[TextChoices], *, name: str, description: str) -> type[graphene.Enum]:
     members = [(member.name, member.value) for member in choices]
@@ -25,8 +27,14 @@ def enum_from_choices(choices: type[TextChoices], *, name: str, description: str
 
 
 def enum_from_error_codes(codes: type[PyEnum], *, name: str, description: str) -> type[graphene.Enum]:
-    """`CatalogErrorCode.INVALID_FILTER = "invalid_filter"` becomes GraphQL `INVALID_FILTER`."""
+    """`CatalogErrorCode.INVALID_FILTER = "invalid_filter"` becomes GraphQL `INVALID_FILTER`.
+
+    The codes shared by every domain (``MutationErrorCode``: PERMISSION_DENIED, NOT_FOUND,
+    INVALID_ID) are added when the domain enum does not have them already.
+    """
     members = [(member.name, member.value) for member in codes]
+    names = {name for name, _value in members}
+    members += [(member.name, member.value) for member in MutationErrorCode if member.name not in names]
     return graphene.Enum.from_enum(
         PyEnum(name, members), name=name, description=lambda m: None if m else description
     )

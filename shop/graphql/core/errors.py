@@ -1,10 +1,11 @@
 """Errors the API reports.
 
-Queries raise ``GraphQLError`` with ``extensions {code, field}``. Mutations (added later,
-one file per mutation, see ``shop.graphql.core.mutations``) return
-``errors { field code message }`` built by ``validation_error_to_errors``.
+Queries raise ``GraphQLError`` with ``extensions {code, field}``. Mutations (one file per
+mutation, see ``shop.graphql.core.mutations``) return ``errors { field code message }``
+built by ``validation_error_to_errors``.
 """
 
+from collections.abc import Callable
 from enum import Enum, StrEnum
 from typing import Any
 
@@ -26,7 +27,17 @@ class ApiErrorCode(StrEnum):
     QUERY_TOO_COMPLEX = "query_too_complex"
     REQUEST_TOO_LARGE = "request_too_large"
     BAD_REQUEST = "bad_request"
+    CSRF_FAILED = "csrf_failed"
     INTERNAL_ERROR = "internal_error"
+
+
+class MutationErrorCode(StrEnum):
+    """Codes every domain's mutation error enum has besides its own (see
+    ``shop.graphql.core.enums.enum_from_error_codes``): who may act, and which ids exist."""
+
+    PERMISSION_DENIED = "permission_denied"
+    NOT_FOUND = "not_found"
+    INVALID_ID = "invalid_id"
 
 
 def api_error(message: str, *, code: Enum | str, field: str | None = None, **extra: Any) -> GraphQLError:
@@ -53,11 +64,17 @@ def validation_error_items(
         for name, errors in exc.error_dict.items():
             field = None if name == NON_FIELD_ERRORS else field_map.get(name, name)
             for error in errors:
-                items.append((field, error.code or default_code, _message(error)))
+                items.append((field, _code(error, default_code), _message(error)))
     else:
         for error in exc.error_list:
-            items.append((None, error.code or default_code, _message(error)))
+            items.append((None, _code(error, default_code), _message(error)))
     return items
+
+
+def _code(error: ValidationError, default: str) -> str:
+    """The code as a plain string (a service may pass a ``StrEnum`` member)."""
+    code = error.code or default
+    return str(code.value) if isinstance(code, Enum) else str(code)
 
 
 def _message(error: ValidationError) -> str:
@@ -94,13 +111,18 @@ def validation_error_to_errors(
     error_type: type[Error],
     codes: type[Enum],
     field_map: dict[str, str] | None = None,
+    rename: Callable[[str], str] | None = None,
 ) -> list[Error]:
     """Map a service's ``ValidationError`` to ``[error_type(field, code, message)]``.
 
-    Codes not in the domain enum ``codes`` (e.g. Django's own ``max_length``) become ``invalid``.
+    Codes neither in the domain enum ``codes`` nor in ``MutationErrorCode`` (e.g. Django's
+    own ``max_length``) become ``invalid``. ``rename`` maps each field name after ``field_map``.
     """
-    known = {member.value for member in codes}
+    known = {member.value for member in codes} | {member.value for member in MutationErrorCode}
     return [
-        error_type(field=field, code=code if code in known else "invalid", message=message)
+        error_type(
+            field=rename(field) if rename is not None and field is not None else field,
+            code=code if code in known else "invalid", message=message,
+        )
         for field, code, message in validation_error_items(exc, field_map=field_map)
     ]

@@ -41,6 +41,12 @@ def loader(info: Any, cls: type[L]) -> L:
     return store[cls]
 
 
+def clear_loaders(info: Any) -> None:
+    """Forget the request's loaders (and their cached rows), e.g. before a mutation writes."""
+    if hasattr(info.context, _STORE):
+        setattr(info.context, _STORE, {})
+
+
 def grouped(rows: Iterable[T], keys: Sequence[Hashable], key: Callable[[T], Hashable]) -> list[list[T]]:
     """Rows grouped by ``key(row)``, one list per requested key (empty when none)."""
     groups: dict[Hashable, list[T]] = defaultdict(list)

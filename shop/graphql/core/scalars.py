@@ -40,3 +40,26 @@ class Int64(graphene.Scalar):
         if isinstance(node, (IntValueNode, StringValueNode)):
             return _to_int64(node.value)
         return Undefined
+
+
+class Yuan(graphene.Scalar):
+    """An amount in yuan given as a string with at most two decimals ("58.50") or a whole
+    number. JSON floats are refused: they cannot hold every amount in fen exactly."""
+
+    @staticmethod
+    def serialize(value: Any) -> str:
+        return str(value)
+
+    @staticmethod
+    def parse_value(value: Any) -> str:
+        if isinstance(value, str):
+            return value
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+        raise GraphQLError('Yuan must be a string such as "58.50" (or a whole number).')
+
+    @classmethod
+    def parse_literal(cls, node: ValueNode, _variables: Any = None) -> Any:
+        if isinstance(node, (IntValueNode, StringValueNode)):
+            return node.value
+        return Undefined

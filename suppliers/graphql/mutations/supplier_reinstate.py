@@ -1,0 +1,28 @@
+from typing import Any
+
+import graphene
+
+from shop.graphql.core.mutations import BaseMutation
+from suppliers.errors import SupplierErrorCode
+from suppliers.graphql.errors import SupplierError
+from suppliers.graphql.mutations.common import staff_supplier
+from suppliers.graphql.portal_types import SupplierAccount
+from suppliers.services import supplier_reinstate
+
+
+class SupplierReinstate(BaseMutation):
+    """Staff: lift a suspension; the supplier's approved listings are on sale again."""
+
+    supplier = graphene.Field(SupplierAccount)
+
+    class Arguments:
+        id = graphene.ID(required=True, description="Global ID of a supplier (type Supplier).")
+
+    class Meta:
+        error_type = SupplierError
+        error_codes = SupplierErrorCode
+
+    @classmethod
+    def perform(cls, info: graphene.ResolveInfo, *, id: str) -> dict[str, Any]:
+        user, supplier = staff_supplier(info, id)
+        return {"supplier": supplier_reinstate(supplier=supplier, actor=user)}
