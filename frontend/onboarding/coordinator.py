@@ -78,7 +78,7 @@ def _detail_context(request: HttpRequest, supplier: Supplier, **forms: Any) -> d
         "history": list(audit_events_for(supplier)[:50]),
         "can_recommend": can_recommend, "can_approve": can_approve, "can_reject": can_reject,
         "recommend_form": forms.get("recommend_form") or RecommendForm(),
-        "reject_form": forms.get("reject_form") or RejectForm(),
+        "reject_form": forms.get("reject_form") or RejectForm(auto_id="reject_%s"),
     }
 
 
@@ -145,7 +145,7 @@ def coordinator_reject(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied  # once recommended, the platform decides
     if not _may_act_as_county(request, supplier):
         raise PermissionDenied
-    form = RejectForm(request.POST)
+    form = RejectForm(request.POST, auto_id="reject_%s")
     if not form.is_valid():
         return render(request, "frontend/onboarding/coordinator_detail.html",
                       _detail_context(request, supplier, reject_form=form), status=400)

@@ -105,6 +105,11 @@ def test_the_detail_shows_everything_submitted(client, people, application):
         assert text in body
     assert response.context["can_recommend"] and response.context["can_reject"]
     assert not response.context["can_approve"]
+    # Both forms have a reason field: each label must point at its own textarea.
+    import re
+
+    ids = re.findall(r'id="([^"]+)"', body)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
 
 
 def test_the_coordinator_recommends_without_a_reason(client, people, application, django_capture_on_commit_callbacks):
