@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
-from shop.common.images import ImageErrorCode, normalize_upload
+from shop.common.images import ImageErrorCode, normalize_upload, read_capped
 
 PDF_MAGIC = b"%PDF-"
 PDF_EOF = b"%%EOF"
@@ -67,22 +67,6 @@ def _too_large(max_bytes: int) -> ValidationError:
     )
 
 
-def _read_capped(upload: IO[bytes], max_bytes: int) -> bytes:
-    size = getattr(upload, "size", None)
-    if isinstance(size, int) and size > max_bytes:
-        raise _too_large(max_bytes)
-    if hasattr(upload, "seek"):
-        upload.seek(0)
-    data = upload.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise _too_large(max_bytes)
-    if not data:
-        raise ValidationError(
-            _("The submitted file is empty."), code=DocumentErrorCode.INVALID_DOCUMENT.value
-        )
-    return data
-
-
 def content_type_for(name: str) -> str:
     """The content type of a stored document, from the extension we gave it."""
     for extension, content_type in CONTENT_TYPES.items():
@@ -95,7 +79,9 @@ def normalize_document(upload: IO[bytes]) -> NormalizedDocument:
     """Validate an uploaded document. Raises ``ValidationError`` with a ``DocumentErrorCode``
     value as its code (image problems keep the image's own message, e.g. too many pixels)."""
     max_bytes: int = getattr(settings, "DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
-    data = _read_capped(upload, max_bytes)
+    data = read_capped(
+        upload, max_bytes, too_large=_too_large, empty_code=DocumentErrorCode.INVALID_DOCUMENT.value
+    )
     if data.startswith(PDF_MAGIC):
         if PDF_EOF not in data[-PDF_TRAILER_WINDOW:]:
             raise ValidationError(

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import io
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import IO, Any
@@ -94,20 +95,23 @@ def _too_many_pixels(max_pixels: int) -> ValidationError:
     )
 
 
-def _read_capped(upload: IO[bytes], max_bytes: int) -> bytes:
-    """The upload's bytes, refusing it from its declared size or after reading one byte too many."""
+def read_capped(
+    upload: IO[bytes], max_bytes: int, *,
+    too_large: Callable[[int], ValidationError] = _too_many_bytes,
+    empty_code: str = ImageErrorCode.INVALID_IMAGE.value,
+) -> bytes:
+    """The upload's bytes, refusing it from its declared size or after reading one byte too
+    many (never more than ``max_bytes + 1`` bytes are read). Shared with documents."""
     size = getattr(upload, "size", None)
     if isinstance(size, int) and size > max_bytes:
-        raise _too_many_bytes(max_bytes)
+        raise too_large(max_bytes)
     if hasattr(upload, "seek"):
         upload.seek(0)
     data = upload.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise _too_many_bytes(max_bytes)
+        raise too_large(max_bytes)
     if not data:
-        raise ValidationError(
-            _("The submitted file is empty."), code=ImageErrorCode.INVALID_IMAGE.value
-        )
+        raise ValidationError(_("The submitted file is empty."), code=empty_code)
     return data
 
 
@@ -218,7 +222,7 @@ def normalize_upload(upload: IO[bytes]) -> NormalizedImage:
     """
     max_bytes: int = settings.IMAGE_MAX_BYTES
     max_pixels: int = settings.IMAGE_MAX_PIXELS
-    data = _read_capped(upload, max_bytes)
+    data = read_capped(upload, max_bytes)
     img, source_format = _decode(data, max_pixels)
     target, extension = _ACCEPTED[source_format]
     clean = _clean_pixels(img)
