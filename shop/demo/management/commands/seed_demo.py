@@ -3,6 +3,7 @@
 import logging
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.test.utils import override_settings
 
 from catalog.models import Product
 from shop.demo.data_buyers import DEMO_PASSWORD
@@ -34,7 +35,10 @@ class Command(BaseCommand):
             return
         # The eager thumbnail task logs every run at INFO; keep the output to the summary.
         logging.getLogger("celery").setLevel(logging.WARNING)
-        summary = demo_seed(seed=seed, scale=scale, product_limit=limit)
+        # The demo's invented applicants would get real notification e-mails (printed to the
+        # console by default): keep them in memory instead.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            summary = demo_seed(seed=seed, scale=scale, product_limit=limit)
         self.stdout.write(self.style.SUCCESS(
             f"Demo data (seed {summary.seed}) ready in {summary.seconds:.1f} s: "
             f"{summary.suppliers_created} suppliers, {summary.products_created} products, "
