@@ -22,6 +22,15 @@ def _test_settings(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: with Redis (CI) the cache outlives the test run,
+    and single-use form tokens of an earlier run would otherwise look like double posts."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _celery_eager():
     """Tasks run in-process unless a test starts a real worker (``celery_worker``)."""
     previous = celery_app.conf.task_always_eager
