@@ -10,7 +10,6 @@ IDs are the same global IDs as the storefront's (``Product:…``, ``Variant:…`
 from typing import Any
 
 import graphene
-from django.utils.translation import gettext as _
 from graphql_relay import to_global_id
 
 from catalog import models
@@ -20,9 +19,8 @@ from catalog.graphql.loaders import (
     ImagesByProductIdLoader,
     VariantsByProductIdLoader,
 )
-from catalog.graphql.types import MAX_THUMBNAIL_SIZE, Category
+from catalog.graphql.types import Category, ProductImage
 from shop.graphql.core.enums import enum_from_choices
-from shop.graphql.core.errors import ApiErrorCode, api_error
 from shop.graphql.core.loaders import loader, prefetched, related, then
 from shop.graphql.core.money import Money, MoneyValue
 from shop.graphql.core.pagination import CountableConnection
@@ -60,18 +58,9 @@ class PortalProductImage(graphene.ObjectType):
     def resolve_id(root: models.ProductImage, info: graphene.ResolveInfo) -> str:
         return to_global_id("ProductImage", root.pk)
 
-    @staticmethod
-    def resolve_url(root: models.ProductImage, info: graphene.ResolveInfo) -> str:
-        return _absolute(info, root.image.url if root.image else "")
-
-    @staticmethod
-    def resolve_thumbnail_url(root: models.ProductImage, info: graphene.ResolveInfo, size: int) -> str:
-        if size is None or not 1 <= size <= MAX_THUMBNAIL_SIZE:
-            raise api_error(
-                _("“size” must be between 1 and %(max)d.") % {"max": MAX_THUMBNAIL_SIZE},
-                code=ApiErrorCode.INVALID_ARGUMENT, field="size",
-            )
-        return _absolute(info, root.thumbnail_url(size))
+    # Same addresses and size check as the public image type.
+    resolve_url = ProductImage.resolve_url
+    resolve_thumbnail_url = ProductImage.resolve_thumbnail_url
 
     @staticmethod
     def resolve_is_main(root: models.ProductImage, info: graphene.ResolveInfo) -> bool:
