@@ -149,6 +149,9 @@ class ProductVariant(models.Model):
         _("minimum order quantity"), default=1, validators=[MinValueValidator(1)]
     )
     stock = models.PositiveIntegerField(_("stock"), default=0)
+    # Units held by placed orders that have not shipped yet: placing an order moves units
+    # from ``stock`` to ``reserved``; shipping removes them; cancelling puts them back.
+    reserved = models.PositiveIntegerField(_("reserved by orders"), default=0, editable=False)
     lead_time_days = models.PositiveSmallIntegerField(_("lead time (days)"), default=3)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
@@ -168,6 +171,7 @@ class ProductVariant(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(price__gt=0), name="variant_price_positive"),
             models.CheckConstraint(condition=models.Q(stock__gte=0), name="variant_stock_not_negative"),
+            models.CheckConstraint(condition=models.Q(reserved__gte=0), name="variant_reserved_not_negative"),
             models.CheckConstraint(condition=models.Q(min_order_qty__gte=1), name="variant_moq_positive"),
         ]
 

@@ -113,7 +113,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Asia/Shanghai"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "orders-cancel-unpaid": {"task": "orders.tasks.orders_cancel_unpaid", "schedule": 600.0},
+    "orders-auto-accept": {"task": "orders.tasks.fulfilments_auto_accept", "schedule": 3600.0},
+}
 
 if REDIS_URL:
     CACHES = {
@@ -182,6 +185,22 @@ SUPPLIER_INVITATION_DAYS = 7
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="消费帮扶平台 <noreply@xiaofei.example>")
+
+# --- Orders -----------------------------------------------------------------
+# An order not paid within this many hours is cancelled by a beat task and its stock released.
+ORDER_PAYMENT_HOURS = env.int("ORDER_PAYMENT_HOURS", default=72)
+# A shipped part the buyer has not accepted (验收) within this many days is accepted automatically.
+ORDER_AUTO_ACCEPT_DAYS = env.int("ORDER_AUTO_ACCEPT_DAYS", default=7)
+ORDER_MAX_LINES = 100
+ORDER_MAX_QUANTITY = 1_000_000
+# The platform's account for bank transfers (对公转账), shown on the payment page.
+BANK_ACCOUNT_NAME = env.str("BANK_ACCOUNT_NAME", default="深圳市宝安区消费帮扶服务中心（示例）")
+BANK_ACCOUNT_BANK = env.str("BANK_ACCOUNT_BANK", default="中国建设银行深圳宝安支行（示例）")
+BANK_ACCOUNT_NUMBER = env.str("BANK_ACCOUNT_NUMBER", default="4420 1558 0000 0000 0000")
+# Login throttling: failures allowed per account and per client address in the window.
+LOGIN_FAILURES_PER_ACCOUNT = env.int("LOGIN_FAILURES_PER_ACCOUNT", default=5)
+LOGIN_FAILURES_PER_ADDRESS = env.int("LOGIN_FAILURES_PER_ADDRESS", default=20)
+LOGIN_FAILURE_WINDOW_SECONDS = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=15 * 60)
 
 # --- Stripe -----------------------------------------------------------------
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")

@@ -82,6 +82,15 @@ class LedgerEntry(models.Model):
     )
     occurred_at = models.DateTimeField(_("occurred at"), db_index=True)
     note = models.CharField(_("note"), max_length=255, blank=True)
+    # Exactly-once: a paid order line writes one entry, a refund line one negative entry.
+    order_line = models.ForeignKey(
+        "orders.OrderLine", verbose_name=_("order line"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="ledger_entries",
+    )
+    refund_line = models.OneToOneField(
+        "orders.RefundLine", verbose_name=_("refund line"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="ledger_entry",
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -89,6 +98,12 @@ class LedgerEntry(models.Model):
         verbose_name_plural = _("ledger entries")
         ordering = ["id"]
         indexes = [models.Index(fields=["campaign", "county"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order_line"], condition=models.Q(kind="order_line"),
+                name="ledger_one_entry_per_paid_line",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {format_yuan(self.amount_fen)}"

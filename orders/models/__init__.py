@@ -1,0 +1,32 @@
+"""Orders app models: campaigns and the ledger, carts, orders and their lines, fulfilment,
+payments (Stripe and bank transfer), refunds and the order timeline."""
+
+from orders.models.cart import Cart, CartLine
+from orders.models.ledger import Campaign, EntryKind, FundingChannel, LedgerEntry
+from orders.models.order import (
+    Fulfilment,
+    FulfilmentStatus,
+    Order,
+    OrderEvent,
+    OrderEventKind,
+    OrderLine,
+    OrderStatus,
+)
+from orders.models.payment import (
+    BankReceipt,
+    BankReceiptStatus,
+    Payment,
+    PaymentMethod,
+    PaymentStatus,
+    Refund,
+    RefundLine,
+    RefundStatus,
+    StripeEvent,
+)
+
+__all__ = [
+    "BankReceipt", "BankReceiptStatus", "Campaign", "Cart", "CartLine", "EntryKind",
+    "Fulfilment", "FulfilmentStatus", "FundingChannel", "LedgerEntry", "Order", "OrderEvent",
+    "OrderEventKind", "OrderLine", "OrderStatus", "Payment", "PaymentMethod", "PaymentStatus",
+    "Refund", "RefundLine", "RefundStatus", "StripeEvent",
+]

@@ -1,0 +1,73 @@
+"""Reads of orders. Per-object permission lives here: a member reads only its own
+organizations' orders, a supplier only its own fulfilments (its part of an order)."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from orders.models import Fulfilment, Order, OrderEvent, OrderLine
+from shop.accounts.models import BuyerOrganization
+from shop.accounts.selectors import memberships_of
+
+
+def _pk(value: object) -> int | None:
+    try:
+        pk = int(str(value))
+    except (TypeError, ValueError):
+        return None
+    return pk if 0 < pk < 2**31 else None
+
+
+def orders_for_organization(*, organization: BuyerOrganization, status: str = "") -> QuerySet[Order]:
+    qs = Order.objects.filter(organization=organization).select_related("placed_by")
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-id")
+
+
+def order_detail_queryset() -> QuerySet[Order]:
+    """An order with everything its page shows, in a fixed number of queries."""
+    return Order.objects.select_related("organization", "placed_by", "approved_by").prefetch_related(
+        Prefetch(
+            "fulfilments",
+            queryset=Fulfilment.objects.select_related("supplier").prefetch_related(
+                Prefetch("lines", queryset=OrderLine.objects.order_by("id"))
+            ),
+        ),
+        Prefetch("events", queryset=OrderEvent.objects.select_related("actor").order_by("id")),
+        "payments",
+    )
+
+
+def order_for_member(*, user, order_id: object) -> Order | None:
+    """The order, if ``user`` is a member of the organization that placed it (staff read
+    every order). ``None`` otherwise, so callers answer 404 and never confirm it exists."""
+    pk = _pk(order_id)
+    if pk is None or not getattr(user, "is_authenticated", False):
+        return None
+    qs = order_detail_queryset().filter(pk=pk)
+    if not user.is_staff:
+        qs = qs.filter(organization_id__in=memberships_of(user=user).values("organization_id"))
+    return qs.first()
+
+
+def order_timeline(*, order: Order) -> list[OrderEvent]:
+    return list(order.events.select_related("actor", "fulfilment__supplier").order_by("id"))
+
+
+def fulfilments_for_supplier(*, supplier, status: str = "") -> QuerySet[Fulfilment]:
+    qs = (
+        Fulfilment.objects.filter(supplier=supplier)
+        .select_related("order", "order__organization")
+        .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("id")))
+    )
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-id")
+
+
+def fulfilment_for_supplier(*, supplier, fulfilment_id: object) -> Fulfilment | None:
+    pk = _pk(fulfilment_id)
+    if pk is None:
+        return None
+    return fulfilments_for_supplier(supplier=supplier).filter(pk=pk).first()

@@ -1,0 +1,38 @@
+"""Reads of memberships: which organization a member acts for, and with what role."""
+
+from django.db.models import QuerySet
+
+from shop.accounts.models import BuyerOrganization, MemberRole, Membership, OrganizationStatus
+
+ORDERING_ROLES = frozenset({MemberRole.PURCHASER, MemberRole.APPROVER, MemberRole.ADMIN})
+APPROVING_ROLES = frozenset({MemberRole.APPROVER, MemberRole.ADMIN})
+
+
+def memberships_of(*, user) -> QuerySet[Membership]:
+    """The user's memberships of verified organizations, oldest first."""
+    if not getattr(user, "is_authenticated", False):
+        return Membership.objects.none()
+    return (
+        Membership.objects.filter(user=user, organization__status=OrganizationStatus.VERIFIED)
+        .select_related("organization")
+        .order_by("id")
+    )
+
+
+def membership_for(*, user, organization_id: object = None) -> Membership | None:
+    """The membership through which ``user`` acts for ``organization_id`` (or, when it is
+    ``None``, for the user's first verified organization). ``None`` when there is none: the
+    caller answers with a permission error and never reveals whether the organization exists."""
+    qs = memberships_of(user=user)
+    if organization_id is not None:
+        try:
+            pk = int(str(organization_id))
+        except (TypeError, ValueError):
+            return None
+        qs = qs.filter(organization_id=pk)
+    return qs.first()
+
+
+def organization_for_member(*, user, organization_id: object = None) -> BuyerOrganization | None:
+    membership = membership_for(user=user, organization_id=organization_id)
+    return membership.organization if membership else None
