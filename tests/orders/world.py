@@ -17,7 +17,13 @@ from django.utils import timezone
 
 from catalog.models import ProductVariant
 from orders.models import Campaign
-from shop.accounts.models import BuyerOrganization, DeliveryAddress, MemberRole, OrganizationType, User
+from shop.accounts.models import (
+    BuyerOrganization,
+    DeliveryAddress,
+    MemberRole,
+    OrganizationType,
+    User,
+)
 from shop.regions.models import Region
 from suppliers.models import Supplier, SupplierMember, SupplierRole
 from tests.factories import (
