@@ -14,6 +14,10 @@ urlpatterns = [
     path("counties/<slug:slug>/", views.county, name="county"),
     # Supplier application, county coordinators, login, invitations.
     path("", include("frontend.onboarding.urls")),
+    # Buyers: cart, checkout, payment, the organization's orders.
+    path("", include("frontend.buying.urls")),
+    # Buyer accounts: registration, password reset, members, addresses.
+    path("account/", include("frontend.account.urls")),
     # The supplier portal.
     path("portal/", include("frontend.portal.urls")),
 ]

@@ -7,6 +7,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("graphql/", include("shop.graphql.urls")),
+    path("stripe/", include("orders.stripe.urls")),
     path("", include("frontend.urls")),
 ]
 

@@ -1,0 +1,3 @@
+"""Stripe webhook URL."""
+
+urlpatterns: list = []
