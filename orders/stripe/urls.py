@@ -1,3 +1,9 @@
-"""Stripe webhook URL."""
+"""Stripe webhook URL (included at /stripe/)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from orders.stripe.webhooks import stripe_webhook
+
+urlpatterns = [
+    path("webhook/", stripe_webhook, name="stripe_webhook"),
+]
