@@ -1,6 +1,6 @@
 from django.urls import path
 
-from frontend.portal import image_views, product_views, views
+from frontend.portal import image_views, order_views, product_views, views
 
 app_name = "portal"
 
@@ -19,4 +19,8 @@ urlpatterns = [
         "products/<int:pk>/images/<int:image_pk>/delete/", image_views.image_delete, name="image_delete"
     ),
     path("stock/", views.stock, name="stock"),
+    path("orders/", order_views.order_list, name="orders"),
+    path("orders/<int:pk>/", order_views.order_detail, name="order_detail"),
+    path("orders/<int:pk>/confirm/", order_views.order_confirm, name="order_confirm"),
+    path("orders/<int:pk>/ship/", order_views.order_ship, name="order_ship"),
 ]
