@@ -18,7 +18,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from frontend.account.throttling import throttled_response
 from frontend.onboarding.forms import LoginForm
+from shop.accounts.throttle import Attempt, login_attempt_start, login_attempt_succeeded
 from shop.common.audit import audit_events_for
 from suppliers.errors import SupplierErrorCode
 from suppliers.forms import CertificationFormSet, SupplierApplicationForm, filled_certifications
@@ -58,8 +60,28 @@ class ShopLoginView(LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    attempt: Attempt | None = None
+
     def get_default_redirect_url(self) -> str:
         return landing_url(self.request.user)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        """Throttled per account identifier and per client address (``shop.accounts.throttle``):
+        over the limit the answer is 429 before the password is checked, the same for every
+        identifier."""
+        identifier = str(request.POST.get("username", ""))
+        if identifier.strip() and request.POST.get("password"):
+            self.attempt = login_attempt_start(request, identifier)
+            if not self.attempt.allowed:
+                return throttled_response(request, self.template_name, {
+                    "form": self.get_form_class()(request), "next": self.get_redirect_url(),
+                })
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form: LoginForm) -> HttpResponse:
+        if self.attempt is not None:
+            login_attempt_succeeded(self.attempt)
+        return super().form_valid(form)
 
     def form_invalid(self, form: LoginForm) -> HttpResponse:
         response = super().form_invalid(form)

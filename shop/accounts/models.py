@@ -138,3 +138,34 @@ class DeliveryAddress(models.Model):
         return f"{self.label}: {self.address}"
 
 
+
+
+class BuyerInvitation(models.Model):
+    """An organization's administrator invites a person by e-mail with a role; the token in
+    the link is single-use and expires (``settings.BUYER_INVITATION_DAYS``, default 7)."""
+
+    organization = models.ForeignKey(
+        BuyerOrganization, verbose_name=_("organization"), on_delete=models.CASCADE,
+        related_name="invitations",
+    )
+    email = models.EmailField(_("email"))
+    role = models.CharField(_("role"), max_length=16, choices=MemberRole.choices)
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        User, verbose_name=_("invited by"), null=True, on_delete=models.SET_NULL, related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, verbose_name=_("accepted by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("member invitation")
+        verbose_name_plural = _("member invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organization}"

@@ -1,0 +1,32 @@
+"""E-mails to buyers: the member invitation link."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from shop.accounts.models import BuyerInvitation
+
+
+def absolute_url(path: str) -> str:
+    base = (getattr(settings, "SITE_URL", "") or "").rstrip("/")
+    return f"{base}{path}"
+
+
+def invitation_email_send(*, invitation_id: int) -> bool:
+    invitation = (
+        BuyerInvitation.objects.select_related("organization", "invited_by")
+        .filter(pk=invitation_id, accepted_at__isnull=True).first()
+    )
+    if invitation is None:
+        return False
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "invitation": invitation,
+            "url": absolute_url(reverse("frontend:account_invitation", args=[invitation.token])),
+        }
+        subject = render_to_string("frontend/account/email/invitation_subject.txt", context).strip()
+        body = render_to_string("frontend/account/email/invitation.txt", context)
+    send_mail(subject, body, None, [invitation.email])
+    return True
