@@ -2,7 +2,15 @@
 payments (Stripe and bank transfer), refunds and the order timeline."""
 
 from orders.models.cart import Cart, CartLine
-from orders.models.ledger import Campaign, EntryKind, FundingChannel, LedgerEntry
+from orders.models.ledger import (
+    Campaign,
+    EntryKind,
+    FundingChannel,
+    LedgerEntry,
+    LedgerHead,
+    TallyAggregate,
+)
+from orders.models.offline import OfflineEvidence, OfflineRecord, OfflineRecordStatus
 from orders.models.order import (
     Fulfilment,
     FulfilmentStatus,
@@ -26,7 +34,7 @@ from orders.models.payment import (
 
 __all__ = [
     "BankReceipt", "BankReceiptStatus", "Campaign", "Cart", "CartLine", "EntryKind",
-    "Fulfilment", "FulfilmentStatus", "FundingChannel", "LedgerEntry", "Order", "OrderEvent",
+    "Fulfilment", "FulfilmentStatus", "FundingChannel", "LedgerEntry", "LedgerHead", "OfflineEvidence", "OfflineRecord", "OfflineRecordStatus", "Order", "OrderEvent",
     "OrderEventKind", "OrderLine", "OrderStatus", "Payment", "PaymentMethod", "PaymentStatus",
-    "Refund", "RefundLine", "RefundStatus", "StripeEvent",
+    "Refund", "RefundLine", "RefundStatus", "StripeEvent", "TallyAggregate",
 ]

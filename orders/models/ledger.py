@@ -91,6 +91,23 @@ class LedgerEntry(models.Model):
         "orders.RefundLine", verbose_name=_("refund line"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="ledger_entry",
     )
+    offline_record = models.OneToOneField(
+        "orders.OfflineRecord", verbose_name=_("offline record"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="ledger_entry",
+    )
+    # Denormalised at append time so breakdowns never join back to orders.
+    category = models.ForeignKey(
+        "catalog.Category", verbose_name=_("category"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    organization_parent = models.ForeignKey(
+        "accounts.BuyerOrganization", verbose_name=_("street or department"), null=True,
+        blank=True, on_delete=models.PROTECT, related_name="+",
+    )
+    # Tamper evidence: each entry hashes its content together with the previous entry's hash.
+    seq = models.BigIntegerField(_("sequence"), unique=True, null=True, editable=False)
+    prev_hash = models.CharField(_("previous hash"), max_length=64, blank=True, editable=False)
+    entry_hash = models.CharField(_("hash"), max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -107,3 +124,49 @@ class LedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {format_yuan(self.amount_fen)}"
+
+
+class LedgerHead(models.Model):
+    """The chain's head (a single row): locked by every append, so entries get consecutive
+    sequence numbers and each one hashes the previous one."""
+
+    seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("ledger head")
+        verbose_name_plural = _("ledger head")
+
+    def __str__(self) -> str:
+        return f"#{self.seq}"
+
+
+class TallyAggregate(models.Model):
+    """Running sums of the ledger per campaign, dimension, key and period, updated in the
+    same transaction as each entry, so the tally and the leaderboard read a few rows instead
+    of scanning the ledger. ``period`` is "" for the whole campaign or "YYYY-MM"."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="aggregates")
+    dimension = models.CharField(max_length=16)
+    period = models.CharField(max_length=7, blank=True)
+    key = models.CharField(max_length=32, blank=True)
+    group = models.CharField(max_length=16, blank=True)  # organizations: their buyer type
+    amount_fen = models.BigIntegerField(default=0)
+    entry_count = models.IntegerField(default=0)
+    order_count = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("tally aggregate")
+        verbose_name_plural = _("tally aggregates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "dimension", "period", "key"], name="tally_aggregate_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["campaign", "dimension", "period", "-amount_fen"], name="tally_rank_idx"),
+            models.Index(fields=["campaign", "dimension", "period", "group", "-amount_fen"], name="tally_rank_group_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dimension}:{self.key}@{self.period or '*'}"

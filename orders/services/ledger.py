@@ -11,9 +11,20 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from orders.models import Campaign, EntryKind, LedgerEntry, Order, Refund
+from orders.chain import aggregate_deltas, entry_hash, entry_values
+from orders.models import (
+    Campaign,
+    EntryKind,
+    LedgerEntry,
+    LedgerHead,
+    Order,
+    Refund,
+    TallyAggregate,
+)
+from shop.accounts.models import BuyerOrganization
 
 
 def campaign_for(*, county_id: str, on: date) -> Campaign | None:
@@ -24,9 +35,65 @@ def campaign_for(*, county_id: str, on: date) -> Campaign | None:
     )
 
 
-def ledger_append(*, entries: list[LedgerEntry]) -> list[LedgerEntry]:
-    """Append entries (in the caller's transaction)."""
-    return LedgerEntry.objects.bulk_create(entries)
+def _lock_head() -> LedgerHead:
+    head = LedgerHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        try:
+            with transaction.atomic():
+                LedgerHead.objects.create(pk=1)
+        except IntegrityError:
+            pass  # created by a concurrent append
+        head = LedgerHead.objects.select_for_update().get(pk=1)
+    return head
+
+
+def ledger_append(*, entries: list[LedgerEntry], counted_orders: set[int] | None = None) -> list[LedgerEntry]:
+    """Append entries in the caller's transaction: chain them (sequence number and hash
+    over the previous entry's hash) under the head's row lock, then add them to the
+    running aggregates in the same transaction, so the tally never disagrees with the
+    ledger. The head lock serialises appends; aggregate rows are upserted in one statement."""
+    if not entries:
+        return []
+    head = _lock_head()
+    for entry in entries:
+        if entry.organization_id and entry.organization_parent_id is None:
+            entry.organization_parent_id = _parent_of(entry.organization_id)
+        head.seq += 1
+        entry.seq = head.seq
+        entry.prev_hash = head.last_hash
+        entry.entry_hash = entry_hash(entry_values(entry), head.last_hash)
+        head.last_hash = entry.entry_hash
+    created = LedgerEntry.objects.bulk_create(entries)
+    head.save(update_fields=["seq", "last_hash"])
+    tally_apply(deltas=aggregate_deltas(entries, counted_orders=counted_orders))
+    return created
+
+
+def _parent_of(organization_id: int) -> int | None:
+    return BuyerOrganization.objects.filter(pk=organization_id).values_list("parent_id", flat=True).first()
+
+
+def tally_apply(*, deltas: dict[tuple[int, str, str, str], list]) -> None:
+    """Add the deltas to the aggregate rows (insert or increment), in key order."""
+    if not deltas:
+        return
+    qn = connection.ops.quote_name
+    table = qn(TallyAggregate._meta.db_table)
+    cols = ", ".join(qn(c) for c in ("campaign_id", "dimension", "period", "key", "group", "amount_fen", "entry_count", "order_count"))
+    rows = sorted(deltas.items())
+    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(rows))
+    params: list = []
+    for (campaign_id, dimension, period, key), (amount, count, orders, group) in rows:
+        params += [campaign_id, dimension, period, key, group, amount, count, orders]
+    conflict = ", ".join(qn(c) for c in ("campaign_id", "dimension", "period", "key"))
+    sql = (
+        f"INSERT INTO {table} ({cols}) VALUES {values} ON CONFLICT ({conflict}) DO UPDATE SET "
+        f"{qn('amount_fen')} = {table}.{qn('amount_fen')} + excluded.{qn('amount_fen')}, "
+        f"{qn('entry_count')} = {table}.{qn('entry_count')} + excluded.{qn('entry_count')}, "
+        f"{qn('order_count')} = {table}.{qn('order_count')} + excluded.{qn('order_count')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def ledger_record_order_paid(*, order: Order) -> list[LedgerEntry]:
@@ -48,9 +115,11 @@ def ledger_record_order_paid(*, order: Order) -> list[LedgerEntry]:
                 county_id=line.county_id, supplier_id=line.supplier_id, organization=organization,
                 buyer_type=organization.org_type, funding_channel=order.funding_channel,
                 occurred_at=paid_at, order_line=line, note=order.number,
+                category_id=line.category_id, organization_parent_id=organization.parent_id,
             )
         )
-    return ledger_append(entries=entries)
+        entries[-1]._order_id = order.pk
+    return ledger_append(entries=entries, counted_orders={order.pk})
 
 
 def ledger_record_refund(*, refund: Refund) -> list[LedgerEntry]:
@@ -68,6 +137,7 @@ def ledger_record_refund(*, refund: Refund) -> list[LedgerEntry]:
                 organization_id=paid_entry.organization_id, buyer_type=paid_entry.buyer_type,
                 funding_channel=paid_entry.funding_channel, occurred_at=when,
                 order_line_id=rline.order_line_id, refund_line=rline, note=refund.order.number,
+                category_id=paid_entry.category_id, organization_parent_id=paid_entry.organization_parent_id,
             )
         )
     return ledger_append(entries=entries)
