@@ -1,5 +1,282 @@
-"""Order e-mails (placed, needs approval, paid, shipped, accepted, cancelled, refunded)."""
+"""Order e-mails: one per order event and recipient.
+
+``order_event_record`` schedules ``orders.tasks.order_event_notify`` after commit; the task
+calls ``order_event_send``. Who gets what:
+
+- the member who placed the order: every notified event except ``approval_requested`` and
+  ``receipt_flagged``;
+- the organization's approvers and admins: ``approval_requested``;
+- staff: ``receipt_flagged``;
+- each supplier's team: ``paid`` (what to ship), ``cancelled`` (of an order that had been
+  paid) and ``refunded`` (the refunded lines of its own part) — each supplier only about
+  its own lines, with a link to its part in the portal.
+
+Exactly once per (event, recipient): before a message is sent, a key for the pair is added
+to the cache (``cache.add`` is atomic, in Redis too), so a retried or duplicated task skips
+what is already claimed; when sending fails the key is deleted again so that the retry
+sends. There is no model for this yet: ``suppliers.NotificationLog`` is tied to a supplier
+and an audit row, and orders must not get a migration in this change (a durable
+``OrderNotification(event, recipient) unique`` table would replace the cache key).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.mail import send_mail
+from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from orders.models import (
+    Fulfilment,
+    Order,
+    OrderEvent,
+    OrderEventKind,
+    OrderLine,
+    Refund,
+    RefundLine,
+    RefundStatus,
+)
+from shop.accounts.models import Membership, User
+from shop.accounts.selectors import APPROVING_ROLES
+from shop.common.money import format_yuan
+from suppliers.models import SupplierMember
+
+K = OrderEventKind
+BUYER_EVENTS = frozenset({
+    K.PLACED, K.APPROVED, K.REJECTED, K.PAID, K.SHIPPED, K.ACCEPTED, K.COMPLETED,
+    K.CANCELLED, K.EXPIRED, K.REFUNDED,
+})
+SUPPLIER_EVENTS = frozenset({K.PAID, K.CANCELLED, K.REFUNDED})
+DEFAULT_LANGUAGE = "zh-hans"
+# How long a sent (event, recipient) pair is remembered: far longer than any retry.
+SENT_TTL_SECONDS = 60 * 60 * 24 * 90
 
 
-def order_event_send(*, event_id: int) -> None:
-    return None
+@dataclass
+class Message:
+    template: str
+    recipient: str
+    context: dict[str, Any]
+    language: str = DEFAULT_LANGUAGE
+
+
+def absolute_url(path: str) -> str:
+    """``SITE_URL`` + path; without SITE_URL the path alone."""
+    base = (getattr(settings, "SITE_URL", "") or "").rstrip("/")
+    return f"{base}{path}"
+
+
+def buyer_order_url(order: Order) -> str:
+    return absolute_url(f"/orders/{order.pk}/")
+
+
+def supplier_order_url(fulfilment: Fulfilment) -> str:
+    return absolute_url(f"/portal/orders/{fulfilment.pk}/")
+
+
+def language_of(user: User | None) -> str:
+    """The recipient's language; users have no preference stored yet, so Chinese."""
+    return getattr(user, "language", "") or DEFAULT_LANGUAGE
+
+
+def _line(line: OrderLine, amount_fen: int | None = None) -> dict[str, Any]:
+    return {
+        "name": line.product_name, "spec": line.spec, "unit": line.unit, "quantity": line.quantity,
+        "total": format_yuan(line.total_fen if amount_fen is None else amount_fen),
+    }
+
+
+def _part(fulfilment: Fulfilment) -> dict[str, Any]:
+    return {
+        "supplier": fulfilment.supplier.short_name or fulfilment.supplier.legal_name,
+        "lines": [_line(line) for line in fulfilment.lines.all()],
+        "subtotal": format_yuan(fulfilment.subtotal_fen),
+        "carrier": fulfilment.carrier, "tracking_number": fulfilment.tracking_number,
+        "status": fulfilment.get_status_display(),
+    }
+
+
+def _load(event_id: int) -> OrderEvent | None:
+    return (
+        OrderEvent.objects.select_related(
+            "order", "order__organization", "order__placed_by", "actor", "fulfilment__supplier",
+        )
+        .prefetch_related(
+            Prefetch(
+                "order__fulfilments",
+                queryset=Fulfilment.objects.select_related("supplier").prefetch_related(
+                    Prefetch("lines", queryset=OrderLine.objects.order_by("id"))
+                ).order_by("id"),
+            )
+        )
+        .filter(pk=event_id)
+        .first()
+    )
+
+
+def _base_context(event: OrderEvent) -> dict[str, Any]:
+    order = event.order
+    data = event.data or {}
+    fulfilment = event.fulfilment
+    return {
+        "event": event, "order": order, "number": order.number,
+        "organization": order.organization.name, "total": format_yuan(order.total_fen),
+        "message": event.message, "amount": format_yuan(data["amount_fen"]) if "amount_fen" in data else "",
+        "parts": [_part(f) for f in order.fulfilments.all()],
+        "part": _part(fulfilment) if fulfilment else None,
+        "rating": data.get("rating"), "auto": bool(data.get("auto")),
+        "url": buyer_order_url(order),
+    }
+
+
+def _active_email(user: User | None) -> str:
+    return user.email if user is not None and user.is_active and user.email else ""
+
+
+def _buyer_messages(event: OrderEvent, context: dict[str, Any]) -> list[Message]:
+    order = event.order
+    if event.kind == K.APPROVAL_REQUESTED:
+        approvers = (
+            Membership.objects.filter(organization_id=order.organization_id, role__in=APPROVING_ROLES)
+            .select_related("user").order_by("id")
+        )
+        return [
+            Message("approval_requested", m.user.email, context, language_of(m.user))
+            for m in approvers if _active_email(m.user)
+        ]
+    if event.kind in BUYER_EVENTS and _active_email(order.placed_by):
+        return [Message(event.kind, order.placed_by.email, context, language_of(order.placed_by))]
+    return []
+
+
+def _staff_messages(event: OrderEvent, context: dict[str, Any]) -> list[Message]:
+    try:
+        review = absolute_url(reverse("admin:orders_bankreceipt_changelist") + "?status__exact=flagged")
+    except NoReverseMatch:
+        review = absolute_url("/admin/")
+    staff = User.objects.filter(is_staff=True, is_active=True).exclude(email="").order_by("id")
+    return [
+        Message("receipt_flagged", user.email, {**context, "review_url": review}, language_of(user))
+        for user in staff
+    ]
+
+
+def _refund_of(event: OrderEvent) -> Refund | None:
+    """The refund a ``refunded`` event reports: by id when the event carries it, else the
+    latest completed refund of that amount at the time of the event."""
+    data = event.data or {}
+    qs = Refund.objects.filter(order_id=event.order_id, status=RefundStatus.SUCCEEDED)
+    if data.get("refund_id"):
+        return qs.filter(pk=data["refund_id"]).first()
+    return (
+        qs.filter(amount_fen=data.get("amount_fen"), completed_at__lte=event.created_at)
+        .order_by("-completed_at", "-pk").first()
+    )
+
+
+def _supplier_recipients(supplier) -> list[tuple[str, User | None]]:
+    members = [
+        m.user for m in SupplierMember.objects.filter(supplier=supplier).select_related("user").order_by("id")
+        if _active_email(m.user)
+    ]
+    if members:
+        return [(user.email, user) for user in members]
+    return [(supplier.contact_email, None)] if supplier.contact_email else []
+
+
+def _supplier_messages(event: OrderEvent, context: dict[str, Any]) -> list[Message]:
+    order = event.order
+    if event.kind == K.CANCELLED and not order.paid_fen:
+        return []  # never paid: the supplier was never asked to ship it
+    parts = list(order.fulfilments.all())
+    refunded: dict[int, list[dict[str, Any]]] = {}
+    refunded_fen: dict[int, int] = {}
+    if event.kind == K.REFUNDED:
+        refund = _refund_of(event)
+        if refund is None:
+            return []
+        for rline in RefundLine.objects.filter(refund=refund).select_related("order_line").order_by("id"):
+            fid = rline.order_line.fulfilment_id
+            refunded.setdefault(fid, []).append(_line(rline.order_line, rline.amount_fen))
+            refunded_fen[fid] = refunded_fen.get(fid, 0) + rline.amount_fen
+        parts = [f for f in parts if f.pk in refunded]
+    elif event.kind == K.PAID:
+        parts = [f for f in parts if f.status != "cancelled"]
+    messages = []
+    for fulfilment in parts:
+        # Only this supplier's part: never the other suppliers' lines or the order total.
+        own = {
+            "event": event, "number": order.number, "organization": order.organization.name,
+            "order": order, "message": event.message, "part": _part(fulfilment),
+            "refunded_lines": refunded.get(fulfilment.pk, []),
+            "refunded_total": format_yuan(refunded_fen.get(fulfilment.pk, 0)),
+            "url": supplier_order_url(fulfilment),
+        }
+        for email, user in _supplier_recipients(fulfilment.supplier):
+            messages.append(Message(f"supplier_{event.kind}", email, own, language_of(user)))
+    return messages
+
+
+def messages_for(event: OrderEvent) -> list[Message]:
+    """Every message of one event, one per recipient (the first role wins)."""
+    context = _base_context(event)
+    if event.kind == K.RECEIPT_FLAGGED:
+        messages = _staff_messages(event, context)
+    else:
+        messages = _buyer_messages(event, context)
+        if event.kind in SUPPLIER_EVENTS:
+            messages += _supplier_messages(event, context)
+    seen: set[str] = set()
+    unique = []
+    for message in messages:
+        address = message.recipient.strip().lower()
+        if address and address not in seen:
+            seen.add(address)
+            unique.append(message)
+    return unique
+
+
+def render(message: Message) -> tuple[str, str]:
+    """Subject (the template's first line, after the platform's name) and body, in the
+    recipient's language."""
+    with translation.override(message.language):
+        text = render_to_string(f"orders/email/{message.template}.txt", message.context)
+        head, _sep, body = text.strip().partition("\n")
+        subject = _("[%(site)s] %(subject)s") % {
+            "site": _("Consumption assistance platform"), "subject": " ".join(head.split()),
+        }
+    return subject, re.sub(r"\n{3,}", "\n\n", body.strip()) + "\n"
+
+
+def _sent_key(event_id: int, recipient: str) -> str:
+    digest = hashlib.sha256(recipient.strip().lower().encode()).hexdigest()[:32]
+    return f"orders:mail:{event_id}:{digest}"
+
+
+def order_event_send(*, event_id: int) -> int:
+    """Send the e-mails of one order event that were not sent yet; returns how many."""
+    event = _load(event_id)
+    if event is None:
+        return 0
+    sent = 0
+    for message in messages_for(event):
+        key = _sent_key(event.pk, message.recipient)
+        if not cache.add(key, 1, timeout=SENT_TTL_SECONDS):
+            continue  # sent (or being sent) by an earlier run of the task
+        try:
+            subject, body = render(message)
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [message.recipient])
+        except BaseException:
+            cache.delete(key)  # not sent: a retry must send it
+            raise
+        sent += 1
+    return sent

@@ -3,9 +3,43 @@
 from celery import shared_task
 
 
-@shared_task
-def order_event_notify(event_id: int) -> None:
-    """E-mail the people concerned by an order event (filled in by the notifications work)."""
+@shared_task(
+    # SMTP errors are OSErrors: a mail server that is down is retried with backoff. What was
+    # already sent is skipped on the retry (see ``orders.notifications``).
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=8,
+    acks_late=True,
+)
+def order_event_notify(event_id: int) -> int:
+    """E-mail the people concerned by an order event; returns how many e-mails were sent."""
     from orders.notifications import order_event_send
 
-    order_event_send(event_id=event_id)
+    return order_event_send(event_id=event_id)
+
+
+@shared_task(acks_late=True)
+def orders_cancel_unpaid() -> int:
+    """Beat: cancel the orders left unpaid past their deadline and put their stock back on
+    sale. Each order is expired in its own transaction by ``order_expire``, which checks the
+    status and deadline again under the row lock, so running twice (or two beats at once)
+    expires each order once. Returns how many were cancelled by this run."""
+    from django.utils import timezone
+
+    from orders.models import Order, OrderStatus
+    from orders.services.lifecycle import order_expire
+
+    due = (
+        Order.objects.filter(status=OrderStatus.AWAITING_PAYMENT, payment_due_at__lte=timezone.now())
+        .order_by("pk").values_list("pk", flat=True)
+    )
+    return sum(1 for order_id in list(due) if order_expire(order_id=order_id))
+
+
+@shared_task(acks_late=True)
+def fulfilments_auto_accept() -> int:
+    """Beat: accept deliveries the buyer did not accept within ``ORDER_AUTO_ACCEPT_DAYS``."""
+    from orders.services.fulfilment import fulfilments_auto_accept as auto_accept
+
+    return auto_accept()
