@@ -8,7 +8,13 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from shop.accounts.models import BuyerOrganization, DeliveryAddress, Membership, User
+from shop.accounts.models import (
+    BuyerInvitation,
+    BuyerOrganization,
+    DeliveryAddress,
+    Membership,
+    User,
+)
 from shop.accounts.services import organization_suspend, organization_verify
 from shop.common.adminactions import apply_per_row
 from shop.regions.models import RegionLevel
@@ -70,6 +76,23 @@ class MembershipInline(admin.TabularInline):
         return super().get_queryset(request).select_related("user")
 
 
+class BuyerInvitationInline(admin.TabularInline):
+    """Invitations are sent by the organization's administrators (/account/members/); staff
+    see them here and may delete one (its link stops working)."""
+
+    model = BuyerInvitation
+    extra = 0
+    fields = ("email", "role", "invited_by", "created_at", "expires_at", "accepted_at", "accepted_by")
+    readonly_fields = fields
+    can_delete = True
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet[BuyerInvitation]:
+        return super().get_queryset(request).select_related("invited_by", "accepted_by")
+
+
 class DeliveryAddressInline(admin.TabularInline):
     model = DeliveryAddress
     extra = 0
@@ -89,7 +112,7 @@ class BuyerOrganizationAdmin(admin.ModelAdmin):
     search_fields = ("name", "slug", "invoice_title", "tax_number")
     prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ("parent", "region", "paired_villages")
-    inlines = (MembershipInline, DeliveryAddressInline)
+    inlines = (MembershipInline, DeliveryAddressInline, BuyerInvitationInline)
     readonly_fields = ("created_at", "updated_at")
     actions = ("verify", "suspend")
     fieldsets = (
@@ -101,6 +124,12 @@ class BuyerOrganizationAdmin(admin.ModelAdmin):
         (_("Invoice and contact"), {"fields": ("invoice_title", "tax_number", "contact_phone")}),
         (_("Record"), {"fields": ("created_at", "updated_at")}),
     )
+
+    def get_readonly_fields(self, request: HttpRequest, obj: BuyerOrganization | None = None) -> tuple[str, ...]:
+        """The status of an existing organization changes only through the verify and
+        suspend actions (they check the transition and write the audit trail)."""
+        fields = tuple(super().get_readonly_fields(request, obj))
+        return (*fields, "status") if obj is not None else fields
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
         if db_field.name == "paired_villages":
@@ -118,7 +147,7 @@ class BuyerOrganizationAdmin(admin.ModelAdmin):
     def verify(self, request: HttpRequest, queryset: models.QuerySet[BuyerOrganization]) -> None:
         apply_per_row(
             self, request, queryset,
-            action=lambda org: organization_verify(organization=org),
+            action=lambda org: organization_verify(organization=org, actor=request.user),
             done_message=lambda n: ngettext(
                 "%(count)d organization verified.", "%(count)d organizations verified.", n
             ) % {"count": n},
@@ -129,7 +158,7 @@ class BuyerOrganizationAdmin(admin.ModelAdmin):
     def suspend(self, request: HttpRequest, queryset: models.QuerySet[BuyerOrganization]) -> None:
         apply_per_row(
             self, request, queryset,
-            action=lambda org: organization_suspend(organization=org),
+            action=lambda org: organization_suspend(organization=org, actor=request.user),
             done_message=lambda n: ngettext(
                 "%(count)d organization suspended.", "%(count)d organizations suspended.", n
             ) % {"count": n},
