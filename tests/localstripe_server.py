@@ -1,0 +1,155 @@
+"""A localstripe server for tests: a stateful fake Stripe API that signs its webhooks.
+
+Started in a subprocess bound to 127.0.0.1 on a free port (its own CLI would listen on
+every interface), with its pickle-to-/tmp persistence turned off so that parallel test runs
+do not share state. Used by the Stripe tests and the browser test:
+
+    server = LocalStripe.start()
+    stripe_settings(settings, server, webhook_url=f"{live_server.url}/stripe/webhook/")
+    ...
+    server.pay(payment_intent_id)   # a test card pays: localstripe sends payment_intent.succeeded
+    server.stop()
+
+The payment page can load localstripe's Stripe.js copy from ``<server.url>/js.stripe.com/v3/``.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SECRET_KEY = "sk_test_localstripe"
+PUBLISHABLE_KEY = "pk_test_localstripe"
+WEBHOOK_ID = "shop"
+CARD_OK = "4242424242424242"
+CARD_DECLINED = "4000000000000341"  # attaches, then the charge is declined
+
+_SERVER_CODE = """
+import socket, sys
+import localstripe.resources as resources
+resources.Store.dump_to_disk = lambda self: None  # no shared /tmp/localstripe.pickle
+from aiohttp import web
+from localstripe.server import app
+sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+sock.bind(("127.0.0.1", 0))
+sock.listen(128)
+print(sock.getsockname()[1], flush=True)
+web.run_app(app, sock=sock, print=None, access_log=None, handle_signals=True)
+"""
+
+
+@dataclass
+class LocalStripe:
+    process: subprocess.Popen
+    port: int
+    log_path: Path
+    webhook_secret: str = field(default_factory=lambda: "whsec_" + secrets.token_hex(16))
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @classmethod
+    def start(cls, timeout: float = 20.0) -> LocalStripe:
+        log = Path(tempfile.mkstemp(prefix="localstripe-", suffix=".log")[1])
+        process = subprocess.Popen(
+            [sys.executable, "-c", _SERVER_CODE], stdout=subprocess.PIPE, stderr=log.open("wb"), text=True
+        )
+        line = process.stdout.readline() if process.stdout else ""
+        if not line.strip().isdigit():
+            process.kill()
+            raise RuntimeError(f"localstripe did not start: {log.read_text()[-2000:]}")
+        server = cls(process=process, port=int(line), log_path=log)
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                server._request("GET", "/v1/events?limit=1", auth=True)
+                return server
+            except (urllib.error.URLError, ConnectionError):
+                if time.monotonic() > deadline or process.poll() is not None:
+                    server.stop()
+                    raise RuntimeError(f"localstripe is not answering: {log.read_text()[-2000:]}") from None
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        if self.process.stdout:
+            self.process.stdout.close()
+
+    def _request(self, method: str, path: str, data: dict | None = None, auth: bool = False) -> bytes:
+        body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
+        request = urllib.request.Request(self.url + path, data=body, method=method)
+        if auth:
+            request.add_header("Authorization", f"Bearer {SECRET_KEY}")
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - 127.0.0.1 only
+            return response.read()
+
+    def register_webhook(self, url: str | None, secret: str | None = None) -> None:
+        """Send signed events to ``url``; ``None`` stops deliveries (tests that post events
+        themselves), by accepting only an event type that never happens."""
+        data: dict = {"url": url or "http://127.0.0.1:9/", "secret": secret or self.webhook_secret}
+        if url is None:
+            data["events[0]"] = "none.never"
+        self._request("POST", f"/_config/webhooks/{WEBHOOK_ID}", data)
+
+    def client(self):
+        import stripe
+
+        return stripe.StripeClient(SECRET_KEY, base_addresses={"api": self.url})
+
+    def pay(self, payment_intent_id: str, card: str = CARD_OK) -> str:
+        """Pay the intent with a test card, as Stripe.js would; returns the intent's status.
+        localstripe then emits payment_intent.succeeded (or payment_failed)."""
+        import stripe
+
+        client = self.client()
+        pm = client.v1.payment_methods.create(
+            params={"type": "card", "card": {"number": card, "exp_month": 12, "exp_year": 2034, "cvc": "123"}}
+        )
+        client.v1.payment_intents.update(payment_intent_id, params={"payment_method": pm.id})
+        try:
+            return client.v1.payment_intents.confirm(payment_intent_id).status
+        except stripe.CardError:
+            return client.v1.payment_intents.retrieve(payment_intent_id).status
+
+    def events_for(self, payment_intent_id: str, type: str | None = None) -> list[dict]:
+        """The events localstripe made for an intent (newest first), as plain dicts."""
+        params = {"limit": 100, **({"type": type} if type else {})}
+        events = self.client().v1.events.list(params=params)
+        found = [e.to_dict() for e in events.data]
+        return [e for e in found if e["data"]["object"].get("id") == payment_intent_id]
+
+
+def stripe_settings(settings, server: LocalStripe, *, webhook_url: str | None = None) -> None:
+    """Point Django at ``server`` (all three keys set: card payment enabled) and route its
+    webhooks to ``webhook_url`` (None: no deliveries)."""
+    settings.STRIPE_SECRET_KEY = SECRET_KEY
+    settings.STRIPE_PUBLISHABLE_KEY = PUBLISHABLE_KEY
+    settings.STRIPE_WEBHOOK_SECRET = server.webhook_secret
+    settings.STRIPE_API_BASE = server.url
+    server.register_webhook(webhook_url)
+
+
+def signed(payload: dict | str, secret: str, timestamp: int | None = None) -> tuple[bytes, str]:
+    """A body and its ``Stripe-Signature`` header, computed by stripe's own helper."""
+    import stripe
+
+    body = payload if isinstance(payload, str) else json.dumps(payload, indent=2, sort_keys=True)
+    header = stripe.WebhookSignature.generate_signature_header(body, secret, timestamp=timestamp)
+    return body.encode("utf-8"), header

@@ -1,0 +1,46 @@
+"""A localstripe server for the whole session (on 127.0.0.1, a free port); per test, the
+settings that point Django at it and where it sends its signed webhooks."""
+
+import time
+
+import pytest
+
+from tests.localstripe_server import LocalStripe, stripe_settings
+from tests.orders.world import build_world
+
+
+@pytest.fixture(scope="session")
+def localstripe():
+    server = LocalStripe.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def world(regions):
+    return build_world()
+
+
+@pytest.fixture
+def stripe_on(settings, localstripe):
+    """Card payment configured; localstripe delivers no webhooks (tests post events themselves)."""
+    stripe_settings(settings, localstripe, webhook_url=None)
+    return localstripe
+
+
+@pytest.fixture
+def stripe_live(settings, localstripe, live_server):
+    """Card payment configured; localstripe signs and delivers its events to the live server."""
+    stripe_settings(settings, localstripe, webhook_url=f"{live_server.url}/stripe/webhook/")
+    yield localstripe
+    localstripe.register_webhook(None)
+
+
+def wait_for(check, timeout: float = 15.0):
+    """Poll ``check`` until it returns something truthy (webhooks arrive ~1 s after the event)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(0.1)
