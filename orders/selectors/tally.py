@@ -5,8 +5,8 @@ whatever the number of entries."""
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import F, Q, Sum, Window

@@ -10,7 +10,11 @@ from orders.integrity import ledger_verify, tally_reconcile
 from orders.models import LedgerEntry, OfflineRecordStatus, PaymentMethod
 from orders.selectors.tally import leaderboard, organization_standing, tally_for_campaign
 from orders.services import order_mark_paid, order_refund
-from orders.services.offline import offline_record_approve, offline_record_create, offline_record_reject
+from orders.services.offline import (
+    offline_record_approve,
+    offline_record_create,
+    offline_record_reject,
+)
 from tests.factories import UserFactory
 from tests.orders.world import place
 
