@@ -89,3 +89,8 @@ class LedgerEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: LedgerEntry | None = None) -> bool:
         return False
+
+
+# Orders, payments, bank receipts and refunds live in their own modules; importing them
+# registers their screens.
+from orders import admin_orders, admin_payments  # noqa: E402, F401
