@@ -1,0 +1,63 @@
+"""Forms of the buyer pages. They check shape only; the services decide (quantities, stock,
+addresses, permissions) and their errors are put back on the fields."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from orders.models import FundingChannel, OrderStatus
+from orders.services.checkout import ORDER_FUNDING_CHANNELS
+
+
+class CartLineForm(forms.Form):
+    """Add to cart (from the product page) or change a line's quantity (on the cart page)."""
+
+    variant = forms.CharField(widget=forms.HiddenInput, max_length=20)
+    quantity = forms.CharField(label=_("Quantity"), max_length=20, widget=forms.NumberInput(attrs={"min": 1, "step": 1, "inputmode": "numeric"}))
+
+
+class CheckoutForm(forms.Form):
+    address = forms.ChoiceField(label=_("Delivery address"), widget=forms.RadioSelect)
+    invoice_title = forms.CharField(label=_("Invoice title (抬头)"), max_length=128, required=False)
+    tax_number = forms.CharField(label=_("Tax number (税号)"), max_length=20, required=False)
+    funding_channel = forms.ChoiceField(
+        label=_("Funding channel"), widget=forms.RadioSelect,
+        choices=[(c.value, c.label) for c in ORDER_FUNDING_CHANNELS],
+    )
+    note = forms.CharField(
+        label=_("Note for the suppliers"), max_length=500, required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, addresses=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["address"].choices = [
+            (str(a.pk), f"{a.label} · {a.recipient} {a.phone} · {a.address}") for a in addresses
+        ]
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=255, widget=forms.TextInput(attrs={"required": True}))
+
+
+class AcceptForm(forms.Form):
+    fulfilment = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)
+    rating = forms.TypedChoiceField(
+        label=_("Rating"), coerce=int, widget=forms.RadioSelect,
+        choices=[(n, str(n)) for n in range(5, 0, -1)],
+    )
+    comment = forms.CharField(
+        label=_("Comment"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class OrderFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"), required=False,
+        choices=[("", _("All orders"))] + list(OrderStatus.choices),
+    )
+
+
+FUNDING_DEFAULT = FundingChannel.CANTEEN.value
