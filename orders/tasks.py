@@ -1,6 +1,10 @@
 """Celery tasks for orders: take ids, call a service, safe to retry."""
 
+import logging
+
 from celery import shared_task
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(
@@ -34,7 +38,13 @@ def orders_cancel_unpaid() -> int:
         Order.objects.filter(status=OrderStatus.AWAITING_PAYMENT, payment_due_at__lte=timezone.now())
         .order_by("pk").values_list("pk", flat=True)
     )
-    return sum(1 for order_id in list(due) if order_expire(order_id=order_id))
+    cancelled = 0
+    for order_id in list(due):
+        try:
+            cancelled += order_expire(order_id=order_id)
+        except Exception:  # one broken order must not keep the others on hold
+            logger.exception("could not expire order %s", order_id)
+    return cancelled
 
 
 @shared_task(acks_late=True)
