@@ -6,6 +6,9 @@ from catalog.graphql.errors import CatalogError
 from catalog.graphql.mutations import CatalogMutations
 from catalog.graphql.portal_queries import PortalCatalogQueries
 from catalog.graphql.queries import CatalogQueries
+from orders.graphql.errors import OrderError
+from orders.graphql.mutations import OrderMutations
+from orders.graphql.order_queries import OrderQueries
 from orders.graphql.queries import CampaignQueries
 from shop.regions.graphql.queries import RegionQueries
 from suppliers.graphql.errors import SupplierError
@@ -16,13 +19,13 @@ from suppliers.graphql.queries import SupplierQueries
 
 class Query(
     CatalogQueries, SupplierQueries, RegionQueries, CampaignQueries,
-    SupplierPortalQueries, PortalCatalogQueries, graphene.ObjectType,
+    SupplierPortalQueries, PortalCatalogQueries, OrderQueries, graphene.ObjectType,
 ):
     pass
 
 
-class Mutation(SupplierMutations, CatalogMutations, graphene.ObjectType):
+class Mutation(SupplierMutations, CatalogMutations, OrderMutations, graphene.ObjectType):
     pass
 
 
-schema = graphene.Schema(query=Query, mutation=Mutation, types=[CatalogError, SupplierError])
+schema = graphene.Schema(query=Query, mutation=Mutation, types=[CatalogError, SupplierError, OrderError])

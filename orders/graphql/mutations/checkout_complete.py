@@ -1,0 +1,55 @@
+from typing import Any
+
+import graphene
+
+from orders.errors import OrderErrorCode
+from orders.graphql.access import ordering_organization
+from orders.graphql.enums import FundingChannelEnum
+from orders.graphql.errors import OrderError
+from orders.graphql.mutations.common import OrderMutation
+from orders.graphql.order_types import Order
+from orders.graphql.scope import MEMBER, scoped
+from orders.services.checkout import order_place
+from shop.graphql.core.mutations import decode_input_id
+from shop.graphql.core.permissions import require_user
+
+
+class CheckoutCompleteInput(graphene.InputObjectType):
+    address_id = graphene.ID(required=True, description="Global ID of one of the organization's delivery addresses (type DeliveryAddress).")
+    funding_channel = graphene.InputField(FundingChannelEnum, required=True, description="CANTEEN, UNION or PERSONAL.")
+    idempotency_key = graphene.String(
+        required=True,
+        description="A token the client makes once per checkout (8–64 letters, digits, - or _): sending it again returns the same order.",
+    )
+    invoice_title = graphene.String(description="Invoice title (抬头); the organization's when omitted.")
+    tax_number = graphene.String(description="Tax number (税号); the organization's when omitted.")
+    note = graphene.String(description="A note for the suppliers (at most 500 characters).")
+    organization_id = graphene.ID(description="Global ID of the buyer organization; the user's first one when omitted.")
+
+
+class CheckoutComplete(OrderMutation):
+    """Place the member's cart as an order: prices are copied from the variants and stock is
+    reserved in one transaction. Orders above the organization's approval threshold wait for
+    an approver; the others await payment. Idempotent by `idempotencyKey`."""
+
+    order = graphene.Field(Order)
+
+    class Arguments:
+        input = CheckoutCompleteInput(required=True)
+
+    class Meta:
+        error_type = OrderError
+        error_codes = OrderErrorCode
+
+    @classmethod
+    def perform(cls, info: graphene.ResolveInfo, *, input: dict[str, Any]) -> dict[str, Any]:
+        user = require_user(info)
+        organization = ordering_organization(user, input.get("organization_id"))
+        address_pk = decode_input_id(input["address_id"], expected_type="DeliveryAddress", field="addressId")
+        order = order_place(
+            user=user, organization=organization, address_id=address_pk,
+            funding_channel=input["funding_channel"].value, idempotency_key=input["idempotency_key"],
+            invoice_title=input.get("invoice_title"), tax_number=input.get("tax_number"),
+            note=input.get("note") or "",
+        )
+        return {"order": scoped(order, MEMBER)}

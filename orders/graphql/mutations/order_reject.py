@@ -1,0 +1,33 @@
+from typing import Any
+
+import graphene
+
+from orders.errors import OrderErrorCode
+from orders.graphql.access import member_order, viewer_for
+from orders.graphql.errors import OrderError
+from orders.graphql.mutations.common import OrderMutation
+from orders.graphql.order_types import Order
+from orders.graphql.scope import scoped
+from orders.services.lifecycle import order_reject
+from shop.graphql.core.permissions import require_user
+
+
+class OrderReject(OrderMutation):
+    """An approver or admin of the organization turns down an order waiting for approval,
+    with a reason; its stock goes back on sale."""
+
+    order = graphene.Field(Order)
+
+    class Arguments:
+        order_id = graphene.ID(required=True, description="Global ID of an order (type Order).")
+        reason = graphene.String(required=True, description="Why (at most 255 characters); the purchaser sees it.")
+
+    class Meta:
+        error_type = OrderError
+        error_codes = OrderErrorCode
+
+    @classmethod
+    def perform(cls, info: graphene.ResolveInfo, *, order_id: str, reason: str) -> dict[str, Any]:
+        user = require_user(info)
+        order = order_reject(actor=user, order=member_order(user, order_id), reason=reason)
+        return {"order": scoped(order, viewer_for(user, order))}
