@@ -17,11 +17,19 @@ class CartLineForm(forms.Form):
     quantity = forms.CharField(label=_("Quantity"), max_length=20, widget=forms.NumberInput(attrs={"min": 1, "step": 1, "inputmode": "numeric"}))
 
 
+class ServiceChoiceField(forms.ChoiceField):
+    """Radio buttons whose value the service checks (so that every field's message comes
+    back at once, with the service's wording)."""
+
+    def valid_value(self, value: str) -> bool:
+        return True
+
+
 class CheckoutForm(forms.Form):
-    address = forms.ChoiceField(label=_("Delivery address"), widget=forms.RadioSelect)
+    address = ServiceChoiceField(label=_("Delivery address"), widget=forms.RadioSelect)
     invoice_title = forms.CharField(label=_("Invoice title (抬头)"), max_length=128, required=False)
     tax_number = forms.CharField(label=_("Tax number (税号)"), max_length=20, required=False)
-    funding_channel = forms.ChoiceField(
+    funding_channel = ServiceChoiceField(
         label=_("Funding channel"), widget=forms.RadioSelect,
         choices=[(c.value, c.label) for c in ORDER_FUNDING_CHANNELS],
     )
