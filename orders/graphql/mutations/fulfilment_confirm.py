@@ -5,9 +5,10 @@ import graphene
 from orders.errors import OrderErrorCode
 from orders.graphql.access import require_supplier, supplier_fulfilment
 from orders.graphql.errors import OrderError
-from orders.graphql.mutations.common import OrderMutation, service
+from orders.graphql.mutations.common import OrderMutation
 from orders.graphql.mutations.fulfilment_create import fresh_fulfilment
 from orders.graphql.order_types import Fulfilment
+from orders.services.fulfilment import fulfilment_confirm
 from shop.graphql.core.permissions import require_user
 
 
@@ -28,6 +29,5 @@ class FulfilmentConfirm(OrderMutation):
         user = require_user(info)
         supplier = require_supplier(user)
         fulfilment = supplier_fulfilment(supplier, fulfilment_id)
-        confirm = service("orders.services.fulfilment", "fulfilment_confirm")
-        confirm(actor=user, fulfilment=fulfilment)
+        fulfilment_confirm(actor=user, fulfilment=fulfilment)
         return {"fulfilment": fresh_fulfilment(fulfilment.pk, supplier.pk)}

@@ -5,10 +5,11 @@ import graphene
 from orders.errors import OrderErrorCode
 from orders.graphql.access import require_supplier, supplier_fulfilment
 from orders.graphql.errors import OrderError
-from orders.graphql.mutations.common import OrderMutation, service
+from orders.graphql.mutations.common import OrderMutation
 from orders.graphql.order_types import Fulfilment
 from orders.graphql.scope import scoped, supplier_viewer
 from orders.models import Fulfilment as FulfilmentModel
+from orders.services.fulfilment import fulfilment_ship
 from shop.graphql.core.permissions import require_user
 
 
@@ -36,6 +37,5 @@ class FulfilmentCreate(OrderMutation):
         user = require_user(info)
         supplier = require_supplier(user)
         fulfilment = supplier_fulfilment(supplier, fulfilment_id)
-        ship = service("orders.services.fulfilment", "fulfilment_ship")
-        ship(actor=user, fulfilment=fulfilment, carrier=carrier, tracking_number=tracking_number)
+        fulfilment_ship(actor=user, fulfilment=fulfilment, carrier=carrier, tracking_number=tracking_number)
         return {"fulfilment": fresh_fulfilment(fulfilment.pk, supplier.pk)}

@@ -5,10 +5,11 @@ import graphene
 from orders.errors import OrderErrorCode
 from orders.graphql.access import member_order, ordering_member_of
 from orders.graphql.errors import OrderError
-from orders.graphql.mutations.common import OrderMutation, service
+from orders.graphql.mutations.common import OrderMutation
 from orders.graphql.order_types import Order
 from orders.graphql.scope import MEMBER, scoped
 from orders.models import Order as OrderModel
+from orders.services.fulfilment import order_accept
 from shop.graphql.core.permissions import require_user
 
 
@@ -32,7 +33,6 @@ class OrderAccept(OrderMutation):
         user = require_user(info)
         order = member_order(user, order_id)
         ordering_member_of(user, order)
-        accept = service("orders.services.fulfilment", "order_accept")
-        accept(actor=user, order=order, rating=rating, comment=comment or "")
+        order_accept(actor=user, order=order, rating=rating, comment=comment or "")
         fresh = OrderModel.objects.select_related("organization", "placed_by").get(pk=order.pk)
         return {"order": scoped(fresh, MEMBER)}

@@ -8,11 +8,12 @@ from django.utils.translation import gettext as _
 from orders.errors import OrderErrorCode
 from orders.graphql.access import member_order
 from orders.graphql.errors import OrderError
-from orders.graphql.mutations.common import OrderMutation, yuan_field_to_fen
+from orders.graphql.mutations.common import OrderMutation
 from orders.graphql.order_types import Order
 from orders.graphql.scope import STAFF, scoped
 from orders.graphql.staff_types import Refund
 from orders.models import Order as OrderModel
+from orders.services.bank import parse_yuan_to_fen
 from orders.services.refunds import order_refund
 from shop.graphql.core.permissions import require_staff
 from shop.graphql.core.scalars import Yuan
@@ -47,7 +48,7 @@ class OrderRefund(OrderMutation):
     ) -> dict[str, Any]:
         user = require_staff(info, perm=REFUND_PERMISSION)
         order = member_order(user, order_id)
-        amount_fen = yuan_field_to_fen(amount, field="amount", required=False)
+        amount_fen = None if amount in (None, "") else parse_yuan_to_fen(amount, field="amount")
         if not _KEY.fullmatch(idempotency_key or ""):
             raise ValidationError({"idempotency_key": ValidationError(
                 _("Send 8 to 64 letters, digits, - or _."), code=OrderErrorCode.INVALID_IDEMPOTENCY_KEY.value,

@@ -4,11 +4,12 @@ import graphene
 
 from orders.errors import OrderErrorCode
 from orders.graphql.errors import OrderError
-from orders.graphql.mutations.common import OrderMutation, service, yuan_field_to_fen
+from orders.graphql.mutations.common import OrderMutation
 from orders.graphql.order_types import Order
 from orders.graphql.scope import STAFF, scoped
 from orders.graphql.staff_types import BankReceipt
 from orders.models import Order as OrderModel
+from orders.services.bank import bank_receipt_record
 from shop.graphql.core.permissions import require_staff
 from shop.graphql.core.scalars import Yuan
 
@@ -41,11 +42,9 @@ class PaymentReceiptRecord(OrderMutation):
     @classmethod
     def perform(cls, info: graphene.ResolveInfo, *, input: dict[str, Any]) -> dict[str, Any]:
         user = require_staff(info, perm=RECORD_PERMISSION)
-        amount_fen = yuan_field_to_fen(input.get("amount"), field="amount")
-        record = service("orders.services.bank", "bank_receipt_record")
-        receipt = record(
+        receipt = bank_receipt_record(
             actor=user, bank_reference=input["bank_reference"], payment_reference=input["payment_reference"],
-            amount_fen=amount_fen, received_on=input["received_on"], payer_name=input.get("payer_name") or "",
+            amount=input["amount"], received_on=input["received_on"], payer_name=input.get("payer_name") or "",
         )
         order = OrderModel.objects.select_related("organization", "placed_by").filter(pk=receipt.order_id).first()
         return {"receipt": receipt, "order": scoped(order, STAFF)}
