@@ -75,15 +75,33 @@ def seed_campaign() -> Campaign:
     )
     if created:
         campaign.counties.set(COUNTIES)
+    return campaign
+
+
+def seed_offline_records(campaign: Campaign) -> None:
+    """The ¥10,900,000 bought before the platform, as offline records (one per county)
+    entered by the operator and approved by the administrator (maker–checker), each
+    appending its ledger entry. Idempotent: an existing record is left as it is."""
+    from orders.models import OfflineRecord, OfflineRecordStatus
+    from orders.services.ledger import ledger_append
+
+    maker = User.objects.filter(email="staff@demo.cn").first()
+    checker = User.objects.filter(email="admin@demo.cn").first()
     occurred = datetime.combine(D.OFFLINE_DATE, datetime.min.time().replace(hour=12), ZoneInfo("Asia/Shanghai"))
     assert sum(D.OFFLINE_SHARES_FEN.values()) == D.OFFLINE_TOTAL_FEN
     for county, amount in D.OFFLINE_SHARES_FEN.items():
-        LedgerEntry.objects.get_or_create(
-            campaign=campaign, kind=EntryKind.OFFLINE, county_id=county, note=D.OFFLINE_NOTE,
-            defaults={"amount_fen": amount, "occurred_at": occurred,
+        record, created = OfflineRecord.objects.get_or_create(
+            campaign=campaign, county_id=county, description=D.OFFLINE_NOTE,
+            defaults={"amount_fen": amount, "occurred_on": D.OFFLINE_DATE, "created_by": maker,
+                      "reviewed_by": checker, "reviewed_at": occurred, "status": OfflineRecordStatus.APPROVED,
                       "funding_channel": FundingChannel.OTHER},
         )
-    return campaign
+        if created:
+            ledger_append(entries=[LedgerEntry(
+                campaign=campaign, kind=EntryKind.OFFLINE, county_id=county, amount_fen=amount,
+                occurred_at=occurred, funding_channel=FundingChannel.OTHER, offline_record=record,
+                note=D.OFFLINE_NOTE,
+            )])
 
 
 @dataclass(frozen=True)

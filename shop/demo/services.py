@@ -13,7 +13,13 @@ from django.db import transaction
 from catalog.models import Product
 from shop.demo.plan import DemoPlan, ProductPlan, RegionIndex, demo_plan
 from shop.demo.scale import seed_scale
-from shop.demo.seed_buyers import DemoLogin, seed_campaign, seed_organizations, seed_users
+from shop.demo.seed_buyers import (
+    DemoLogin,
+    seed_campaign,
+    seed_offline_records,
+    seed_organizations,
+    seed_users,
+)
 from shop.demo.seed_catalog import seed_categories, seed_products, seed_suppliers
 from shop.regions.services import regions_load
 
@@ -61,8 +67,9 @@ def demo_seed(*, seed: int = 2020, scale: int = 0, product_limit: int | None = N
             suppliers=suppliers, categories=categories,
         )
         organizations, summary.organizations_created = seed_organizations(plan.organizations)
-        seed_campaign()
+        campaign = seed_campaign()
         summary.logins = seed_users(organizations=organizations, suppliers=suppliers)
+        seed_offline_records(campaign)
     summary.scale_created = seed_scale(
         seed=seed, count=scale, supplier_plans=plan.suppliers, categories=categories
     )

@@ -7,7 +7,9 @@ from django.db.models import Sum
 from PIL import Image
 
 from catalog.models import Category, Product
-from orders.models import Campaign, EntryKind, LedgerEntry
+from orders.integrity import ledger_verify, tally_reconcile
+from orders.models import Campaign, EntryKind, LedgerEntry, OfflineRecord
+from orders.selectors.tally import tally_for_campaign
 from shop.accounts.models import BuyerOrganization, MemberRole, Membership, OrganizationType, User
 from shop.demo.data_buyers import DEMO_PASSWORD
 from shop.regions.models import Region, RegionLevel
@@ -60,6 +62,13 @@ def test_the_2020_campaign_counts_the_offline_purchases_to_the_fen(demo):
     assert offline.aggregate(total=Sum("amount_fen"))["total"] == 1_090_000_000
     assert set(offline.values_list("county_id", flat=True)) == COUNTIES
     assert all(e.occurred_at.date() == date(2020, 3, 13) for e in offline)
+    # Entered by the operator, approved by a second person (maker–checker), chained and tallied.
+    records = OfflineRecord.objects.filter(campaign=campaign)
+    assert {(r.status, r.created_by.email, r.reviewed_by.email) for r in records} == {
+        ("approved", "staff@demo.cn", "admin@demo.cn")
+    }
+    assert tally_for_campaign(campaign=campaign).total_fen >= 1_090_000_000
+    assert ledger_verify() == [] and tally_reconcile() == []
 
 
 def test_every_credit_code_is_valid_and_registered_in_the_suppliers_county(demo):
