@@ -61,10 +61,15 @@ def order_pay_card(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         return render(request, "frontend/buying/pay.html", _context(request, order, card_error=" ".join(exc.messages)), status=400)
     secret = started if isinstance(started, str) else getattr(started, "stripe_client_secret", "")
+    from orders.stripe.client import stripe_js_url, stripe_publishable_key
+
     return_url = request.build_absolute_uri(reverse("frontend:order_pay_return", args=[order.pk]))
     return render(
         request, "frontend/buying/pay_card.html",
-        _context(request, order, client_secret=secret, publishable_key=settings.STRIPE_PUBLISHABLE_KEY, return_url=return_url),
+        _context(
+            request, order, client_secret=secret, publishable_key=stripe_publishable_key(),
+            return_url=return_url, stripe_js=stripe_js_url(),
+        ),
     )
 
 
