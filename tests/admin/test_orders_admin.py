@@ -345,3 +345,14 @@ def test_money_lists_and_pages_render_in_constant_queries(world, finance, model)
     assert page.status_code == 200
     assert not re.search(r'<input[^>]+name="(amount_fen|status|event_id)"', page.content.decode())
     assert finance.get(reverse(f"admin:orders_{model}_add")).status_code == (200 if model == "bankreceipt" else 403)
+
+
+def test_money_screens_speak_chinese_by_default(world):
+    order = place(world)
+    pay(world, order)
+    client = Client()
+    client.force_login(world.staff)
+    for url in (RECORD, order_url(order), order_url(order, "refund"), RECEIPTS, ORDERS):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert 'lang="zh-hans"' in response.content.decode()
