@@ -1,0 +1,304 @@
+"""Order placement under concurrency, behind ``manage.py bench_orders`` (a measurement, not a test).
+
+It builds a throwaway database (a temporary SQLite file, or ``<name>_bench_orders`` on
+PostgreSQL), seeds a small demo into it, adds bench variants and one purchaser per buyer, and
+forks one process per buyer, each with its own connection. Two phases:
+
+- distinct: every buyer orders its own variants (no lock is shared between buyers);
+- shared: every buyer orders the same variants, whose stock runs out during the phase.
+
+Each order goes through the real services (``cart_line_add`` then ``order_place``); only
+``order_place`` is timed. The oversell count is the units sold beyond a variant's initial
+stock, summed over the variants (it must be 0). Children queue the order e-mails on an
+in-memory broker that nobody reads: the e-mails are a worker's job, not the request's.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import queue
+import shutil
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import DEFAULT_DB_ALIAS, connections
+
+FORK = mp.get_context("fork")
+WAIT = 120  # seconds: the longest any parent or child waits for the others
+
+
+def child_setup(settings_dict: dict | None = None) -> None:
+    """In a freshly forked child: forget the parent's connection object (without closing a
+    handle the parent may still use), optionally point at another database, and send task
+    messages to an in-memory broker instead of running them here."""
+    from shop.celery import app
+
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    _inherited.append(wrapper.connection)
+    wrapper.connection = None
+    if settings_dict is not None:
+        wrapper.settings_dict["NAME"] = settings_dict["NAME"]
+        wrapper.settings_dict["OPTIONS"] = dict(settings_dict.get("OPTIONS") or {})
+    app.conf.task_always_eager = False
+    app.conf.broker_url = "memory://"
+
+
+_inherited: list = []
+
+
+def error_codes(exc: BaseException) -> str:
+    """``insufficient_stock`` (etc.) for a ValidationError, ``error: …`` for anything else."""
+    from django.core.exceptions import ValidationError
+
+    if isinstance(exc, ValidationError):
+        found = exc.error_dict.values() if hasattr(exc, "error_dict") else [exc.error_list]
+        return ",".join(sorted({str(e.code) for errors in found for e in errors}))
+    return f"error: {type(exc).__name__}: {exc}"[:300]
+
+
+# --- the throwaway database -------------------------------------------------------------
+
+def _pg_admin(settings_dict: dict, *statements: str) -> None:
+    import psycopg
+
+    with psycopg.connect(
+        dbname="postgres", host=settings_dict.get("HOST") or None,
+        port=settings_dict.get("PORT") or None, user=settings_dict.get("USER") or None,
+        password=settings_dict.get("PASSWORD") or None, autocommit=True,
+    ) as conn:
+        for statement in statements:
+            conn.execute(statement)
+
+
+@contextmanager
+def bench_database(log: Callable[[str], None]) -> Iterator[str]:
+    """Point the default connection at a new, migrated database; drop it afterwards."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    settings_dict = connection.settings_dict
+    original_name, original_options = settings_dict["NAME"], dict(settings_dict.get("OPTIONS") or {})
+    if "pool" in original_options:
+        raise CommandError("bench_orders forks buyers: run it with DB_POOL off.")
+    connection.close()
+    tmpdir = None
+    if connection.vendor == "sqlite":
+        tmpdir = tempfile.mkdtemp(prefix="bench-orders-")
+        name = os.path.join(tmpdir, "bench.sqlite3")
+        # SQLite writers must take the lock at BEGIN to queue behind each other; deferred
+        # transactions fail with "database is locked" when a reader turns writer.
+        settings_dict["OPTIONS"] = {**original_options, "transaction_mode": "IMMEDIATE"}
+    elif connection.vendor == "postgresql":
+        name = f"{original_name}_bench_orders"
+        _pg_admin(settings_dict, f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"')
+    else:
+        raise CommandError(f"bench_orders supports SQLite and PostgreSQL, not {connection.vendor}.")
+    settings_dict["NAME"] = name
+    log(f"Scratch database {name} ({connection.vendor}): migrating and seeding a small demo")
+    try:
+        call_command("migrate", verbosity=0, interactive=False)
+        yield name
+    finally:
+        connections.close_all()
+        settings_dict["NAME"], settings_dict["OPTIONS"] = original_name, original_options
+        if tmpdir:
+            shutil.rmtree(tmpdir, ignore_errors=True)
+        else:
+            _pg_admin(settings_dict, f'DROP DATABASE IF EXISTS "{name}"')
+
+
+# --- data ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BenchWorld:
+    organization_id: int
+    address_id: int
+    user_ids: list[int]
+    distinct: list[list[int]]  # variant ids per buyer
+    shared: list[int]
+
+
+def build_world(*, buyers: int, lines: int, shared_stock: int, media_root: str) -> BenchWorld:
+    """A small demo, one bench purchaser per buyer in an organization without an approval
+    threshold, ``lines`` variants per buyer with ample stock and ``lines`` shared variants
+    with ``shared_stock`` units each."""
+    from django.test.utils import override_settings
+
+    from catalog.models import Product, ProductVariant
+    from catalog.services import product_refresh_summary
+    from shop.accounts.models import (
+        BuyerOrganization,
+        DeliveryAddress,
+        MemberRole,
+        Membership,
+        User,
+    )
+    from shop.demo.services import demo_seed
+
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend", MEDIA_ROOT=media_root):
+        # One product per bench variant, each from another supplier (the demo takes one
+        # product per supplier in turn): on distinct variants no two buyers share a row.
+        demo_seed(seed=2020, product_limit=buyers * lines + lines)
+    organization = BuyerOrganization.objects.filter(approval_threshold__isnull=True).order_by("pk").first()
+    if organization is None:
+        raise CommandError("The demo has no organization without an approval threshold.")
+    address = DeliveryAddress.objects.filter(organization=organization).order_by("pk").first()
+    users = []
+    for n in range(buyers):
+        user = User.objects.create_user(username=f"bench-buyer-{n}", email=f"bench-buyer-{n}@bench.invalid",
+                                        password=None)
+        Membership.objects.create(user=user, organization=organization, role=MemberRole.PURCHASER)
+        users.append(user.pk)
+    products = list(Product.objects.visible().order_by("pk"))
+
+    def variant(n: int, stock: int) -> int:
+        product = products[n % len(products)]
+        return ProductVariant.objects.create(
+            product=product, sku=f"BENCH-{n}", spec=f"bench {n}", unit="件", price=Decimal("12.50"),
+            market_price=Decimal("15.00"), stock=stock,
+        ).pk
+
+    distinct = [[variant(b * lines + i, 1_000_000) for i in range(lines)] for b in range(buyers)]
+    shared = [variant(buyers * lines + i, shared_stock) for i in range(lines)]
+    for product in products:
+        product_refresh_summary(product=product)
+    return BenchWorld(organization.pk, address.pk, users, distinct, shared)
+
+
+# --- buyers -------------------------------------------------------------------------------
+
+@dataclass
+class BuyerResult:
+    placed: int = 0
+    rejected: dict[str, int] = field(default_factory=dict)
+    latencies_ms: list[float] = field(default_factory=list)
+    started: float = 0.0
+    finished: float = 0.0
+
+
+def _buyer(user_id: int, organization_id: int, address_id: int, variant_ids: list[int],
+           seconds: float, orders: int, barrier, results) -> None:
+    """Child: order one unit of each variant, again and again, until ``seconds`` pass,
+    ``orders`` are placed, or the stock is gone."""
+    child_setup()
+    from orders.services.cart import cart_clear, cart_line_add
+    from orders.services.checkout import order_place
+    from shop.accounts.models import BuyerOrganization, User
+
+    user = User.objects.get(pk=user_id)
+    organization = BuyerOrganization.objects.get(pk=organization_id)
+    result = BuyerResult()
+    barrier.wait(WAIT)
+    result.started = time.monotonic()
+    deadline = result.started + seconds
+    n = 0
+    while time.monotonic() < deadline and result.placed < orders:
+        n += 1
+        try:
+            for variant_id in variant_ids:
+                cart_line_add(user=user, organization=organization, variant_id=variant_id, quantity=1)
+        except Exception as exc:
+            code = error_codes(exc)
+            result.rejected["sold out at cart" if code == "insufficient_stock" else code] = 1
+            break  # sold out (or broken): this buyer is done
+        began = time.perf_counter()
+        try:
+            order_place(user=user, organization=organization, address_id=address_id,
+                        funding_channel="canteen", idempotency_key=f"bench-{user_id}-{n}")
+            result.latencies_ms.append((time.perf_counter() - began) * 1000)
+            result.placed += 1
+        except Exception as exc:
+            code = error_codes(exc)
+            result.rejected[code] = result.rejected.get(code, 0) + 1
+            cart_clear(user=user, organization=organization)
+    result.finished = time.monotonic()
+    results.put(result)
+    connections.close_all()
+
+
+@dataclass
+class PhaseReport:
+    name: str
+    buyers: int
+    placed: int
+    seconds: float
+    p50_ms: float | None
+    p95_ms: float | None
+    rejected: dict[str, int]
+    initial_stock: int
+    sold: int
+    oversell: int
+    stock_left: int
+
+    @property
+    def unaccounted(self) -> int:
+        """Units neither sold nor left on sale (must be 0)."""
+        return self.initial_stock - self.sold - self.stock_left
+
+    @property
+    def per_second(self) -> float:
+        return self.placed / self.seconds if self.seconds > 0 else 0.0
+
+
+def percentile(values: list[float], share: float) -> float | None:
+    if not values:
+        return None
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[round(share * 100) - 1]
+
+
+def run_phase(*, name: str, world: BenchWorld, variants_per_buyer: list[list[int]],
+              seconds: float, orders: int) -> PhaseReport:
+    """Fork one buyer per list of variants, start them together, gather their figures and
+    check the stock of every variant they bought."""
+    from django.db.models import Sum
+
+    from catalog.models import ProductVariant
+    from orders.models import OrderLine
+
+    ids = sorted({v for vs in variants_per_buyer for v in vs})
+    initial = dict(ProductVariant.objects.filter(pk__in=ids).values_list("pk", "stock"))
+    connections.close_all()  # never fork a live database socket
+    barrier = FORK.Barrier(len(variants_per_buyer))
+    results = FORK.Queue()
+    processes = [
+        FORK.Process(target=_buyer, daemon=True, args=(
+            user_id, world.organization_id, world.address_id, variant_ids, seconds, orders, barrier, results))
+        for user_id, variant_ids in zip(world.user_ids, variants_per_buyer, strict=True)
+    ]
+    for process in processes:
+        process.start()
+    gathered: list[BuyerResult] = []
+    try:
+        for _ in processes:
+            gathered.append(results.get(timeout=seconds + WAIT))
+    except queue.Empty:
+        raise CommandError(f"{name}: a buyer did not finish within {seconds + WAIT:.0f} s") from None
+    finally:
+        for process in processes:
+            process.join(WAIT)
+            if process.is_alive():
+                process.kill()
+    latencies = sorted(x for r in gathered for x in r.latencies_ms)
+    rejected: dict[str, int] = {}
+    for r in gathered:
+        for code, count in r.rejected.items():
+            rejected[code] = rejected.get(code, 0) + count
+    sold = dict(OrderLine.objects.filter(variant_id__in=ids).values("variant_id")
+                .annotate(n=Sum("quantity")).values_list("variant_id", "n"))
+    stock = dict(ProductVariant.objects.filter(pk__in=ids).values_list("pk", "stock"))
+    return PhaseReport(
+        name=name, buyers=len(processes), placed=sum(r.placed for r in gathered),
+        seconds=max(r.finished for r in gathered) - min(r.started for r in gathered),
+        p50_ms=percentile(latencies, 0.50), p95_ms=percentile(latencies, 0.95), rejected=rejected,
+        initial_stock=sum(initial.values()), sold=sum(sold.values()),
+        oversell=sum(max(0, sold.get(v, 0) - initial[v]) for v in ids),
+        stock_left=sum(stock.values()),
+    )
