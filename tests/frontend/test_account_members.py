@@ -10,10 +10,13 @@ from django.test import TestCase
 from django.utils import timezone
 
 from shop.accounts.models import BuyerInvitation, MemberRole, Membership
-from tests.frontend.account_world import login, world  # noqa: F401
+from tests.frontend import account_world
+from tests.frontend.account_world import login
 from tests.orders.world import PASSWORD
 
 pytestmark = pytest.mark.django_db
+
+world = account_world.world  # the fixture
 
 MEMBERS = "/account/members/"
 

@@ -8,9 +8,12 @@ from django.test.utils import CaptureQueriesContext
 
 from shop.accounts.models import DeliveryAddress, MemberRole, Membership
 from tests.factories import UserFactory
-from tests.frontend.account_world import login, world  # noqa: F401
+from tests.frontend import account_world
+from tests.frontend.account_world import login
 
 pytestmark = pytest.mark.django_db
+
+world = account_world.world  # the fixture
 
 ORG = "/account/organization/"
 ADD = "/account/organization/addresses/new/"
