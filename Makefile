@@ -38,6 +38,7 @@ test: install-test
 
 bench: install
 	$(BIN)/python manage.py bench_catalog
+	$(BIN)/python manage.py bench_orders
 
 lint: install
 	$(BIN)/ruff check .

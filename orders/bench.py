@@ -182,7 +182,7 @@ class BuyerResult:
     finished: float = 0.0
 
 
-def _buyer(user_id: int, organization_id: int, address_id: int, variant_ids: list[int],
+def _buyer(phase: str, user_id: int, organization_id: int, address_id: int, variant_ids: list[int],
            seconds: float, orders: int, barrier, results) -> None:
     """Child: order one unit of each variant, again and again, until ``seconds`` pass,
     ``orders`` are placed, or the stock is gone."""
@@ -210,7 +210,7 @@ def _buyer(user_id: int, organization_id: int, address_id: int, variant_ids: lis
         began = time.perf_counter()
         try:
             order_place(user=user, organization=organization, address_id=address_id,
-                        funding_channel="canteen", idempotency_key=f"bench-{user_id}-{n}")
+                        funding_channel="canteen", idempotency_key=f"bench-{phase}-{user_id}-{n}")
             result.latencies_ms.append((time.perf_counter() - began) * 1000)
             result.placed += 1
         except Exception as exc:
@@ -270,7 +270,7 @@ def run_phase(*, name: str, world: BenchWorld, variants_per_buyer: list[list[int
     results = FORK.Queue()
     processes = [
         FORK.Process(target=_buyer, daemon=True, args=(
-            user_id, world.organization_id, world.address_id, variant_ids, seconds, orders, barrier, results))
+            name, user_id, world.organization_id, world.address_id, variant_ids, seconds, orders, barrier, results))
         for user_id, variant_ids in zip(world.user_ids, variants_per_buyer, strict=True)
     ]
     for process in processes:
