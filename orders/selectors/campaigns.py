@@ -2,9 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Sum
-
-from orders.models import Campaign, LedgerEntry
+from orders.models import Campaign, TallyAggregate
 
 
 @dataclass(frozen=True)
@@ -32,8 +30,14 @@ def campaign_by_slug(*, slug: str) -> Campaign | None:
 
 
 def campaign_progress(*, campaign: Campaign) -> CampaignProgress:
-    total = LedgerEntry.objects.filter(campaign=campaign).aggregate(t=Sum("amount_fen"))["t"] or 0
-    return CampaignProgress(campaign=campaign, total_fen=int(total))
+    """Read from the running total kept with the ledger (one indexed row, whatever the
+    number of entries)."""
+    total = (
+        TallyAggregate.objects.filter(campaign=campaign, dimension="total", period="", key="")
+        .values_list("amount_fen", flat=True)
+        .first()
+    )
+    return CampaignProgress(campaign=campaign, total_fen=int(total or 0))
 
 
 def campaign_progress_current() -> CampaignProgress | None:

@@ -73,9 +73,9 @@ def order_reject(*, actor, order: Order, reason: str) -> Order:
 def _cancel_unpaid(*, order: Order, actor, reason: str, kind: str) -> None:
     order.cancel_reason = reason
     order_transition(order=order, status=OrderStatus.CANCELLED, update_fields=["cancel_reason"])
+    stock_release(order=order)
     order.fulfilments.update(status=FulfilmentStatus.CANCELLED)
     order.payments.filter(status=PaymentStatus.PENDING).update(status=PaymentStatus.CANCELLED)
-    stock_release(order=order)
     order_event_record(order=order, kind=kind, actor=actor, message=reason)
 
 

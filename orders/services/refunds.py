@@ -121,12 +121,13 @@ def refund_complete(*, refund_id: int, actor=None, stripe_refund_id: str | None 
         OrderLine.objects.filter(pk=rline.order_line_id).update(refunded_fen=F("refunded_fen") + rline.amount_fen)
     order.refunded_fen += refund.amount_fen
     fully = order.refunded_fen == order.paid_fen
-    if fully and order.status == OrderStatus.PAID:
+    shipped = order.fulfilments.filter(status__in=[FulfilmentStatus.SHIPPED, FulfilmentStatus.ACCEPTED]).exists()
+    if fully and order.status == OrderStatus.PAID and not shipped:
         # Nothing shipped yet: a full refund is a cancellation; the stock goes back on sale.
+        stock_release(order=order)
         order.cancel_reason = order.cancel_reason or refund.reason
         order_transition(order=order, status=OrderStatus.CANCELLED, update_fields=["refunded_fen", "cancel_reason"])
         order.fulfilments.update(status=FulfilmentStatus.CANCELLED)
-        stock_release(order=order)
     elif fully:
         order_transition(order=order, status=OrderStatus.REFUNDED, update_fields=["refunded_fen"])
     else:
@@ -134,7 +135,7 @@ def refund_complete(*, refund_id: int, actor=None, stripe_refund_id: str | None 
     ledger_record_refund(refund=refund)
     order_event_record(
         order=order, kind=OrderEventKind.REFUNDED, actor=actor or refund.created_by, message=refund.reason,
-        data={"amount_fen": refund.amount_fen, "method": refund.method},
+        data={"amount_fen": refund.amount_fen, "method": refund.method, "refund_id": refund.pk},
     )
     if fully and order.status == OrderStatus.CANCELLED:
         order_event_record(order=order, kind=OrderEventKind.CANCELLED, actor=actor or refund.created_by, message=refund.reason, notify=False)

@@ -70,7 +70,7 @@ def order_event_record(
     if notify:
         from orders.tasks import order_event_notify
 
-        transaction.on_commit(lambda: order_event_notify.delay(event.pk))
+        transaction.on_commit(lambda: order_event_notify.delay(event.pk), robust=True)
     return event
 
 

@@ -77,12 +77,13 @@ def test_every_image_has_alt_and_every_field_a_label(client, products):
 
 def test_home_shows_campaign_progress_counties_and_featured(client, products, regions):
     from orders.models import EntryKind, LedgerEntry
+    from orders.services.ledger import ledger_append
 
     campaign = CampaignFactory()
-    LedgerEntry.objects.create(
+    ledger_append(entries=[LedgerEntry(
         campaign=campaign, kind=EntryKind.OFFLINE, amount_fen=1_090_000_000, county_id="441622",
         occurred_at=timezone.now(),
-    )
+    )])
     body = client.get("/").content.decode()
     assert "¥10,900,000.00" in body and "¥30,000,000.00" in body
     assert 'aria-valuenow="36.3"' in body

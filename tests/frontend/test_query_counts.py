@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from catalog.models import ProductVariant
 from orders.models import EntryKind, LedgerEntry
+from orders.services.ledger import ledger_append
 from suppliers.models import CertificationKind
 from tests.factories import (
     DAHUA,
@@ -48,10 +49,10 @@ def make_world(n: int, *, with_images: bool) -> None:
         if with_images and i < 10:
             attach_image(product)
     campaign = CampaignFactory()
-    LedgerEntry.objects.create(
+    ledger_append(entries=[LedgerEntry(
         campaign=campaign, kind=EntryKind.OFFLINE, amount_fen=123_456, county_id=LONGCHUAN,
         occurred_at=timezone.now(),
-    )
+    )])
 
 
 PAGES = [

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from orders.models import EntryKind, LedgerEntry
+from orders.services.ledger import ledger_append
 from suppliers.models import SupplierStatus
 from tests.factories import CampaignFactory, SupplierFactory
 
@@ -122,9 +123,9 @@ CAMPAIGN = """query($slug: String) { campaign(slug: $slug) {
 
 
 def _entry(campaign, fen: int, county: str = "441622") -> None:
-    LedgerEntry.objects.create(
+    ledger_append(entries=[LedgerEntry(
         campaign=campaign, kind=EntryKind.OFFLINE, amount_fen=fen, county_id=county, occurred_at=timezone.now()
-    )
+    )])
 
 
 def test_campaign_target_of_three_billion_fen_does_not_overflow(regions, gql):

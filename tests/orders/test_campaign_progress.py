@@ -6,16 +6,17 @@ from django.utils import timezone
 
 from orders.models import Campaign, EntryKind, LedgerEntry
 from orders.selectors import campaign_current, campaign_progress
+from orders.services.ledger import ledger_append
 from tests.factories import CampaignFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def _entry(campaign, fen, county="441622"):
-    return LedgerEntry.objects.create(
+    return ledger_append(entries=[LedgerEntry(
         campaign=campaign, kind=EntryKind.OFFLINE, amount_fen=fen, county_id=county,
         occurred_at=timezone.now(),
-    )
+    )])[0]
 
 
 def test_progress_is_the_sum_of_the_ledger_to_the_fen(regions):

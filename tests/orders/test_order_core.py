@@ -85,3 +85,18 @@ def test_partial_refund_by_staff(world):
     order.refresh_from_db()
     assert order.refunded_fen == 4550 and order.status == OrderStatus.PAID
     assert sum(LedgerEntry.objects.values_list("amount_fen", flat=True)) == order.total_fen - 4550
+
+
+def test_full_refund_after_one_supplier_shipped_refunds_without_touching_shipped_stock(world):
+    from orders.services.fulfilment import fulfilment_ship
+
+    order = place(world, user=world.purchaser_b, organization=world.org_b)
+    order_mark_paid(order_id=order.pk, method=PaymentMethod.BANK_TRANSFER, amount_fen=order.total_fen)
+    part_a = order.fulfilments.get(supplier=world.supplier_a)
+    fulfilment_ship(actor=world.owner_a, fulfilment=part_a, carrier="顺丰", tracking_number="SF1")
+    order_refund(actor=world.staff, order=order, reason="整单退款", idempotency_key="full", bank_reference="B1")
+    order.refresh_from_db()
+    assert order.status == OrderStatus.REFUNDED and order.refunded_fen == order.total_fen
+    va = ProductVariant.objects.get(pk=world.variant_a.pk)
+    assert (va.stock, va.reserved) == (48, 0)  # shipped units stay shipped
+    assert sum(LedgerEntry.objects.values_list("amount_fen", flat=True)) == 0
