@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from frontend.account.throttling import throttled_response
 from frontend.onboarding.forms import LoginForm
+from shop.accounts.selectors import memberships_of
 from shop.accounts.throttle import Attempt, login_attempt_start, login_attempt_succeeded
 from shop.common.audit import audit_events_for
 from suppliers.errors import SupplierErrorCode
@@ -52,6 +53,9 @@ def landing_url(user: Any) -> str:
         return reverse("frontend:onboarding:coordinator_list")
     if user.is_staff:
         return reverse("admin:index")
+    memberships = list(user.memberships.select_related("organization")[:2])
+    if memberships and not memberships_of(user=user).exists():
+        return reverse("frontend:account_status")  # the organization is not verified yet
     return reverse("frontend:home")
 
 
