@@ -18,6 +18,10 @@ urlpatterns = [
     path("", include("frontend.buying.urls")),
     # Buyer accounts: registration, password reset, members, addresses.
     path("account/", include("frontend.account.urls")),
+    # The procurement tally: progress, leaderboard, big screen, organization and supplier pages.
+    path("", include("frontend.tally.urls")),
+    # Reports (XLSX/CSV exports) for staff and organization admins.
+    path("reports/", include("frontend.reports.urls")),
     # The supplier portal.
     path("portal/", include("frontend.portal.urls")),
 ]
