@@ -34,11 +34,15 @@ CARD_OK = "4242424242424242"
 CARD_DECLINED = "4000000000000341"  # attaches, then the charge is declined
 
 _SERVER_CODE = """
-import socket, sys
+import logging, socket, sys
 import localstripe.resources as resources
 resources.Store.dump_to_disk = lambda self: None  # no shared /tmp/localstripe.pickle
 from aiohttp import web
 from localstripe.server import app
+# Webhook outcomes ('webhook "<type>" successfully delivered' / 'failed ...') go to the log file.
+delivery_log = logging.getLogger("aiohttp.access")
+delivery_log.setLevel(logging.INFO)
+delivery_log.addHandler(logging.StreamHandler(sys.stderr))
 sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 sock.bind(("127.0.0.1", 0))
@@ -108,6 +112,30 @@ class LocalStripe:
             data["events[0]"] = "none.never"
         self._request("POST", f"/_config/webhooks/{WEBHOOK_ID}", data)
 
+    def deliveries(self) -> list[str]:
+        """One line per webhook delivery attempt so far, e.g.
+        'webhook "payment_intent.succeeded" successfully delivered'."""
+        text = self.log_path.read_text(errors="replace")
+        return [line for line in text.splitlines() if line.startswith('webhook "')]
+
+    def wait_for_deliveries(self, count: int, timeout: float = 15.0) -> list[str]:
+        """Wait until ``count`` deliveries have been answered (the receiving view has
+        returned, so its transaction is committed); returns them all."""
+        deadline = time.monotonic() + timeout
+        while len(found := self.deliveries()) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return found
+
+    def settle(self) -> None:
+        """Wait until events made so far have been sent. localstripe sends each event about
+        a second after making it, to whatever webhook is registered *then*: without this, a
+        previous test's event would reach the next test's server."""
+        recent = self.client().v1.events.list(params={"created": {"gt": int(time.time()) - 5}, "limit": 100}).data
+        if recent:
+            left = max(e.created for e in recent) + 2.5 - time.time()
+            if left > 0:
+                time.sleep(left)
+
     def client(self):
         import stripe
 
@@ -131,9 +159,10 @@ class LocalStripe:
     def events_for(self, payment_intent_id: str, type: str | None = None) -> list[dict]:
         """The events localstripe made for an intent (newest first), as plain dicts."""
         params = {"limit": 100, **({"type": type} if type else {})}
-        events = self.client().v1.events.list(params=params)
-        found = [e.to_dict() for e in events.data]
-        return [e for e in found if e["data"]["object"].get("id") == payment_intent_id]
+        events = self.client().v1.events.list(params=params).auto_paging_iter()
+        found = [e.to_dict() for e in events]
+        mine = [e for e in found if e["data"]["object"].get("id") == payment_intent_id]
+        return sorted(mine, key=lambda e: e["created"], reverse=True)
 
 
 def stripe_settings(settings, server: LocalStripe, *, webhook_url: str | None = None) -> None:

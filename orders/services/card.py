@@ -170,22 +170,13 @@ def payment_card_sync(*, payment_intent_id: str, stripe_event_id: str | None = N
     return result
 
 
-def _order_for(pi: PaymentIntentData) -> Order | None:
-    raw = pi.metadata.get("order_id", "")
-    return Order.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
-
-
 def _apply(pi: PaymentIntentData) -> str:
+    # Only intents we recorded count: the buyer can only pay one through the client secret
+    # stored on its Payment, so an intent without one is not ours (another shop or
+    # environment on the same Stripe account) and its metadata is not believed.
     payment = Payment.objects.filter(stripe_payment_intent_id=pi.id).first()
     if payment is None:
-        # Not ours, or created at Stripe just before a crash kept us from recording it.
-        order = _order_for(pi)
-        if order is None or pi.status != "succeeded" or pi.amount <= 0:
-            return "unknown_payment_intent"
-        payment = Payment.objects.create(
-            order=order, method=PaymentMethod.STRIPE, status=PaymentStatus.PENDING,
-            amount_fen=pi.amount, stripe_payment_intent_id=pi.id, stripe_client_secret=pi.client_secret,
-        )
+        return "unknown_payment_intent"
     if pi.status == "succeeded":
         return _apply_success(payment=payment, pi=pi)
     if pi.failed:

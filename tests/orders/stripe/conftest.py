@@ -1,8 +1,6 @@
 """A localstripe server for the whole session (on 127.0.0.1, a free port); per test, the
 settings that point Django at it and where it sends its signed webhooks."""
 
-import time
-
 import pytest
 
 from tests.localstripe_server import LocalStripe, stripe_settings
@@ -31,16 +29,8 @@ def stripe_on(settings, localstripe):
 @pytest.fixture
 def stripe_live(settings, localstripe, live_server):
     """Card payment configured; localstripe signs and delivers its events to the live server."""
+    localstripe.settle()
     stripe_settings(settings, localstripe, webhook_url=f"{live_server.url}/stripe/webhook/")
     yield localstripe
     localstripe.register_webhook(None)
 
-
-def wait_for(check, timeout: float = 15.0):
-    """Poll ``check`` until it returns something truthy (webhooks arrive ~1 s after the event)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(0.1)
