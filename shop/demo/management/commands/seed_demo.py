@@ -7,6 +7,7 @@ from django.test.utils import override_settings
 
 from catalog.models import Product
 from shop.demo.data_buyers import DEMO_PASSWORD
+from shop.demo.orders import seed_demo_orders
 from shop.demo.seed_buyers import DemoLogin, demo_logins
 from shop.demo.services import demo_seed
 
@@ -32,6 +33,7 @@ class Command(BaseCommand):
                 f"Demo data is already there ({Product.objects.count()} products); nothing to do."
             )
             self._print_logins(None)
+            self._orders()
             return
         # The eager thumbnail task logs every run at INFO; keep the output to the summary.
         logging.getLogger("celery").setLevel(logging.WARNING)
@@ -47,6 +49,23 @@ class Command(BaseCommand):
             f"products visible."
         ))
         self._print_logins(summary.logins)
+        self._orders()
+
+    def _orders(self) -> None:
+        """Demo orders in each state (idempotent: a second run creates none)."""
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            orders = seed_demo_orders()
+        if orders.skipped:
+            self.stdout.write(f"\nNo demo orders: {orders.skipped}.")
+            return
+        states = ", ".join(f"{status} {n}" for status, n in sorted(orders.by_status.items()))
+        self.stdout.write(
+            f"\nDemo orders: {orders.created} created ({states}). purchaser@demo.cn sees and accepts them, "
+            "approver@demo.cn approves the pending one, supplier@demo.cn ships the paid one, "
+            "admin@demo.cn records bank receipts in /admin/."
+        )
+        for refused in orders.refused:
+            self.stdout.write(f"  left as it is: {refused}")
 
     def _print_logins(self, logins: list[DemoLogin] | None) -> None:
         logins = demo_logins() if logins is None else logins
