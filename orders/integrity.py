@@ -173,7 +173,7 @@ def _reconcile_aggregates() -> list[str]:
     flush()
     actual = {
         (r[0], r[1], r[2], r[3]): (r[4], r[5], r[6])
-        for r in TallyAggregate.objects.values_list(
+        for r in TallyAggregate.objects.exclude(dimension="accepted").values_list(
             "campaign_id", "dimension", "period", "key", "amount_fen", "entry_count", "order_count"
         ).iterator(chunk_size=CHUNK)
     }
@@ -186,9 +186,28 @@ def _reconcile_aggregates() -> list[str]:
     for key, got in actual.items():
         if got[0] or got[1]:
             problems.append(f"aggregate {key}: {got} without ledger entries")
+    problems += _reconcile_accepted()
     totals = dict(LedgerEntry.objects.values("campaign_id").annotate(s=Sum("amount_fen")).values_list("campaign_id", "s"))
     for campaign_id, total in totals.items():
         got = TallyAggregate.objects.filter(campaign_id=campaign_id, dimension="total", period="").values_list("amount_fen", flat=True).first()
         if got != total:
             problems.append(f"campaign {campaign_id}: tally {got} fen, ledger sum {total} fen")
+    return problems
+
+
+def _reconcile_accepted() -> list[str]:
+    """The accepted (验收) figure: the net ledger amount of orders the buyer accepted."""
+    expected = dict(
+        LedgerEntry.objects.filter(order_line__order__accepted_at__isnull=False)
+        .values("campaign_id").annotate(s=Sum("amount_fen")).values_list("campaign_id", "s")
+    )
+    actual = dict(
+        TallyAggregate.objects.filter(dimension="accepted", period="", key="").values_list("campaign_id", "amount_fen")
+    )
+    problems = []
+    for campaign_id in set(expected) | set(actual):
+        if int(expected.get(campaign_id) or 0) != int(actual.get(campaign_id) or 0):
+            problems.append(
+                f"campaign {campaign_id}: accepted {actual.get(campaign_id)} fen, ledger of accepted orders {expected.get(campaign_id)} fen"
+            )
     return problems

@@ -48,6 +48,7 @@ class Tally:
     order_count: int
     organization_count: int
     unpaid_fen: int
+    accepted_fen: int = 0
     by_county: list[Share] = field(default_factory=list)
     by_buyer_type: list[Share] = field(default_factory=list)
     by_channel: list[Share] = field(default_factory=list)
@@ -86,7 +87,7 @@ def tally_for_campaign(*, campaign: Campaign) -> Tally:
     amount ordered but not yet paid."""
     rows = list(
         TallyAggregate.objects.filter(
-            campaign=campaign, period="", dimension__in=["total", "county", "buyer_type", "channel", "month"]
+            campaign=campaign, period="", dimension__in=["total", "county", "buyer_type", "channel", "month", "accepted"]
         )
     )
     by_dim: dict[str, list[TallyAggregate]] = {}
@@ -113,6 +114,7 @@ def tally_for_campaign(*, campaign: Campaign) -> Tally:
         entry_count=total_row.entry_count if total_row else 0,
         order_count=total_row.order_count if total_row else 0,
         organization_count=organizations, unpaid_fen=int(unpaid),
+        accepted_fen=sum(r.amount_fen for r in by_dim.get("accepted", [])),
         by_county=_shares(by_dim.get("county", []), total, county_names),
         by_buyer_type=_shares(by_dim.get("buyer_type", []), total, {k: str(v) for k, v in OrganizationType.choices}),
         by_channel=_shares(by_dim.get("channel", []), total, {k: str(v) for k, v in FundingChannel.choices}),

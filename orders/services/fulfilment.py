@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from catalog.models import ProductVariant
 from orders.errors import OrderErrorCode
 from orders.models import Fulfilment, FulfilmentStatus, Order, OrderEventKind, OrderStatus
+from orders.services.ledger import tally_record_accepted
 from orders.services.status import order_event_record, order_lock, order_transition
 from shop.accounts.selectors import membership_for
 from suppliers.models import SupplierMember
@@ -207,6 +208,7 @@ def _complete_if_done(*, order: Order, actor) -> None:
     if order.fulfilments.exclude(status__in=[FS.CANCELLED, FS.ACCEPTED]).exists():
         return
     order_transition(order=order, status=OrderStatus.ACCEPTED)
+    tally_record_accepted(order=order)
     order_event_record(order=order, kind=OrderEventKind.COMPLETED, actor=actor)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from orders.chain import aggregate_deltas, entry_hash, entry_values
@@ -122,6 +123,19 @@ def ledger_record_order_paid(*, order: Order) -> list[LedgerEntry]:
     return ledger_append(entries=entries, counted_orders={order.pk})
 
 
+def tally_record_accepted(*, order: Order) -> None:
+    """The buyer accepted the whole order (验收): its counted amount so far joins the
+    "accepted" figure of each campaign it counts in (refunds after acceptance leave it
+    again in ``ledger_record_refund``)."""
+    sums = (
+        LedgerEntry.objects.filter(order_line__order=order)
+        .values("campaign_id")
+        .annotate(total=Sum("amount_fen"))
+        .values_list("campaign_id", "total")
+    )
+    tally_apply(deltas={(campaign_id, "accepted", "", ""): [int(total), 0, 1, ""] for campaign_id, total in sums})
+
+
 def ledger_record_refund(*, refund: Refund) -> list[LedgerEntry]:
     """One negative entry per refund line, in the campaign of the refunded line's entry."""
     when = refund.completed_at or timezone.now()
@@ -140,4 +154,10 @@ def ledger_record_refund(*, refund: Refund) -> list[LedgerEntry]:
                 category_id=paid_entry.category_id, organization_parent_id=paid_entry.organization_parent_id,
             )
         )
-    return ledger_append(entries=entries)
+    created = ledger_append(entries=entries)
+    if refund.order.accepted_at is not None and entries:
+        accepted: dict[tuple[int, str, str, str], list] = {}
+        for entry in entries:
+            accepted.setdefault((entry.campaign_id, "accepted", "", ""), [0, 0, 0, ""])[0] += entry.amount_fen
+        tally_apply(deltas=accepted)
+    return created

@@ -120,3 +120,20 @@ def test_reconcile_reports_a_ledger_row_that_went_missing(world, capsys):
     with pytest.raises(SystemExit):
         call_command("tally_reconcile")
     assert "DIFF" in capsys.readouterr().out
+
+
+def test_accepted_amount_follows_acceptance_and_later_refunds(world):
+    from orders.services.fulfilment import fulfilment_ship, order_accept
+
+    order = _paid(world, user=world.purchaser_b, organization=world.org_b)  # 312.50
+    for part in order.fulfilments.all():
+        owner = world.owner_a if part.supplier == world.supplier_a else world.owner_b
+        fulfilment_ship(actor=owner, fulfilment=part, carrier="顺丰", tracking_number=f"SF{part.pk}")
+    assert tally_for_campaign(campaign=world.campaign).accepted_fen == 0
+    order_accept(actor=world.purchaser_b, order=order, rating=5, comment="好")
+    assert tally_for_campaign(campaign=world.campaign).accepted_fen == 31250
+    order.refresh_from_db()
+    order_refund(actor=world.staff, order=order, reason="质量", amount_fen=1000, idempotency_key="q", bank_reference="B")
+    tally = tally_for_campaign(campaign=world.campaign)
+    assert (tally.total_fen, tally.accepted_fen) == (30250, 30250)
+    assert tally_reconcile() == []
