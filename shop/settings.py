@@ -9,6 +9,7 @@ SQLite default is in use.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -116,6 +117,11 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULE: dict = {
     "orders-cancel-unpaid": {"task": "orders.tasks.orders_cancel_unpaid", "schedule": 600.0},
     "orders-auto-accept": {"task": "orders.tasks.fulfilments_auto_accept", "schedule": 3600.0},
+    # Nightly: the ledger against orders, refunds and offline records, and its hash chain.
+    "ledger-reconcile-nightly": {
+        "task": "orders.tasks.ledger_reconcile_nightly",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
 
 if REDIS_URL:
