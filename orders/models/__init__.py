@@ -38,3 +38,4 @@ __all__ = [
     "OrderEventKind", "OrderLine", "OrderStatus", "Payment", "PaymentMethod", "PaymentStatus",
     "Refund", "RefundLine", "RefundStatus", "StripeEvent", "TallyAggregate",
 ]
+from orders.models.report import ReportExport, ReportExportStatus  # noqa: E402,F401
