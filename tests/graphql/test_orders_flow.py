@@ -171,3 +171,15 @@ def test_orders_list_and_detail(world):
     assert staff["totalCount"] == 3
     detail = data(run(world.approver_a, f"query($id: ID!) {{ order(id: $id) {{ {ORDER_FIELDS} }} }}", {"id": gid("Order", first)}), "order")
     assert detail["number"] == first.number and len(detail["lines"]) == 2 and len(detail["fulfilments"]) == 2
+
+
+def test_variants_not_on_sale_and_control_characters(world):
+    ProductVariant.objects.filter(pk=world.variant_b.pk).update(is_active=False)
+    result = add_to_cart(world, world.purchaser_a, world.variant_b, 1)
+    assert error_codes(result, "cartLineAdd") == [("variantId", "PRODUCT_UNAVAILABLE")]
+    add_to_cart(world, world.purchaser_a, world.variant_a, 1)
+    nul = run(world.purchaser_a, CHECKOUT, {"input": checkout_input(world, note="a\x00b")})
+    assert error_codes(nul, "checkoutComplete") == [("note", "INVALID")]
+    long_note = run(world.purchaser_a, CHECKOUT, {"input": checkout_input(world, note="长" * 501)})
+    assert error_codes(long_note, "checkoutComplete") == [("note", "INVALID")]
+    assert not Order.objects.exists()

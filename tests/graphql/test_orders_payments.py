@@ -79,6 +79,10 @@ def test_bank_transfer_to_acceptance_and_refund(world):
     assert shipped["fulfilment"]["order"] == {"number": order.number, "total": None, "lines": [{"productName": "龙川山茶油"}]}
     data(run(world.owner_b, SHIP, {"id": gid("Fulfilment", part_b), "c": "中通快递", "t": "ZT000111"}), "fulfilmentCreate")
 
+    # Each supplier's timeline shows its own shipment, not the other's.
+    supplier_view = data(run(world.owner_a, "query($id: ID!) { order(id: $id) { events { kind supplierName } } }", {"id": order_id}), "order")
+    assert [e for e in supplier_view["events"] if e["kind"] == "SHIPPED"] == [{"kind": "SHIPPED", "supplierName": "龙川县山茶油合作社"}]
+
     bad_rating = run(world.purchaser_a, ACCEPT, {"id": order_id, "r": 6})
     assert error_codes(bad_rating, "orderAccept") == [("rating", "INVALID_RATING")]
     accepted = data(run(world.purchaser_a, ACCEPT, {"id": order_id, "r": 5, "c": "新鲜"}), "orderAccept")

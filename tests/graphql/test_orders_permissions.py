@@ -283,3 +283,16 @@ def test_supplier_fulfilments_are_the_suppliers_own(scene):
     assert data(call(scene, "owner_b", one, {"id": theirs}), "supplierFulfilment") == {"id": theirs}
     for actor in ("purchaser_a", "staff", "anonymous"):
         assert call(scene, actor, listing, {})["errors"][0]["extensions"]["code"] == "PERMISSION_DENIED", actor
+
+
+def test_every_order_mutation_is_in_the_matrix():
+    from orders.graphql.mutations import OrderMutations
+    from shop.graphql.schema import schema
+
+    names = set(schema.graphql_schema.mutation_type.fields)
+    order_mutations = {name for name in names if _python_name(name) in OrderMutations._meta.fields}
+    assert order_mutations == {m[0] for m in MUTATIONS}
+
+
+def _python_name(graphql_name: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in graphql_name)
