@@ -53,3 +53,4 @@ def fulfilments_auto_accept() -> int:
     from orders.services.fulfilment import fulfilments_auto_accept as auto_accept
 
     return auto_accept()
+from orders.report_tasks import report_export_run  # noqa: E402,F401  (reports: Celery autodiscovers tasks.py only)
