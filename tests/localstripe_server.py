@@ -6,6 +6,7 @@ do not share state. Used by the Stripe tests and the browser test:
 
     server = LocalStripe.start()
     stripe_settings(settings, server, webhook_url=f"{live_server.url}/stripe/webhook/")
+    live_server_reload_middleware(live_server)
     ...
     server.pay(payment_intent_id)   # a test card pays: localstripe sends payment_intent.succeeded
     server.stop()
@@ -173,6 +174,19 @@ def stripe_settings(settings, server: LocalStripe, *, webhook_url: str | None = 
     settings.STRIPE_WEBHOOK_SECRET = server.webhook_secret
     settings.STRIPE_API_BASE = server.url
     server.register_webhook(webhook_url)
+
+
+def live_server_reload_middleware(live_server) -> None:
+    """Make the session-wide live server read the current settings.
+
+    pytest-django starts it (and builds its middleware) before the per-test settings of
+    ``tests/conftest.py`` apply; in the PostgreSQL run ``SECURE_SSL_REDIRECT`` is then still
+    on and localstripe's webhook would be redirected to https. Browsers follow with a
+    header they can set; localstripe cannot, so the middleware is loaded again."""
+    app = live_server.thread.httpd.get_app()  # static files → media files → the WSGI handler
+    while getattr(app, "application", None) is not None:
+        app = app.application
+    app.load_middleware()
 
 
 def signed(payload: dict | str, secret: str, timestamp: int | None = None) -> tuple[bytes, str]:

@@ -3,7 +3,7 @@ settings that point Django at it and where it sends its signed webhooks."""
 
 import pytest
 
-from tests.localstripe_server import LocalStripe, stripe_settings
+from tests.localstripe_server import LocalStripe, live_server_reload_middleware, stripe_settings
 from tests.orders.world import build_world
 
 
@@ -31,6 +31,7 @@ def stripe_live(settings, localstripe, live_server):
     """Card payment configured; localstripe signs and delivers its events to the live server."""
     localstripe.settle()
     stripe_settings(settings, localstripe, webhook_url=f"{live_server.url}/stripe/webhook/")
+    live_server_reload_middleware(live_server)
     yield localstripe
     localstripe.register_webhook(None)
 
