@@ -114,8 +114,10 @@ def _place(*, user, organization, address, funding_channel, idempotency_key, inv
     if not cart_lines:
         raise _field_error("cart", _("Your cart is empty."), E.CART_EMPTY)
     wanted = {line.variant_id: line.quantity for line in cart_lines}
-    # Lock in primary-key order: concurrent checkouts queue on the same rows in the same
-    # order, so they wait for each other instead of deadlocking.
+    # Lock products, then variants, each in primary-key order — the order every catalog
+    # service uses — so concurrent checkouts and suppliers' stock edits queue on the same
+    # rows in the same order instead of deadlocking.
+    _lock_products_of(wanted)
     variants = list(
         ProductVariant.objects.select_for_update(of=("self",))
         .select_related("product", "product__supplier")
@@ -203,11 +205,17 @@ def _unique_reference() -> str:
     return new_payment_reference()  # 32^8 ≈ 10^12: the unique constraint is the last guard
 
 
+def _lock_products_of(variant_ids) -> None:
+    product_ids = sorted(set(ProductVariant.objects.filter(pk__in=list(variant_ids)).values_list("product_id", flat=True)))
+    list(Product.objects.select_for_update().filter(pk__in=product_ids).order_by("pk").values_list("pk", flat=True))
+
+
 def stock_release(*, order: Order) -> None:
-    """Put the unshipped units of ``order`` back on sale (cancellation or expiry). Locks the
-    variants in primary-key order, like placement."""
+    """Put the unshipped units of ``order`` back on sale (cancellation or expiry). Locks
+    products then variants in primary-key order, like placement."""
     lines = list(order.lines.exclude(fulfilment__status__in=["shipped", "accepted"]).order_by("variant_id"))
     ids = [line.variant_id for line in lines]
+    _lock_products_of(ids)
     list(ProductVariant.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
     for line in lines:
         ProductVariant.objects.filter(pk=line.variant_id).update(
