@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+"""Reports, included at /reports/ in the ``frontend`` namespace (names ``reports_*``)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from frontend.reports import views
+
+urlpatterns = [
+    path("", views.reports_home, name="reports_home"),
+    path("<int:pk>/download/", views.reports_download, name="reports_download"),
+]
