@@ -54,3 +54,21 @@ def fulfilments_auto_accept() -> int:
 
     return auto_accept()
 from orders.report_tasks import report_export_run  # noqa: E402,F401  (reports: Celery autodiscovers tasks.py only)
+
+
+@shared_task(
+    # A mail server that is down is retried; the alert is claimed in the cache only while
+    # sending succeeds, so the retry still sends it (see ``orders.integrity_alerts``).
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=5,
+    acks_late=True,
+)
+def ledger_reconcile_nightly() -> int:
+    """Beat (nightly): reconcile the ledger with its sources and verify the hash chain; on
+    any difference e-mail active staff once per day and set of differences. Returns the
+    number of differences found."""
+    from orders.integrity_alerts import ledger_integrity_check
+
+    return len(ledger_integrity_check().differences)
