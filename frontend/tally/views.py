@@ -174,6 +174,8 @@ def _screen_payload(campaign: Campaign, tally: Tally, top: list) -> dict[str, ob
         "order_count": tally.order_count,
         "unpaid_fen": tally.unpaid_fen,
         "unpaid": format_yuan(tally.unpaid_fen),
+        "accepted_fen": tally.accepted_fen,
+        "accepted": format_yuan(tally.accepted_fen),
         "top": [
             {"rank": r.rank, "name": r.name, "type": str(types.get(r.group, "")), "amount_fen": r.amount_fen,
              "amount": format_yuan(r.amount_fen)}
