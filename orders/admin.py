@@ -1,16 +1,20 @@
 """Staff screens for campaigns and the procurement ledger (the tally)."""
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.db.models import Max, Min
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from orders.models import Campaign, LedgerEntry
+from orders.models import Campaign, LedgerEntry, OfflineRecord
 from shop.common.money import fen_to_yuan, format_yuan, yuan_to_fen
+from shop.regions.models import Region
 
 
 class CampaignForm(forms.ModelForm):
@@ -38,10 +42,51 @@ class CampaignForm(forms.ModelForm):
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("The end date must not be before the start date."))
+        elif start and end and cleaned.get("counties") is not None:
+            self._check_overlap(start, end, cleaned["counties"])
+            if self.instance.pk:
+                self._check_counted(start, end, cleaned["counties"])
         target = cleaned.get("target_yuan")
         if target is not None:
             self.instance.target_fen = yuan_to_fen(target)
         return cleaned
+
+    def _check_overlap(self, start: date, end: date, counties: Any) -> None:
+        """A purchase belongs to the campaign covering its date and county: two campaigns
+        covering the same county on the same day would make that ambiguous."""
+        other = (
+            Campaign.objects.filter(start_date__lte=end, end_date__gte=start, counties__in=counties)
+            .exclude(pk=self.instance.pk).order_by("start_date").first()
+        )
+        if other is not None:
+            self.add_error("counties", _(
+                "Campaign “%(name)s” (%(start)s to %(end)s) already covers one of these counties in this period."
+            ) % {"name": other.name, "start": other.start_date, "end": other.end_date})
+
+    def _check_counted(self, start: date, end: date, counties: Any) -> None:
+        """Amounts already counted (or recorded offline) must stay inside the campaign: its
+        dates and counties can grow but not drop them."""
+        campaign = self.instance
+        span = LedgerEntry.objects.filter(campaign=campaign).aggregate(first=Min("occurred_at"), last=Max("occurred_at"))
+        offline = OfflineRecord.objects.filter(campaign=campaign).aggregate(first=Min("occurred_on"), last=Max("occurred_on"))
+        days = [timezone.localdate(v) for v in (span["first"], span["last"]) if v]
+        days += [v for v in (offline["first"], offline["last"]) if v]
+        if days and start > min(days):
+            self.add_error("start_date", _(
+                "Purchases from %(date)s already count toward this campaign; the start date cannot be later."
+            ) % {"date": min(days)})
+        if days and end < max(days):
+            self.add_error("end_date", _(
+                "Purchases from %(date)s already count toward this campaign; the end date cannot be earlier."
+            ) % {"date": max(days)})
+        kept = {c.pk for c in counties}
+        used = set(LedgerEntry.objects.filter(campaign=campaign).values_list("county_id", flat=True).distinct())
+        used |= set(OfflineRecord.objects.filter(campaign=campaign).values_list("county_id", flat=True).distinct())
+        dropped = Region.objects.filter(pk__in=used - kept).order_by("pk").values_list("name", flat=True)
+        if dropped:
+            self.add_error("counties", _(
+                "Purchases in %(counties)s already count toward this campaign; keep these counties."
+            ) % {"counties": "、".join(dropped)})
 
 
 @admin.register(Campaign)
