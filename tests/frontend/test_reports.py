@@ -88,9 +88,9 @@ def test_anonymous_visitors_are_sent_to_log_in(client, world):
 
 
 @pytest.mark.parametrize(("fields", "message"), [
-    ({"campaign": "no-such-campaign"}, "没有这个活动。"),
+    ({"campaign": "no-such-campaign"}, "未知的活动。"),
     ({"period_type": "range", "start": "2020-02-30", "end": "2020-03-01"}, "请输入有效日期，例如 2020-06-30。"),
-    ({"period_type": "range", "start": "2020-06-30", "end": "2020-06-01"}, "结束日期不能早于开始日期。"),
+    ({"period_type": "range", "start": "2020-06-30", "end": "2020-06-01"}, "结束日期不得早于开始日期。"),
     ({"period_type": "month", "month": "六月"}, "请输入月份，例如 2020-06。"),
     ({"fmt": "pdf"}, "请选择 XLSX 或 CSV。"),
 ])
@@ -118,7 +118,7 @@ def test_a_large_export_runs_as_a_task_and_is_downloaded_by_its_requester_only(
     assert "正在后台生成" in page and f"/reports/{record.pk}/download/" in page
     download = client.get(f"/reports/{record.pk}/download/")
     assert download.status_code == 200 and "attachment" in download["Content-Disposition"]
-    sheet = openpyxl.load_workbook(io.BytesIO(body(download)))["明细账"]
+    sheet = openpyxl.load_workbook(io.BytesIO(body(download)))["台账明细"]
     assert [c.value for c in next(sheet.iter_rows())] == LEDGER_HEADERS
     for other in (UserFactory(username="staff-2", is_staff=True), world.admin_a):
         client.force_login(other)

@@ -28,7 +28,7 @@ from tests.orders.world import place
 pytestmark = pytest.mark.django_db
 
 LEDGER_HEADERS = [
-    "时间", "活动", "类型", "金额（元）", "县", "供应商", "采购单位", "单位类型", "街道或部门",
+    "时间", "活动", "类别", "金额（元）", "县", "供应商", "采购单位", "采购单位类型", "街道或部门",
     "资金渠道", "品类", "订单号或线下记录", "备注",
 ]
 
@@ -84,8 +84,8 @@ def test_ledger_xlsx_has_chinese_headers_and_exact_amounts_that_sum_to_the_tally
     history(world)
     built = build(world, table="ledger", fmt="xlsx")
     workbook = openpyxl.load_workbook(io.BytesIO(built.content))
-    assert workbook.sheetnames == ["概况", "明细账"]
-    sheet = workbook["明细账"]
+    assert workbook.sheetnames == ["概况", "台账明细"]
+    sheet = workbook["台账明细"]
     rows = list(sheet.iter_rows())
     assert [c.value for c in rows[0]] == LEDGER_HEADERS
     amounts = [r[3] for r in rows[1:]]
@@ -129,7 +129,7 @@ def test_every_breakdown_sheet_sums_to_the_total_to_the_fen(world):
         column = header.index("金额（元）")
         assert sum(Decimal(str(r[column])).quantize(Decimal("0.01")) for r in rows) == total, name
     header, *rows = list(workbook["按采购单位"].iter_rows(values_only=True))
-    assert header[:3] == ("采购单位", "单位类型", "街道或部门")
+    assert header[:3] == ("采购单位", "采购单位类型", "街道或部门")
     org_a = next(r for r in rows if r[0] == world.org_a.name)
     assert Decimal(str(org_a[3])) == Decimal("1368.50")
     assert Decimal(str(org_a[-1])) == Decimal("50.00")  # 1,368.50 of a 2,737.00 pledge
@@ -175,15 +175,15 @@ def test_english_headers_when_the_user_chose_english(world):
 
 
 @pytest.mark.parametrize(("fields", "field", "message"), [
-    ({"campaign": "no-such-campaign"}, "campaign", "没有这个活动。"),
+    ({"campaign": "no-such-campaign"}, "campaign", "未知的活动。"),
     ({"campaign": ""}, "campaign", "请选择活动。"),
     ({"period_type": "month", "month": "2020-13"}, "month", "请输入月份，例如 2020-06。"),
     ({"period_type": "range", "start": "2020-02-30", "end": "2020-03-01"}, "start", "请输入有效日期，例如 2020-06-30。"),
-    ({"period_type": "range", "start": "2020-06-30", "end": "2020-06-01"}, "end", "结束日期不能早于开始日期。"),
-    ({"period_type": "week"}, "period_type", "请选择整个活动、某个月份或日期范围。"),
+    ({"period_type": "range", "start": "2020-06-30", "end": "2020-06-01"}, "end", "结束日期不得早于开始日期。"),
+    ({"period_type": "week"}, "period_type", "请选择整个活动期、某个月份或日期范围。"),
     ({"fmt": "pdf"}, "fmt", "请选择 XLSX 或 CSV。"),
     ({"table": "breakdowns", "fmt": "csv"}, "table", "CSV 文件只能包含一张表：请选择一张表，或选择 XLSX 导出全部分类汇总。"),
-    ({"table": "people"}, "table", "没有这个报表。"),
+    ({"table": "people"}, "table", "未知的报表。"),
 ])
 def test_bad_parameters_are_refused_field_by_field(world, fields, field, message):
     fields.setdefault("campaign", world.campaign.slug)
