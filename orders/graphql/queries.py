@@ -1,10 +1,11 @@
 import graphene
 
+from orders.graphql.tally_queries import TallyQueries
 from orders.graphql.types import Campaign
 from orders.selectors import campaign_by_slug, campaign_current
 
 
-class CampaignQueries(graphene.ObjectType):
+class CampaignQueries(TallyQueries, graphene.ObjectType):
     campaign = graphene.Field(
         Campaign, slug=graphene.String(),
         description="An active campaign by slug; without a slug, the current campaign.",
