@@ -353,3 +353,14 @@ def test_list_shows_amounts_evidence_and_filters_in_constant_queries(world, make
     assert [r.evidence_total for r in approved] == [1]
     in_longchuan = checker.get(LIST, {"county__code__exact": LONGCHUAN}).context["cl"].result_list
     assert [r.description for r in in_longchuan] == ["展销会"]
+
+
+def test_add_page_renders_in_chinese_and_finds_organizations_by_name(world):
+    client = Client()
+    client.force_login(world.staff)  # no language cookie: Chinese by default
+    page = client.get(ADD)
+    assert page.status_code == 200 and 'lang="zh-hans"' in page.content.decode()
+    found = client.get(reverse("admin:autocomplete"), {
+        "app_label": "orders", "model_name": "offlinerecord", "field_name": "organization", "term": "测试企业",
+    }).json()
+    assert [r["text"] for r in found["results"]] == [world.org_b.name]
