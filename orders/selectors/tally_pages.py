@@ -19,6 +19,7 @@ from shop.accounts.models import BuyerOrganization, OrganizationStatus
 from shop.regions.models import Region
 from suppliers.models import Supplier, SupplierStatus
 
+
 def campaigns_public() -> list[Campaign]:
     """The campaigns shown to the public (newest first), for the campaign switcher."""
     return list(Campaign.objects.filter(is_active=True).only("id", "name", "slug", "start_date", "end_date"))
