@@ -248,3 +248,27 @@ def _apply_failure(*, payment: Payment, pi: PaymentIntentData) -> str:
         data={"payment_intent": pi.id, "status": pi.status}, notify=False,
     )
     return "failed"
+
+
+def payment_card_abandon(*, order_id: int) -> int:
+    """Cancel at Stripe the pending card intents of an order that will not be paid
+    (cancelled or expired); call it after that change has committed. An intent that
+    succeeded meanwhile cannot be cancelled: it is applied instead (and so refunded).
+    Returns how many intents were cancelled. Best effort: Stripe being down is not an error."""
+    cancelled = 0
+    # Cancelling the order already marks its pending payments cancelled in our database
+    # (lifecycle); their intents may still be open at Stripe.
+    open_ = Payment.objects.filter(
+        order_id=order_id, method=PaymentMethod.STRIPE, status__in=[PaymentStatus.PENDING, PaymentStatus.CANCELLED]
+    )
+    for payment in list(open_):
+        pi_id = payment.stripe_payment_intent_id
+        if stripe_payment_intent_cancel(payment_intent_id=pi_id):
+            Payment.objects.filter(pk=payment.pk, status=PaymentStatus.PENDING).update(status=PaymentStatus.CANCELLED)
+            cancelled += 1
+            continue
+        try:
+            payment_card_sync(payment_intent_id=pi_id)
+        except StripeUnavailable:
+            pass
+    return cancelled

@@ -104,3 +104,18 @@ def test_a_cancelled_or_unapproved_order_cannot_be_paid(world, stripe_on):
             payment_card_start(actor=world.purchaser_a, order=order)
         assert codes(err.value) == ["not_payable"]
         assert not Payment.objects.filter(order=order).exists()
+
+
+def test_abandoning_a_cancelled_order_cancels_its_intent_at_stripe(world, stripe_on):
+    from orders.services.card import payment_card_abandon
+
+    order = place(world)
+    payment = payment_card_start(actor=world.purchaser_a, order=order)
+    order_cancel(actor=world.purchaser_a, order=order, reason="不需要了")
+
+    assert payment_card_abandon(order_id=order.pk) == 1
+
+    assert Payment.objects.get(pk=payment.pk).status == PaymentStatus.CANCELLED
+    pi = stripe_on.client().v1.payment_intents.retrieve(payment.stripe_payment_intent_id)
+    assert pi.status == "canceled"
+    assert payment_card_abandon(order_id=order.pk) == 0
