@@ -75,6 +75,13 @@ def _cancel_unpaid(*, order: Order, actor, reason: str, kind: str) -> None:
     order_transition(order=order, status=OrderStatus.CANCELLED, update_fields=["cancel_reason"])
     stock_release(order=order)
     order.fulfilments.update(status=FulfilmentStatus.CANCELLED)
+    if order.payments.filter(status=PaymentStatus.PENDING, method="stripe").exists():
+        # Close the open PaymentIntents at Stripe once the cancellation is committed (a late
+        # card payment would still be refunded automatically; this avoids the attempt).
+        from orders.services.card import payment_card_abandon
+
+        order_id = order.pk
+        transaction.on_commit(lambda: payment_card_abandon(order_id=order_id), robust=True)
     order.payments.filter(status=PaymentStatus.PENDING).update(status=PaymentStatus.CANCELLED)
     order_event_record(order=order, kind=kind, actor=actor, message=reason)
 
