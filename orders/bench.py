@@ -180,6 +180,7 @@ class BuyerResult:
     latencies_ms: list[float] = field(default_factory=list)
     started: float = 0.0
     finished: float = 0.0
+    cpu_seconds: float = 0.0  # this buyer process's own CPU time in the loop (not the server's)
 
 
 def _buyer(phase: str, user_id: int, organization_id: int, address_id: int, variant_ids: list[int],
@@ -196,6 +197,7 @@ def _buyer(phase: str, user_id: int, organization_id: int, address_id: int, vari
     result = BuyerResult()
     barrier.wait(WAIT)
     result.started = time.monotonic()
+    cpu = time.process_time()
     deadline = result.started + seconds
     n = 0
     while time.monotonic() < deadline and result.placed < orders:
@@ -218,6 +220,7 @@ def _buyer(phase: str, user_id: int, organization_id: int, address_id: int, vari
             result.rejected[code] = result.rejected.get(code, 0) + 1
             cart_clear(user=user, organization=organization)
     result.finished = time.monotonic()
+    result.cpu_seconds = time.process_time() - cpu
     results.put(result)
     connections.close_all()
 
@@ -235,6 +238,12 @@ class PhaseReport:
     sold: int
     oversell: int
     stock_left: int
+    client_cpu_seconds: float
+
+    @property
+    def client_cpu_ms_per_order(self) -> float | None:
+        """Python time of the buyer processes per placed order (cart adds included)."""
+        return self.client_cpu_seconds * 1000 / self.placed if self.placed else None
 
     @property
     def unaccounted(self) -> int:
@@ -300,5 +309,5 @@ def run_phase(*, name: str, world: BenchWorld, variants_per_buyer: list[list[int
         p50_ms=percentile(latencies, 0.50), p95_ms=percentile(latencies, 0.95), rejected=rejected,
         initial_stock=sum(initial.values()), sold=sum(sold.values()),
         oversell=sum(max(0, sold.get(v, 0) - initial[v]) for v in ids),
-        stock_left=sum(stock.values()),
+        stock_left=sum(stock.values()), client_cpu_seconds=sum(r.cpu_seconds for r in gathered),
     )

@@ -2,6 +2,7 @@
 order placement throughput with concurrent buyers on distinct and on shared variants, in a
 throwaway database (see ``orders.bench``). Prints figures; asserts nothing about timing."""
 
+import os
 import tempfile
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -32,7 +33,8 @@ class Command(BaseCommand):
                                "--shared-stock 0 or more.")
         self.stdout.write(
             f"Order benchmark on {connection.vendor}: {buyers} buyer processes, {lines} lines per order, "
-            f"{seconds:g} s or {orders} orders per buyer per phase"
+            f"{seconds:g} s or {orders} orders per buyer per phase; buyers and database share "
+            f"{os.cpu_count()} CPU cores (load average {os.getloadavg()[0]:.1f})"
         )
         reports: list[PhaseReport] = []
         with tempfile.TemporaryDirectory(prefix="bench-orders-media-") as media, \
@@ -43,6 +45,7 @@ class Command(BaseCommand):
             reports.append(run_phase(name="shared", world=world, variants_per_buyer=[world.shared] * buyers,
                                      seconds=seconds, orders=orders))
         self._table(reports)
+        self.stdout.write(f"Load average at the end: {os.getloadavg()[0]:.1f} (other work on the machine slows every figure)")
 
     def _table(self, reports: list[PhaseReport]) -> None:
         def ms(value: float | None) -> str:
@@ -61,6 +64,8 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(f"Oversell (units sold beyond the initial stock): {sum(r.oversell for r in reports)}")
         self.stdout.write(f"Units unaccounted for (stock - sold - left): {sum(r.unaccounted for r in reports)}")
+        self.stdout.write("Buyer-process CPU per order (cart adds included, database server not counted): " + ", ".join(
+            f"{r.name} {ms(r.client_cpu_ms_per_order)} ms" for r in reports))
         self.stdout.write(f"Order placement: {reports[0].per_second:.1f} orders/s on distinct variants, "
                           f"{reports[1].per_second:.1f} orders/s on shared variants; {SALEOR_REFERENCE}")
         errors = sum(n for r in reports for code, n in r.rejected.items() if code.startswith("error"))
