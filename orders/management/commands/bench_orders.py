@@ -1,4 +1,4 @@
-"""``manage.py bench_orders [--buyers 8] [--seconds 10] [--orders N] [--lines 2] [--shared-stock 600]``:
+"""``manage.py bench_orders [--buyers 8] [--seconds 10] [--orders N] [--lines 2] [--shared-stock 200]``:
 order placement throughput with concurrent buyers on distinct and on shared variants, in a
 throwaway database (see ``orders.bench``). Prints figures; asserts nothing about timing."""
 
@@ -23,8 +23,8 @@ class Command(BaseCommand):
         parser.add_argument("--orders", type=int, default=1_000_000,
                             help="stop a buyer after this many orders (default: no limit)")
         parser.add_argument("--lines", type=int, default=2, help="order lines (variants) per order (default 2)")
-        parser.add_argument("--shared-stock", type=int, default=600,
-                            help="units of each shared variant (default 600; sold out during the phase)")
+        parser.add_argument("--shared-stock", type=int, default=200,
+                            help="units of each shared variant (default 200: sold out during the phase)")
 
     def handle(self, *args, buyers: int, seconds: float, orders: int, lines: int, shared_stock: int,
                **options) -> None:
