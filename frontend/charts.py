@@ -110,9 +110,9 @@ def cumulative_chart(
 
 def bar_chart(*, items: Sequence[tuple[str, int]], title: str, css: str = "") -> SafeString:
     """Horizontal bars, one per item, the amount printed at the end of each bar."""
-    row_h, gap = 30, 10
-    width = 720
-    label_w, value_w = 190, 150
+    row_h, gap = 34, 12
+    width = 380
+    label_w, value_w = 96, 124
     height = max(1, len(items)) * (row_h + gap) + gap
     head, _uid = _open(width=width, height=height, title=title, desc=_describe(items), css=css)
     parts = [head]
@@ -127,9 +127,9 @@ def bar_chart(*, items: Sequence[tuple[str, int]], title: str, css: str = "") ->
             '<text class="label" x="{}" y="{}" text-anchor="end">{}</text>'
             '<rect class="bar" x="{}" y="{}" width="{}" height="{}" rx="4" fill="{}"><title>{}: {}</title></rect>'
             '<text class="value" x="{}" y="{}">{}</text>',
-            label_w - 8, top + row_h * 0.68, _short(label, 14),
+            label_w - 8, top + row_h * 0.66, _short(label, 6),
             label_w, top, _num(max(length, 1)), row_h, PALETTE[index % len(PALETTE)], label, format_yuan(amount),
-            _num(label_w + max(length, 1) + 8), top + row_h * 0.68, format_yuan(amount),
+            _num(label_w + max(length, 1) + 6), top + row_h * 0.66, format_yuan(amount),
         ))
     parts.append("</svg>")
     return mark_safe("".join(str(p) for p in parts))  # noqa: S308
@@ -138,8 +138,8 @@ def bar_chart(*, items: Sequence[tuple[str, int]], title: str, css: str = "") ->
 def donut_chart(*, items: Sequence[tuple[str, int]], title: str, css: str = "") -> SafeString:
     """A ring split by share (circles with dash arrays, so a single 100 % share works too),
     with a legend beside it."""
-    width, height = 720, 260
-    cx, cy, radius, stroke = 130, 130, 90, 42
+    width, height = 480, 260
+    cx, cy, radius, stroke = 115, 130, 85, 40
     circumference = 2 * 3.141592653589793 * radius
     positive = [(label, amount) for label, amount in items if amount > 0]
     total = sum(amount for _l, amount in positive)
@@ -158,15 +158,15 @@ def donut_chart(*, items: Sequence[tuple[str, int]], title: str, css: str = "") 
             _num(-offset), cx, cy, label, format_yuan(amount),
         ))
         offset += length
-    for index, (label, amount) in enumerate(items[:8]):
-        top = 30 + index * 28
+    for index, (label, amount) in enumerate(items[:5]):
+        top = 24 + index * 46
         percent = amount * 100 / total if total and amount > 0 else 0
         parts.append(format_html(
-            '<rect x="{}" y="{}" width="16" height="16" rx="3" fill="{}"/>'
+            '<rect x="{}" y="{}" width="14" height="14" rx="3" fill="{}"/>'
             '<text class="label" x="{}" y="{}">{}</text>'
-            '<text class="value" x="{}" y="{}" text-anchor="end">{} · {}%</text>',
-            290, top, PALETTE[index % len(PALETTE)], 314, top + 13, _short(label, 16),
-            width - 10, top + 13, format_yuan(amount), f"{percent:.1f}",
+            '<text class="value" x="{}" y="{}">{} · {}%</text>',
+            230, top, PALETTE[index % len(PALETTE)], 250, top + 12, _short(label, 12),
+            250, top + 30, format_yuan(amount), f"{percent:.1f}",
         ))
     if not positive:
         parts.append(format_html('<text class="axis" x="{}" y="{}" text-anchor="middle">{}</text>', cx, cy + 5, _("No purchases yet.")))
@@ -193,14 +193,15 @@ def column_chart(*, items: Sequence[tuple[str, int]], title: str, css: str = "")
     )]
     slot = plot_w / max(len(items), 1)
     for index, (label, amount) in enumerate(items):
-        x0 = left + index * slot + slot * 0.15
+        bar_w = min(slot * 0.7, 90)
+        x0 = left + index * slot + (slot - bar_w) / 2
         y0, y1 = sorted((y(0), y(amount)))
         parts.append(format_html(
             '<rect class="bar" x="{}" y="{}" width="{}" height="{}" rx="3" fill="{}"><title>{}: {}</title></rect>'
             '<text class="axis" x="{}" y="{}" text-anchor="middle">{}</text>',
-            _num(x0), _num(y0), _num(slot * 0.7), _num(max(y1 - y0, 1 if amount else 0)),
+            _num(x0), _num(y0), _num(bar_w), _num(max(y1 - y0, 1 if amount else 0)),
             PALETTE[0] if amount >= 0 else PALETTE[1], label, format_yuan(amount),
-            _num(x0 + slot * 0.35), height - bottom + 18, label[2:] if len(items) > 6 else label,
+            _num(x0 + bar_w / 2), height - bottom + 18, label[2:] if len(items) > 6 else label,
         ))
     if not items:
         parts.append(format_html('<text class="axis" x="{}" y="{}">{}</text>', left, top + 20, _("No purchases yet.")))
