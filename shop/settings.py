@@ -86,7 +86,10 @@ if EMBEDDED:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env.str("SQLITE_PATH", default=str(BASE_DIR / "db.sqlite3")),
-            "OPTIONS": {"timeout": 20},
+            # IMMEDIATE: a writing transaction takes the write lock when it begins, so two
+            # concurrent writers queue (up to the timeout) instead of failing "database is
+            # locked" when the second one tries to upgrade its read lock.
+            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
         }
     }
 else:
