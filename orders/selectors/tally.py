@@ -14,7 +14,7 @@ from django.db.models.functions import Rank
 from django.utils.translation import gettext as _
 
 from orders.errors import OrderErrorCode
-from orders.models import Campaign, FundingChannel, Order, OrderStatus, TallyAggregate
+from orders.models import Campaign, FundingChannel, OrderLine, OrderStatus, TallyAggregate
 from shop.accounts.models import BuyerOrganization, OrganizationType
 from shop.common.money import yuan_to_fen
 from shop.regions.models import Region
@@ -100,9 +100,12 @@ def tally_for_campaign(*, campaign: Campaign) -> Tally:
     organizations = TallyAggregate.objects.filter(
         campaign=campaign, dimension="organization", period="", amount_fen__gt=0
     ).count()
-    unpaid = Order.objects.filter(
-        status__in=[OrderStatus.PENDING_APPROVAL, OrderStatus.AWAITING_PAYMENT],
-        created_at__date__gte=campaign.start_date, created_at__date__lte=campaign.end_date,
+    # Ordered but not paid: lines from the campaign's counties of open orders placed in
+    # its dates (an order spanning two campaigns' counties counts in each for its lines).
+    unpaid = OrderLine.objects.filter(
+        order__status__in=[OrderStatus.PENDING_APPROVAL, OrderStatus.AWAITING_PAYMENT],
+        order__created_at__date__gte=campaign.start_date, order__created_at__date__lte=campaign.end_date,
+        county__in=campaign.counties.values("code"),
     ).aggregate(s=Sum("total_fen"))["s"] or 0
     cumulative = 0
     months = []
