@@ -32,6 +32,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from catalog.models import ProductVariant
+from catalog.services import product_refresh_summary
 from orders.integrity import ledger_verify, tally_reconcile
 from orders.models import (
     FulfilmentStatus,
@@ -114,6 +115,8 @@ def cast(world):
     variant_c = ProductFactory(supplier=supplier_c, name="七百弄鸡").variants.get()
     variants = [world.variant_a, world.variant_b, variant_c]
     ProductVariant.objects.filter(pk__in=[v.pk for v in variants]).update(stock=150)
+    for variant in variants:
+        product_refresh_summary(product=variant.product)  # the storefront's stock summary follows
     return Cast(
         world=world, orgs=[world.org_a, world.org_b, org_c],
         purchasers=[world.purchaser_a, world.purchaser_b, purchaser_c],

@@ -24,16 +24,17 @@ class Command(BaseCommand):
         parser.add_argument("--entries", type=int, default=1_000_000, help="ledger entries to build (default 1,000,000)")
         parser.add_argument("--organizations", type=int, default=5000, help="buyer organizations (default 5000)")
         parser.add_argument("--repeat", type=int, default=30, help="timed runs of each read (default 30)")
+        parser.add_argument("--products", type=int, default=60, help="demo products sold (default 60)")
         parser.add_argument("--seed", type=int, default=2020)
         parser.add_argument("--allow-sqlite", action="store_true",
                             help=f"run on SQLite (a smoke run: at most {SQLITE_MAX_ENTRIES} entries)")
         parser.add_argument("--profile", action="store_true", help="print where reconcile and verify spend their time")
         parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL scratch database afterwards")
 
-    def handle(self, *args, entries: int, organizations: int, repeat: int, seed: int, allow_sqlite: bool,
+    def handle(self, *args, entries: int, organizations: int, repeat: int, products: int, seed: int, allow_sqlite: bool,
                profile: bool, keep: bool, **options) -> None:
-        if entries < 1 or organizations < 1 or repeat < 1:
-            raise CommandError("--entries, --organizations and --repeat must be at least 1.")
+        if entries < 1 or organizations < 1 or repeat < 1 or products < 1:
+            raise CommandError("--entries, --organizations, --products and --repeat must be at least 1.")
         if connection.vendor == "sqlite":
             if not allow_sqlite:
                 raise CommandError(
@@ -52,7 +53,7 @@ class Command(BaseCommand):
                 bench_database(self.stdout.write, keep=keep):
             from shop.demo.services import demo_seed
 
-            demo_seed(seed=seed, product_limit=60)
+            demo_seed(seed=seed, product_limit=products)
             report = build_ledger(entries=entries, organizations=organizations, seed=seed, log=self.stdout.write)
             timings, problems = measure_all(repeat=repeat, profile=profile, log=self.stdout.write)
         self.stdout.write("")
