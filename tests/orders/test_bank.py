@@ -93,7 +93,7 @@ def test_reference_is_found_whatever_the_case_spacing_or_remark_around_it(world)
 
 
 @pytest.mark.parametrize(
-    ("amount", "fragment"), [("312.00", "does not match the total"), ("625.00", "does not match the total")],
+    ("amount", "fragment"), [("312.00", "不符"), ("625.00", "不符")],
 )
 def test_wrong_amount_is_flagged_with_an_event_and_the_order_stays_unpaid(world, amount, fragment):
     order = place(world)
@@ -112,7 +112,7 @@ def test_unknown_or_missing_reference_is_flagged_without_an_order(world):
     assert receipt.status == BankReceiptStatus.FLAGGED and receipt.order is None
     assert "XF99999999" in receipt.flag_reason
     blank = record(world, payment_reference="", bank_reference="R-2")
-    assert blank.status == BankReceiptStatus.FLAGGED and "no payment reference" in blank.flag_reason
+    assert blank.status == BankReceiptStatus.FLAGGED and "付款人未填写付款识别码" in blank.flag_reason
     assert list(flagged_receipts()) == [receipt, blank]
 
 
@@ -120,7 +120,7 @@ def test_second_payment_of_a_paid_order_is_flagged(world):
     order = place(world)
     record(world, order)
     second = record(world, order, bank_reference="BOC-SECOND")
-    assert second.status == BankReceiptStatus.FLAGGED and "already paid" in second.flag_reason
+    assert second.status == BankReceiptStatus.FLAGGED and "重复付款" in second.flag_reason
     assert Payment.objects.filter(order=order).count() == 1
     assert fresh(order).paid_fen == 31250
     assert LedgerEntry.objects.filter(order_line__order=order).count() == 2
@@ -130,7 +130,7 @@ def test_money_for_a_cancelled_order_is_flagged(world):
     order = place(world)
     order_cancel(actor=world.purchaser_a, order=order, reason="不需要了")
     receipt = record(world, order)
-    assert receipt.status == BankReceiptStatus.FLAGGED and "cancelled" in receipt.flag_reason
+    assert receipt.status == BankReceiptStatus.FLAGGED and "在款项到账前已取消" in receipt.flag_reason
     assert fresh(order).status == OrderStatus.CANCELLED
     assert not LedgerEntry.objects.exists()
 
@@ -139,7 +139,7 @@ def test_money_for_an_order_waiting_for_approval_is_flagged(world):
     order = place(world, items=[(world.variant_a, 12)])  # ¥1,056 > the ¥1,000 threshold
     assert order.status == OrderStatus.PENDING_APPROVAL
     receipt = record(world, order, amount="1056.00")
-    assert receipt.status == BankReceiptStatus.FLAGGED and "waiting for approval" in receipt.flag_reason
+    assert receipt.status == BankReceiptStatus.FLAGGED and "仍在等待审批" in receipt.flag_reason
     assert fresh(order).status == OrderStatus.PENDING_APPROVAL
 
 
