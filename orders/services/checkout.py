@@ -16,7 +16,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -189,12 +190,20 @@ def _place(*, user, organization, address, funding_channel, idempotency_key, inv
     order_event_record(order=order, kind=OrderEventKind.PLACED, actor=user)
     if needs_approval:
         order_event_record(order=order, kind=OrderEventKind.APPROVAL_REQUESTED, actor=user)
-    per_product: dict[int, int] = {}
-    for v in variants:
-        per_product[v.product_id] = per_product.get(v.product_id, 0) + wanted[v.pk]
-    for product_id in sorted(per_product):  # same order in every transaction: no deadlock
-        Product.objects.filter(pk=product_id).update(total_stock=F("total_stock") - per_product[product_id])
+    for product_id in sorted({v.product_id for v in variants}):  # products were locked first
+        Product.objects.filter(pk=product_id).update(total_stock=_active_stock(product_id))
     return order
+
+
+def _active_stock(product_id: int):
+    """The storefront's in-stock summary, recomputed from the variants (never drifts)."""
+    return Coalesce(
+        Subquery(
+            ProductVariant.objects.filter(product_id=product_id, is_active=True)
+            .values("product_id").annotate(s=Sum("stock")).values("s")[:1]
+        ),
+        Value(0),
+    )
 
 
 def _unique_reference() -> str:

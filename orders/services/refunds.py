@@ -122,14 +122,19 @@ def refund_complete(*, refund_id: int, actor=None, stripe_refund_id: str | None 
     order.refunded_fen += refund.amount_fen
     fully = order.refunded_fen == order.paid_fen
     shipped = order.fulfilments.filter(status__in=[FulfilmentStatus.SHIPPED, FulfilmentStatus.ACCEPTED]).exists()
-    if fully and order.status == OrderStatus.PAID and not shipped:
-        # Nothing shipped yet: a full refund is a cancellation; the stock goes back on sale.
+    if fully:
+        # Everything is paid back: the parts not shipped yet will never ship, so their
+        # units go back on sale and the parts are cancelled. Nothing shipped at all: the
+        # order is cancelled; otherwise it ends refunded.
         stock_release(order=order)
-        order.cancel_reason = order.cancel_reason or refund.reason
-        order_transition(order=order, status=OrderStatus.CANCELLED, update_fields=["refunded_fen", "cancel_reason"])
-        order.fulfilments.update(status=FulfilmentStatus.CANCELLED)
-    elif fully:
-        order_transition(order=order, status=OrderStatus.REFUNDED, update_fields=["refunded_fen"])
+        order.fulfilments.exclude(
+            status__in=[FulfilmentStatus.SHIPPED, FulfilmentStatus.ACCEPTED]
+        ).update(status=FulfilmentStatus.CANCELLED)
+        if order.status == OrderStatus.PAID and not shipped:
+            order.cancel_reason = order.cancel_reason or refund.reason
+            order_transition(order=order, status=OrderStatus.CANCELLED, update_fields=["refunded_fen", "cancel_reason"])
+        else:
+            order_transition(order=order, status=OrderStatus.REFUNDED, update_fields=["refunded_fen"])
     else:
         order.save(update_fields=["refunded_fen", "updated_at"])
     ledger_record_refund(refund=refund)
