@@ -52,7 +52,7 @@ from orders.models import (
 from orders.selectors.tally import leaderboard, tally_for_campaign
 from orders.services.cart import cart_line_add
 from orders.services.checkout import order_place
-from orders.services.fulfilment import fulfilment_ship
+from orders.services.fulfilment import fulfilment_ship, order_accept
 from orders.services.lifecycle import order_approve, order_cancel, order_expire
 from orders.services.offline import (
     offline_record_approve,
@@ -148,6 +148,7 @@ STEP = st.one_of(
     st.tuples(st.just("refund_all"), ORDER, st.integers(0, 2)),
     st.tuples(st.just("cancel"), ORDER, st.booleans()),
     st.tuples(st.just("expire"), ORDER, st.booleans()),  # past its deadline or not yet
+    st.tuples(st.just("accept"), ORDER),  # the buyer accepts what has shipped (验收)
 )
 # A few orders first, then anything (more orders among it).
 HISTORY = st.tuples(st.lists(PLACE, min_size=1, max_size=4), st.lists(STEP, min_size=8, max_size=30)).map(
@@ -282,6 +283,8 @@ def apply_step(run: Run, step: tuple) -> None:  # noqa: C901 - one branch per ki
             )
         expired = order_expire(order_id=order.pk)
         assert expired == (args[1] and order.status == OrderStatus.AWAITING_PAYMENT), (order.status, expired)
+    elif kind == "accept":
+        order_accept(actor=order.placed_by, order=order, rating=5, comment="")
     elif kind == "ship":
         fulfilments = list(order.fulfilments.order_by("id"))
         fulfilment = fulfilments[args[1] % len(fulfilments)]
@@ -305,6 +308,7 @@ class Expected:
     by_organization: Counter = field(default_factory=Counter)
     by_parent: Counter = field(default_factory=Counter)
     orders: set = field(default_factory=set)
+    by_order: Counter = field(default_factory=Counter)  # counted amount of each order, net of refunds
 
     def add(self, fen: int, *, county: str, buyer_type: str, channel: str, month: str, organization, parent) -> None:
         self.total += fen
@@ -340,9 +344,11 @@ def recompute(campaign) -> Expected:
             counted[line.pk] = where
             expected.add(line.total_fen, month=_month(payment.succeeded_at), **where)
             expected.orders.add(order.pk)
+            expected.by_order[order.pk] += line.total_fen
     for rline in RefundLine.objects.filter(refund__status=RefundStatus.SUCCEEDED).select_related("refund"):
         if rline.order_line_id in counted:
             expected.add(-rline.amount_fen, month=_month(rline.refund.completed_at), **counted[rline.order_line_id])
+            expected.by_order[rline.refund.order_id] -= rline.amount_fen
     for record in OfflineRecord.objects.filter(status=OfflineRecordStatus.APPROVED).select_related("organization"):
         org = record.organization
         noon = timezone.make_aware(dt.datetime.combine(record.occurred_on, dt.time(12)))
@@ -386,8 +392,13 @@ def check_tally(run: Run) -> None:
     assert tally.organization_count == sum(1 for v in expected.by_organization.values() if v > 0)
     assert _board(campaign, "organization") == _nonzero(expected.by_organization.items())
     assert _board(campaign, "parent") == _nonzero(expected.by_parent.items())
-    unpaid = Order.objects.filter(status__in=[OrderStatus.PENDING_APPROVAL, OrderStatus.AWAITING_PAYMENT])
-    assert tally.unpaid_fen == (unpaid.aggregate(s=Sum("total_fen"))["s"] or 0)
+    # Ordered but not paid: the campaign's lines of orders waiting for approval or payment.
+    counties = set(campaign.counties.values_list("code", flat=True))
+    waiting = OrderLine.objects.filter(order__status__in=[OrderStatus.PENDING_APPROVAL, OrderStatus.AWAITING_PAYMENT])
+    assert tally.unpaid_fen == sum(line.total_fen for line in waiting if line.county_id in counties)
+    # Accepted by the buyer (验收): what those orders count, net of every refund.
+    accepted = Order.objects.filter(accepted_at__isnull=False).values_list("pk", flat=True)
+    assert tally.accepted_fen == sum(expected.by_order[pk] for pk in accepted)
     assert tally_reconcile() == []
     assert ledger_verify() == []
 
