@@ -105,8 +105,11 @@ def cart_line_add(*, user, organization: BuyerOrganization, variant_id: object, 
     within the minimum order quantity and the stock."""
     qty = parse_quantity(quantity)
     variant = _variant_on_sale(variant_id)
-    cart = cart_get_or_create(user=user, organization=organization)
-    Cart.objects.select_for_update().filter(pk=cart.pk).first()  # serialise this cart's edits
+    # Lock the cart row: this cart's edits are serialised (two tabs adding at once).
+    cart = Cart.objects.select_for_update().filter(user=user, organization=organization).first()
+    if cart is None:
+        cart = cart_get_or_create(user=user, organization=organization)
+        Cart.objects.select_for_update().filter(pk=cart.pk).first()
     line = CartLine.objects.filter(cart=cart, variant=variant).first()
     if line is None and cart.lines.count() >= settings.ORDER_MAX_LINES:
         raise _error("variant", _("A cart holds at most %(max)s items.") % {"max": settings.ORDER_MAX_LINES}, E.CART_TOO_LARGE)

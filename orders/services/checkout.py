@@ -94,23 +94,29 @@ def order_place(
         organization=organization, address_id=address_id, funding_channel=funding_channel,
         idempotency_key=idempotency_key, invoice_title=invoice_title, tax_number=tax_number, note=note,
     )
-    try:
-        with transaction.atomic():
-            return _place(
-                user=user, organization=organization, address=address, funding_channel=funding_channel,
-                idempotency_key=idempotency_key, invoice_title=invoice_title, tax_number=tax_number, note=note,
-            )
-    except IntegrityError:
-        # The same key committed by a concurrent request first: that order is the answer.
-        existing = Order.objects.filter(placed_by=user, idempotency_key=idempotency_key).first()
-        if existing is None:
-            raise
-        return existing
+    for attempt in range(2):
+        try:
+            with transaction.atomic():
+                return _place(
+                    user=user, organization=organization, address=address, funding_channel=funding_channel,
+                    idempotency_key=idempotency_key, invoice_title=invoice_title, tax_number=tax_number, note=note,
+                )
+        except IntegrityError:
+            # The same key committed by a concurrent request first: that order is the answer.
+            existing = Order.objects.filter(placed_by=user, idempotency_key=idempotency_key).first()
+            if existing is not None:
+                return existing
+            if attempt:
+                raise
+            # Otherwise a random payment reference collided (about 1 in 10^12): try again.
+    raise AssertionError("unreachable")
 
 
 def _place(*, user, organization, address, funding_channel, idempotency_key, invoice_title, tax_number, note) -> Order:
     cart_lines = list(
-        CartLine.objects.filter(cart__user=user, cart__organization=organization).order_by("variant_id")
+        CartLine.objects.filter(cart__user=user, cart__organization=organization)
+        .annotate(product_id=F("variant__product_id"))
+        .order_by("variant_id")
     )
     if not cart_lines:
         raise _field_error("cart", _("Your cart is empty."), E.CART_EMPTY)
@@ -118,7 +124,7 @@ def _place(*, user, organization, address, funding_channel, idempotency_key, inv
     # Lock products, then variants, each in primary-key order — the order every catalog
     # service uses — so concurrent checkouts and suppliers' stock edits queue on the same
     # rows in the same order instead of deadlocking.
-    _lock_products_of(wanted)
+    _lock_products(sorted({line.product_id for line in cart_lines}))
     variants = list(
         ProductVariant.objects.select_for_update(of=("self",))
         .select_related("product", "product__supplier")
@@ -156,7 +162,7 @@ def _place(*, user, organization, address, funding_channel, idempotency_key, inv
         funding_channel=funding_channel, delivery_address=address, ship_label=address.label,
         ship_recipient=address.recipient, ship_phone=address.phone, ship_address=address.address,
         invoice_title=invoice_title, tax_number=tax_number, note=note, total_fen=total,
-        payment_reference=_unique_reference(),
+        payment_reference=new_payment_reference(),
         payment_due_at=None if needs_approval else timezone.now() + timedelta(hours=settings.ORDER_PAYMENT_HOURS),
     )
     order.number = f"{timezone.localdate():%Y%m%d}{order.pk:06d}"
@@ -206,17 +212,12 @@ def _active_stock(product_id: int):
     )
 
 
-def _unique_reference() -> str:
-    for _attempt in range(5):
-        ref = new_payment_reference()
-        if not Order.objects.filter(payment_reference=ref).exists():
-            return ref
-    return new_payment_reference()  # 32^8 ≈ 10^12: the unique constraint is the last guard
+def _lock_products(product_ids: list[int]) -> None:
+    list(Product.objects.select_for_update().filter(pk__in=product_ids).order_by("pk").values_list("pk", flat=True))
 
 
 def _lock_products_of(variant_ids) -> None:
-    product_ids = sorted(set(ProductVariant.objects.filter(pk__in=list(variant_ids)).values_list("product_id", flat=True)))
-    list(Product.objects.select_for_update().filter(pk__in=product_ids).order_by("pk").values_list("pk", flat=True))
+    _lock_products(sorted(set(ProductVariant.objects.filter(pk__in=list(variant_ids)).values_list("product_id", flat=True))))
 
 
 def stock_release(*, order: Order) -> None:
