@@ -7,9 +7,11 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from django.utils import timezone
+from django.conf import settings
 
 # The fields a hash covers, in order. Changing this list breaks every existing chain.
 CHAIN_FIELDS = (
@@ -38,8 +40,17 @@ def entry_values(entry: Any) -> dict[str, Any]:
     return {name: getattr(entry, name) for name in CHAIN_FIELDS}
 
 
+@lru_cache(maxsize=1)
+def _zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
 def month_of(when: datetime) -> str:
-    return timezone.localtime(when).strftime("%Y-%m")
+    """The entry's month in the platform's time zone (settings.TIME_ZONE, fixed, so the
+    month never depends on a request's active time zone). Called millions of times by
+    reconciliation: the zone is looked up once."""
+    local = when.astimezone(_zone())
+    return f"{local.year:04d}-{local.month:02d}"
 
 
 # Dimensions of the tally: (dimension, attribute of the entry giving the key).
