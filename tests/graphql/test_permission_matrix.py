@@ -247,11 +247,10 @@ def test_global_ids_of_the_wrong_type_are_refused(regions, name):
 
 
 def test_every_mutation_of_the_schema_is_in_the_matrix():
-    from shop.graphql.schema import schema
-
     from graphene.utils.str_converters import to_camel_case
 
     from orders.graphql.mutations import OrderMutations
+    from shop.graphql.schema import schema
 
     order_mutations = {to_camel_case(name) for name in OrderMutations._meta.fields}  # their own matrix
     mutations = set(schema.graphql_schema.mutation_type.fields)
