@@ -11,24 +11,20 @@ calls ``order_event_send``. Who gets what:
   paid) and ``refunded`` (the refunded lines of its own part) — each supplier only about
   its own lines, with a link to its part in the portal.
 
-Exactly once per (event, recipient): before a message is sent, a key for the pair is added
-to the cache (``cache.add`` is atomic, in Redis too), so a retried or duplicated task skips
-what is already claimed; when sending fails the key is deleted again so that the retry
-sends. There is no model for this yet: ``suppliers.NotificationLog`` is tied to a supplier
-and an audit row, and orders must not get a migration in this change (a durable
-``OrderNotification(event, recipient) unique`` table would replace the cache key).
+Exactly once per (event, recipient): before a message is sent, an ``OrderNotification`` row
+for the pair is inserted (unique), so a retried or duplicated task skips what is already
+claimed; when sending fails the row is deleted again so that the retry sends.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
@@ -41,6 +37,7 @@ from orders.models import (
     OrderEvent,
     OrderEventKind,
     OrderLine,
+    OrderNotification,
     Refund,
     RefundLine,
     RefundStatus,
@@ -58,7 +55,6 @@ BUYER_EVENTS = frozenset({
 SUPPLIER_EVENTS = frozenset({K.PAID, K.CANCELLED, K.REFUNDED})
 DEFAULT_LANGUAGE = "zh-hans"
 # How long a sent (event, recipient) pair is remembered: far longer than any retry.
-SENT_TTL_SECONDS = 60 * 60 * 24 * 90
 
 
 @dataclass
@@ -257,9 +253,13 @@ def render(message: Message) -> tuple[str, str]:
     return subject, re.sub(r"\n{3,}", "\n\n", body.strip()) + "\n"
 
 
-def _sent_key(event_id: int, recipient: str) -> str:
-    digest = hashlib.sha256(recipient.strip().lower().encode()).hexdigest()[:32]
-    return f"orders:mail:{event_id}:{digest}"
+def _claim(event_id: int, recipient: str) -> OrderNotification | None:
+    """Insert the (event, recipient) row; None when an earlier run already has it."""
+    try:
+        with transaction.atomic():
+            return OrderNotification.objects.create(event_id=event_id, recipient=recipient.strip().lower()[:254])
+    except IntegrityError:
+        return None
 
 
 def order_event_send(*, event_id: int) -> int:
@@ -269,14 +269,14 @@ def order_event_send(*, event_id: int) -> int:
         return 0
     sent = 0
     for message in messages_for(event):
-        key = _sent_key(event.pk, message.recipient)
-        if not cache.add(key, 1, timeout=SENT_TTL_SECONDS):
+        claim = _claim(event.pk, message.recipient)
+        if claim is None:
             continue  # sent (or being sent) by an earlier run of the task
         try:
             subject, body = render(message)
             send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [message.recipient])
         except BaseException:
-            cache.delete(key)  # not sent: a retry must send it
+            claim.delete()  # not sent: a retry must send it
             raise
         sent += 1
     return sent

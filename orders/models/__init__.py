@@ -18,6 +18,7 @@ from orders.models.order import (
     OrderEvent,
     OrderEventKind,
     OrderLine,
+    OrderNotification,
     OrderStatus,
 )
 from orders.models.payment import (
@@ -35,7 +36,7 @@ from orders.models.payment import (
 __all__ = [
     "BankReceipt", "BankReceiptStatus", "Campaign", "Cart", "CartLine", "EntryKind",
     "Fulfilment", "FulfilmentStatus", "FundingChannel", "LedgerEntry", "LedgerHead", "OfflineEvidence", "OfflineRecord", "OfflineRecordStatus", "Order", "OrderEvent",
-    "OrderEventKind", "OrderLine", "OrderStatus", "Payment", "PaymentMethod", "PaymentStatus",
+    "OrderEventKind", "OrderNotification", "OrderLine", "OrderStatus", "Payment", "PaymentMethod", "PaymentStatus",
     "Refund", "RefundLine", "RefundStatus", "StripeEvent", "TallyAggregate",
 ]
 from orders.models.report import ReportExport, ReportExportStatus  # noqa: E402,F401
