@@ -25,8 +25,9 @@ class EmailBackend(ModelBackend):
         identifier = (username or kwargs.get("email") or "").strip()
         if not identifier or password is None:
             return None
-        if _PHONE.fullmatch(identifier):
-            candidates = list(User._default_manager.filter(phone=identifier)[:1])
+        digits = re.sub(r"[\s\-]", "", identifier)  # "139 1234 5678" or "139-1234-5678"
+        if _PHONE.fullmatch(digits):
+            candidates = list(User._default_manager.filter(phone=digits)[:1])
         elif "@" in identifier:
             candidates = list(User._default_manager.filter(email__iexact=identifier)[:5])
             if len(candidates) > 1:  # e-mail is unique but case-sensitive in the database

@@ -41,6 +41,13 @@ def test_login_by_mobile_phone(client):
     assert client.session["_auth_user_id"] == str(user.pk)
 
 
+@pytest.mark.parametrize("typed", ["139 1234 5678", "139-1234-5678", " 13912345678 "])
+def test_login_by_mobile_phone_typed_with_spaces_or_dashes(client, typed):
+    user = UserFactory(phone="13912345678")
+    assert login(client, typed).status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
 def test_a_wrong_password_and_an_unknown_account_get_the_same_answer(client):
     UserFactory(email="known@example.com")
     wrong_password = login(client, "known@example.com", "not-the-password")
