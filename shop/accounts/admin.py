@@ -3,7 +3,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -12,6 +14,7 @@ from shop.accounts.models import (
     BuyerInvitation,
     BuyerOrganization,
     DeliveryAddress,
+    MemberRole,
     Membership,
     User,
 )
@@ -65,8 +68,28 @@ class UserAdmin(DjangoUserAdmin):
     ordering = ("username",)
 
 
+class MembershipFormSet(BaseInlineFormSet):
+    """An organization that has an administrator keeps one, whoever edits it (the same
+    rule as /account/members/)."""
+
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        kept = [
+            form.cleaned_data for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        had_admin = self.instance.pk and self.instance.memberships.filter(role=MemberRole.ADMIN).exists()
+        if had_admin and not any(data.get("role") == MemberRole.ADMIN for data in kept):
+            raise ValidationError(
+                _("The organization needs at least one administrator: make someone else an administrator first.")
+            )
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
+    formset = MembershipFormSet
     extra = 0
     autocomplete_fields = ("user",)
     fields = ("user", "role", "created_at")

@@ -112,3 +112,25 @@ def test_staff_create_a_user_with_email_and_phone(staff, db):
     })
     assert response.status_code == 200
     assert "email" in response.context["adminform"].form.errors
+
+
+def test_staff_cannot_demote_or_remove_the_last_administrator_in_the_admin(staff, db):
+    from shop.accounts.models import MemberRole, Membership
+
+    org = OrganizationFactory()
+    admin_membership = MembershipFactory(organization=org, role=MemberRole.ADMIN)
+    MembershipFactory(organization=org, role=MemberRole.PURCHASER)
+    url = reverse("admin:accounts_buyerorganization_change", args=[org.pk])
+    data = change_form_data(staff.get(url))
+    prefix = next(k for k in data if k.endswith("-TOTAL_FORMS") and k.startswith("memberships")).removesuffix("-TOTAL_FORMS")
+    index = next(i for i in range(int(data[f"{prefix}-TOTAL_FORMS"])) if str(data.get(f"{prefix}-{i}-id")) == str(admin_membership.pk))
+    demoted = {**data, f"{prefix}-{index}-role": MemberRole.PURCHASER}
+    response = staff.post(url, demoted)
+    assert response.status_code == 200 and "at least one administrator" in response.content.decode()
+    removed = {**data, f"{prefix}-{index}-DELETE": "on"}
+    assert staff.post(url, removed).status_code == 200
+    assert Membership.objects.get(pk=admin_membership.pk).role == MemberRole.ADMIN
+    data[f"{prefix}-{1 - index}-role"] = MemberRole.ADMIN  # promote the other one first
+    data[f"{prefix}-{index}-role"] = MemberRole.PURCHASER
+    assert staff.post(url, data).status_code == 302
+    assert Membership.objects.get(pk=admin_membership.pk).role == MemberRole.PURCHASER
