@@ -13,7 +13,15 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
-from orders.models import Campaign, EntryKind, FundingChannel, LedgerEntry
+from orders.models import (
+    Campaign,
+    EntryKind,
+    FundingChannel,
+    LedgerEntry,
+    OfflineRecord,
+    OfflineRecordStatus,
+)
+from orders.services.ledger import ledger_append
 from shop.accounts.models import (
     BuyerOrganization,
     DeliveryAddress,
@@ -79,29 +87,39 @@ def seed_campaign() -> Campaign:
 
 
 def seed_offline_records(campaign: Campaign) -> None:
-    """The ¥10,900,000 bought before the platform, as offline records (one per county)
-    entered by the operator and approved by the administrator (maker–checker), each
-    appending its ledger entry. Idempotent: an existing record is left as it is."""
-    from orders.models import OfflineRecord, OfflineRecordStatus
-    from orders.services.ledger import ledger_append
-
+    """The ¥10,900,000 bought before the platform, as approved offline records entered by
+    the operator and approved by the administrator (maker–checker), each appending its
+    ledger entry. Each county's share is spread over ten pairing entities (an invented
+    apportionment, so the demo leaderboard has something to rank). Idempotent: nothing is
+    added when the records exist."""
+    if OfflineRecord.objects.filter(campaign=campaign, description=D.OFFLINE_NOTE).exists():
+        return
     maker = User.objects.filter(email="staff@demo.cn").first()
     checker = User.objects.filter(email="admin@demo.cn").first()
     occurred = datetime.combine(D.OFFLINE_DATE, datetime.min.time().replace(hour=12), ZoneInfo("Asia/Shanghai"))
     assert sum(D.OFFLINE_SHARES_FEN.values()) == D.OFFLINE_TOTAL_FEN
-    for county, amount in D.OFFLINE_SHARES_FEN.items():
-        record, created = OfflineRecord.objects.get_or_create(
-            campaign=campaign, county_id=county, description=D.OFFLINE_NOTE,
-            defaults={"amount_fen": amount, "occurred_on": D.OFFLINE_DATE, "created_by": maker,
-                      "reviewed_by": checker, "reviewed_at": occurred, "status": OfflineRecordStatus.APPROVED,
-                      "funding_channel": FundingChannel.OTHER},
-        )
-        if created:
-            ledger_append(entries=[LedgerEntry(
+    buyers = list(
+        BuyerOrganization.objects.filter(is_pairing_entity=True, is_group=False).order_by("slug")[: 10 * len(COUNTIES)]
+    )
+    weights = list(range(10, 0, -1))  # 10 shares for the first buyer, 1 for the tenth
+    entries = []
+    for index, (county, share) in enumerate(D.OFFLINE_SHARES_FEN.items()):
+        group = buyers[index * 10:(index + 1) * 10] or [None]
+        parts = [share * w // sum(weights[: len(group)]) for w in weights[: len(group)]]
+        parts[0] += share - sum(parts)  # the remainder, so each county's share is exact to the fen
+        for org, amount in zip(group, parts, strict=True):
+            record = OfflineRecord.objects.create(
+                campaign=campaign, county_id=county, organization=org, description=D.OFFLINE_NOTE,
+                amount_fen=amount, occurred_on=D.OFFLINE_DATE, created_by=maker, reviewed_by=checker,
+                reviewed_at=occurred, status=OfflineRecordStatus.APPROVED, funding_channel=FundingChannel.OTHER,
+            )
+            entries.append(LedgerEntry(
                 campaign=campaign, kind=EntryKind.OFFLINE, county_id=county, amount_fen=amount,
                 occurred_at=occurred, funding_channel=FundingChannel.OTHER, offline_record=record,
-                note=D.OFFLINE_NOTE,
-            )])
+                organization=org, organization_parent_id=org.parent_id if org else None,
+                buyer_type=org.org_type if org else "", note=D.OFFLINE_NOTE,
+            ))
+    ledger_append(entries=entries)
 
 
 @dataclass(frozen=True)

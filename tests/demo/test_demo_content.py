@@ -9,7 +9,7 @@ from PIL import Image
 from catalog.models import Category, Product
 from orders.integrity import ledger_verify, tally_reconcile
 from orders.models import Campaign, EntryKind, LedgerEntry, OfflineRecord
-from orders.selectors.tally import tally_for_campaign
+from orders.selectors.tally import leaderboard, tally_for_campaign
 from shop.accounts.models import BuyerOrganization, MemberRole, Membership, OrganizationType, User
 from shop.demo.data_buyers import DEMO_PASSWORD
 from shop.regions.models import Region, RegionLevel
@@ -67,7 +67,12 @@ def test_the_2020_campaign_counts_the_offline_purchases_to_the_fen(demo):
     assert {(r.status, r.created_by.email, r.reviewed_by.email) for r in records} == {
         ("approved", "staff@demo.cn", "admin@demo.cn")
     }
-    assert tally_for_campaign(campaign=campaign).total_fen >= 1_090_000_000
+    tally = tally_for_campaign(campaign=campaign)
+    assert tally.total_fen >= 1_090_000_000
+    # Spread over pairing entities, so the demo leaderboard ranks thirty of them.
+    assert records.count() == 30 and all(r.organization.is_pairing_entity for r in records)
+    board = leaderboard(campaign=campaign, first=100)
+    assert board.total_count == 30 and sum(r.amount_fen for r in board.rows) == 1_090_000_000
     assert ledger_verify() == [] and tally_reconcile() == []
 
 
