@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -41,10 +43,6 @@ def order_approve(*, actor, order: Order) -> Order:
     order = order_lock(order_id=order.pk)
     if order.status != OrderStatus.PENDING_APPROVAL and order.approved_by_id:
         return order
-    from datetime import timedelta
-
-    from django.conf import settings
-
     order.approved_by = actor
     order.approved_at = timezone.now()
     order.payment_due_at = order.approved_at + timedelta(hours=settings.ORDER_PAYMENT_HOURS)
