@@ -5,13 +5,14 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Max, Min
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from orders.admin_takeover import CampaignTakeoverMixin, uncovered_message
 from orders.models import Campaign, LedgerEntry, OfflineRecord
 from shop.common.money import fen_to_yuan, format_yuan, yuan_to_fen
 from shop.regions.models import Region
@@ -90,7 +91,7 @@ class CampaignForm(forms.ModelForm):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(CampaignTakeoverMixin, admin.ModelAdmin):
     form = CampaignForm
     list_display = ("name", "target", "start_date", "end_date", "is_active")
     list_filter = ("is_active",)
@@ -125,6 +126,12 @@ class LedgerEntryAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("amount"), ordering="amount_fen")
     def amount(self, obj: LedgerEntry) -> str:
         return format_yuan(obj.amount_fen)
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        notice = uncovered_message() if request.method == "GET" else ""
+        if notice:
+            self.message_user(request, notice, messages.WARNING)
+        return super().changelist_view(request, extra_context)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -19,6 +19,8 @@ CHAIN_FIELDS = (
     "organization_parent_id", "buyer_type", "funding_channel", "category_id", "occurred_at",
     "order_line_id", "refund_line_id", "offline_record_id", "note",
 )
+# Fields added later: hashed only when set, so entries written before them keep their hash.
+OPTIONAL_CHAIN_FIELDS = ("takes_over_id",)
 
 
 def _text(value: Any) -> str:
@@ -32,12 +34,15 @@ def _text(value: Any) -> str:
 def entry_hash(values: Mapping[str, Any], prev_hash: str) -> str:
     """SHA-256 over the entry's fields and the previous entry's hash."""
     parts = [f"{name}={_text(values.get(name))}" for name in CHAIN_FIELDS]
+    parts += [f"{name}={values[name]}" for name in OPTIONAL_CHAIN_FIELDS if values.get(name) is not None]
     parts.append(f"prev={prev_hash}")
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
 def entry_values(entry: Any) -> dict[str, Any]:
-    return {name: getattr(entry, name) for name in CHAIN_FIELDS}
+    values = {name: getattr(entry, name) for name in CHAIN_FIELDS}
+    values.update({name: getattr(entry, name, None) for name in OPTIONAL_CHAIN_FIELDS})
+    return values
 
 
 @lru_cache(maxsize=1)
@@ -76,10 +81,13 @@ def aggregate_deltas(
 
     Each dimension is summed for the whole campaign (period "") and for the entry's month;
     the "month" dimension only by month. ``counted_orders`` holds the ids of orders paid in
-    this append, counted once in the order dimensions."""
+    this append, counted once in the order dimensions. Entries outside every campaign
+    (no campaign) have no aggregate rows: they are summed from the ledger itself."""
     deltas: dict[tuple[int, str, str, str], list] = {}
     seen_orders: set[tuple[int, int]] = set()
     for entry in entries:
+        if entry.campaign_id is None:
+            continue
         month = month_of(entry.occurred_at)
         order_id = getattr(entry, "_order_id", None)
         new_order = bool(counted_orders and order_id in counted_orders and (entry.campaign_id, order_id) not in seen_orders)

@@ -2,23 +2,29 @@
 
 - ``ledger_verify``: recompute the hash chain; any edited, inserted or deleted entry breaks
   it (a changed hash, a gap or a repeat in the sequence, a wrong previous hash, a head that
-  does not match the last entry).
+  does not match the last entry). The chain is streamed in sequence order (a server-side
+  cursor on PostgreSQL), only the hashed columns, hashing as rows arrive.
 - ``tally_reconcile``: the ledger against its sources (paid order lines, succeeded refund
-  lines, approved offline records) and the running aggregates against the ledger.
-Both return a list of human-readable differences; empty means consistent.
+  lines, approved offline records, takeover pairs) and the running aggregates against the
+  ledger. The heavy work is done by the database: anti-joins return only the rows that
+  disagree, and the aggregates are recomputed by two GROUP BY queries whose (small) result
+  is rolled up in Python.
+Both return a list of human-readable differences; empty means consistent. Entries outside
+every campaign are not differences: ``reconcile_report`` returns them apart.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
-from django.db.models import Sum
-from django.utils import timezone
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models.functions import TruncMonth
 
-from orders.chain import CHAIN_FIELDS, aggregate_deltas, entry_hash
+from orders.chain import CHAIN_FIELDS, OPTIONAL_CHAIN_FIELDS, entry_hash
 from orders.models import (
-    Campaign,
     EntryKind,
     LedgerEntry,
     LedgerHead,
@@ -29,8 +35,16 @@ from orders.models import (
     RefundStatus,
     TallyAggregate,
 )
+from orders.selectors.uncovered import Uncovered, uncovered_summary
 
 CHUNK = 20_000
+MAX_ROWS_LISTED = 1000  # per check: a broken ledger is reported, not listed in full
+
+
+@dataclass(frozen=True)
+class ReconcileReport:
+    differences: list[str]
+    uncovered: Uncovered  # entries outside every campaign: reported, not a difference
 
 
 def ledger_verify() -> list[str]:
@@ -40,19 +54,20 @@ def ledger_verify() -> list[str]:
     unchained = LedgerEntry.objects.filter(seq__isnull=True).count()
     if unchained:
         problems.append(f"{unchained} entries are outside the chain (no sequence number)")
-    fields = ["id", "prev_hash", "entry_hash", *[f for f in CHAIN_FIELDS if f != "seq"], "seq"]
+    names = (*CHAIN_FIELDS, *OPTIONAL_CHAIN_FIELDS)
+    fields = ["id", "prev_hash", "entry_hash", *names]
+    seq_at = fields.index("seq")
     last_seq = 0
     qs = LedgerEntry.objects.filter(seq__isnull=False).order_by("seq").values_list(*fields)
     for row in qs.iterator(chunk_size=CHUNK):
-        values = dict(zip(fields, row, strict=True))
-        seq = values["seq"]
+        seq = row[seq_at]
         if seq != expected_seq:
             problems.append(f"sequence jumps from {expected_seq - 1} to {seq}: entries deleted or inserted")
-        if values["prev_hash"] != prev_hash:
-            problems.append(f"entry #{seq} (id {values['id']}) does not follow the previous entry's hash")
-        if entry_hash(values, values["prev_hash"]) != values["entry_hash"]:
-            problems.append(f"entry #{seq} (id {values['id']}) was changed after it was written")
-        prev_hash = values["entry_hash"]
+        if row[1] != prev_hash:
+            problems.append(f"entry #{seq} (id {row[0]}) does not follow the previous entry's hash")
+        if entry_hash(dict(zip(names, row[3:], strict=True)), row[1]) != row[2]:
+            problems.append(f"entry #{seq} (id {row[0]}) was changed after it was written")
+        prev_hash = row[2]
         expected_seq = seq + 1
         last_seq = seq
     head = LedgerHead.objects.filter(pk=1).first()
@@ -61,66 +76,72 @@ def ledger_verify() -> list[str]:
     return problems
 
 
-def _campaign_index() -> list[tuple[date, date, set[str], int]]:
-    return [
-        (c.start_date, c.end_date, {r.code for r in c.counties.all()}, c.pk)
-        for c in Campaign.objects.prefetch_related("counties").order_by("-start_date", "-id")
-    ]
-
-
-def _campaign_of(index, county: str, on: date) -> int | None:
-    for start, end, counties, pk in index:
-        if start <= on <= end and county in counties:
-            return pk
-    return None
-
-
 def tally_reconcile() -> list[str]:
-    problems: list[str] = []
-    index = _campaign_index()
-    # 1. Paid order lines: one entry each, for the line's total, when a campaign covers it.
-    ledger_lines = dict(
-        LedgerEntry.objects.filter(kind=EntryKind.ORDER_LINE).values_list("order_line_id", "amount_fen")
+    return reconcile_report().differences
+
+
+def reconcile_report() -> ReconcileReport:
+    problems = [*_paid_lines(), *_refund_lines(), *_offline_records(), *_takeovers(), *_aggregates(), *_accepted()]
+    return ReconcileReport(differences=problems, uncovered=uncovered_summary())
+
+
+def _paid_lines() -> list[str]:
+    """Every paid order line has one entry for its total, inside a campaign or not."""
+    problems = []
+    matching = LedgerEntry.objects.filter(order_line=OuterRef("pk"), kind=EntryKind.ORDER_LINE, amount_fen=OuterRef("total_fen"))
+    bad = (
+        OrderLine.objects.filter(order__paid_fen__gt=0).filter(~Exists(matching))
+        .order_by("pk").values_list("pk", "total_fen", "order__number")[:MAX_ROWS_LISTED]
     )
-    for line_id, total, county, paid_at, number in (
-        OrderLine.objects.filter(order__paid_fen__gt=0)
-        .values_list("pk", "total_fen", "county_id", "order__paid_at", "order__number")
-        .iterator(chunk_size=CHUNK)
-    ):
-        counted = _campaign_of(index, county, timezone.localdate(paid_at)) is not None if paid_at else False
-        amount = ledger_lines.pop(line_id, None)
-        if counted and amount is None:
+    bad = list(bad)
+    amounts = dict(
+        LedgerEntry.objects.filter(kind=EntryKind.ORDER_LINE, order_line_id__in=[b[0] for b in bad])
+        .values_list("order_line_id", "amount_fen")
+    )
+    for line_id, total, number in bad:
+        amount = amounts.get(line_id)
+        if amount is None:
             problems.append(f"order {number} line {line_id}: paid ¥{total / 100:.2f} but not in the ledger")
-        elif counted and amount != total:
+        else:
             problems.append(f"order {number} line {line_id}: ledger {amount} fen, line total {total} fen")
-        elif not counted and amount is not None:
-            problems.append(f"order {number} line {line_id}: in the ledger outside every campaign")
-    for line_id in ledger_lines:
+    for line_id in (
+        LedgerEntry.objects.filter(kind=EntryKind.ORDER_LINE)
+        .filter(Q(order_line__isnull=True) | Q(order_line__order__paid_fen__lte=0))
+        .values_list("order_line_id", flat=True)[:MAX_ROWS_LISTED]
+    ):
         problems.append(f"ledger entry for order line {line_id}, whose order was never paid")
-    # 2. Refund lines of succeeded refunds: one negative entry each (when the line counted).
-    ledger_refunds = dict(
-        LedgerEntry.objects.filter(kind=EntryKind.REFUND).values_list("refund_line_id", "amount_fen")
+    return problems
+
+
+def _refund_lines() -> list[str]:
+    """Every line of a succeeded refund has one negative entry (when its line was recorded)."""
+    problems = []
+    recorded_line = LedgerEntry.objects.filter(order_line=OuterRef("order_line_id"), kind=EntryKind.ORDER_LINE)
+    matching = LedgerEntry.objects.filter(refund_line=OuterRef("pk"), amount_fen=OuterRef("amount_fen") * -1)
+    bad = list(
+        RefundLine.objects.filter(refund__status=RefundStatus.SUCCEEDED).filter(Exists(recorded_line))
+        .filter(~Exists(matching)).order_by("pk").values_list("pk", "amount_fen")[:MAX_ROWS_LISTED]
     )
-    counted_lines = set(
-        LedgerEntry.objects.filter(kind=EntryKind.ORDER_LINE).values_list("order_line_id", flat=True)
-    )
-    for rline_id, amount, line_id, status in RefundLine.objects.values_list(
-        "pk", "amount_fen", "order_line_id", "refund__status"
-    ).iterator(chunk_size=CHUNK):
-        entry = ledger_refunds.pop(rline_id, None)
-        should = status == RefundStatus.SUCCEEDED and line_id in counted_lines
-        if should and entry != -amount:
-            problems.append(f"refund line {rline_id}: ledger {entry} fen, refunded −{amount} fen")
-        elif not should and entry is not None:
-            problems.append(f"refund line {rline_id}: in the ledger but the refund did not succeed")
-    for rline_id in ledger_refunds:
-        problems.append(f"refund entry without a refund line ({rline_id})")
-    # 3. Offline records: approved ones count once, others never.
+    amounts = dict(LedgerEntry.objects.filter(refund_line_id__in=[b[0] for b in bad]).values_list("refund_line_id", "amount_fen"))
+    for rline_id, amount in bad:
+        problems.append(f"refund line {rline_id}: ledger {amounts.get(rline_id)} fen, refunded −{amount} fen")
+    for rline_id in (
+        LedgerEntry.objects.filter(refund_line__isnull=False).exclude(refund_line__refund__status=RefundStatus.SUCCEEDED)
+        .values_list("refund_line_id", flat=True)[:MAX_ROWS_LISTED]
+    ):
+        problems.append(f"refund line {rline_id}: in the ledger but the refund did not succeed")
+    for entry_id in LedgerEntry.objects.filter(kind=EntryKind.REFUND, refund_line__isnull=True).values_list("pk", flat=True)[:MAX_ROWS_LISTED]:
+        problems.append(f"refund entry {entry_id} without a refund line")
+    return problems
+
+
+def _offline_records() -> list[str]:
+    problems = []
     ledger_offline = dict(
         LedgerEntry.objects.filter(kind=EntryKind.OFFLINE, offline_record__isnull=False)
         .values_list("offline_record_id", "amount_fen")
     )
-    for record_id, amount, status in OfflineRecord.objects.values_list("pk", "amount_fen", "status"):
+    for record_id, amount, status in OfflineRecord.objects.values_list("pk", "amount_fen", "status").iterator(chunk_size=CHUNK):
         entry = ledger_offline.pop(record_id, None)
         if status == OfflineRecordStatus.APPROVED and entry != amount:
             problems.append(f"offline record {record_id}: approved ¥{amount / 100:.2f}, ledger {entry}")
@@ -129,48 +150,85 @@ def tally_reconcile() -> list[str]:
     loose = LedgerEntry.objects.filter(kind=EntryKind.OFFLINE, offline_record__isnull=True).count()
     if loose:
         problems.append(f"{loose} offline entries have no offline record")
-    # 4. The aggregates against a recomputation from the ledger.
-    problems += _reconcile_aggregates()
     return problems
 
 
-def _reconcile_aggregates() -> list[str]:
+def _takeovers() -> list[str]:
+    """A takeover is a complete pair: minus the original outside every campaign, plus the
+    original in a campaign; the original itself is outside every campaign."""
     problems = []
-    order_of_line = dict(OrderLine.objects.values_list("pk", "order_id"))
+    pairs: dict[int, dict[str, tuple]] = defaultdict(dict)
+    rows = (
+        LedgerEntry.objects.filter(kind__in=[EntryKind.TAKEOVER_OUT, EntryKind.TAKEOVER_IN])
+        .values_list("pk", "kind", "amount_fen", "campaign_id", "takes_over_id",
+                     "takes_over__amount_fen", "takes_over__campaign_id", "takes_over__kind")
+    )
+    for pk, kind, amount, campaign_id, original_id, original_amount, original_campaign, original_kind in rows.iterator(chunk_size=CHUNK):
+        if original_id is None:
+            problems.append(f"takeover entry {pk} does not name the entry it takes over")
+            continue
+        pairs[original_id][kind] = (pk, amount, campaign_id)
+        sign, want_campaign = (-1, False) if kind == EntryKind.TAKEOVER_OUT else (1, True)
+        if original_campaign is not None or original_kind not in (EntryKind.ORDER_LINE, EntryKind.REFUND):
+            problems.append(f"takeover entry {pk}: entry {original_id} was not outside every campaign")
+        if amount != sign * original_amount or (campaign_id is not None) != want_campaign:
+            problems.append(f"takeover entry {pk}: {amount} fen does not mirror entry {original_id} ({original_amount} fen)")
+    for original_id, sides in pairs.items():
+        if len(sides) != 2:
+            problems.append(f"entry {original_id}: takeover is half done ({', '.join(sides)})")
+    return problems
+
+
+def _month_key(value) -> str:
+    return f"{value.year:04d}-{value.month:02d}"
+
+
+def _expected_aggregates() -> dict[tuple, list]:
+    """The aggregates recomputed from the ledger: {(campaign, dimension, period, key): [amount,
+    entries, orders, group]}. Orders count once per campaign, at their paid lines (or the
+    takeover of one); an order's lines share its organization and time of payment, so the
+    distinct counts per group add up."""
+    month = TruncMonth("occurred_at", tzinfo=ZoneInfo(settings.TIME_ZONE))
+    counted = LedgerEntry.objects.filter(campaign__isnull=True, kind=EntryKind.ORDER_LINE).values("pk")
+    counting = Q(kind=EntryKind.ORDER_LINE) | Q(kind=EntryKind.TAKEOVER_IN, takes_over_id__in=counted)
+    ledger = LedgerEntry.objects.filter(campaign__isnull=False).order_by()
+    buyers = ledger.values("campaign_id", "buyer_type", "organization_id", "organization_parent_id", m=month).annotate(
+        s=Sum("amount_fen"), n=Count("id"), o=Count("order_line__order_id", distinct=True, filter=counting)
+    ).values_list("campaign_id", "m", "buyer_type", "organization_id", "organization_parent_id", "s", "n", "o")
+    goods = ledger.values("campaign_id", "county_id", "supplier_id", "category_id", "funding_channel", m=month).annotate(
+        s=Sum("amount_fen"), n=Count("id")
+    ).values_list("campaign_id", "m", "county_id", "supplier_id", "category_id", "funding_channel", "s", "n")
     expected: dict[tuple, list] = defaultdict(lambda: [0, 0, 0, ""])
-    seen_orders: set[tuple[int, int]] = set()
-    fields = ("campaign_id", "kind", "amount_fen", "county_id", "supplier_id", "organization_id",
-              "organization_parent_id", "buyer_type", "funding_channel", "category_id", "occurred_at", "order_line_id")
-    batch = []
 
-    class _E:
-        __slots__ = (*fields, "_order_id")
-
-    def flush():
-        counted = set()
-        for e in batch:
-            if e.kind == EntryKind.ORDER_LINE and e._order_id and (e.campaign_id, e._order_id) not in seen_orders:
-                seen_orders.add((e.campaign_id, e._order_id))
-                counted.add(e._order_id)
-        for key, (amount, count, orders, group) in aggregate_deltas(
-            [e for e in batch], counted_orders=counted
-        ).items():
-            row = expected[key]
+    def add(campaign_id, dimension, key, period, amount, count, orders=0, group="", *, whole=True):
+        for p in (("", period) if whole else (period,)):
+            row = expected[(campaign_id, dimension, p, key)]
             row[0] += amount
             row[1] += count
             row[2] += orders
             row[3] = group
-        batch.clear()
 
-    for values in LedgerEntry.objects.order_by("seq", "id").values_list(*fields).iterator(chunk_size=CHUNK):
-        e = _E()
-        for name, value in zip(fields, values, strict=True):
-            setattr(e, name, value)
-        e._order_id = order_of_line.get(e.order_line_id) if e.kind == EntryKind.ORDER_LINE else None
-        batch.append(e)
-        if len(batch) >= CHUNK:
-            flush()
-    flush()
+    for campaign_id, m, buyer_type, org, parent, amount, count, orders in buyers.iterator(chunk_size=CHUNK):
+        period, amount = _month_key(m), int(amount)
+        add(campaign_id, "total", "", period, amount, count, orders)
+        add(campaign_id, "month", period, "", amount, count, whole=False)
+        if buyer_type:
+            add(campaign_id, "buyer_type", buyer_type, period, amount, count, orders)
+        if org is not None:
+            add(campaign_id, "organization", str(org), period, amount, count, orders, buyer_type)
+        if parent is not None:
+            add(campaign_id, "parent", str(parent), period, amount, count, orders)
+    for campaign_id, m, county, supplier, category, channel, amount, count in goods.iterator(chunk_size=CHUNK):
+        period, amount = _month_key(m), int(amount)
+        for dimension, key in (("county", county), ("supplier", supplier), ("category", category), ("channel", channel)):
+            if key not in (None, ""):
+                add(campaign_id, dimension, str(key), period, amount, count)
+    return expected
+
+
+def _aggregates() -> list[str]:
+    problems = []
+    expected = _expected_aggregates()
     actual = {
         (r[0], r[1], r[2], r[3]): (r[4], r[5], r[6])
         for r in TallyAggregate.objects.exclude(dimension="accepted").values_list(
@@ -181,24 +239,20 @@ def _reconcile_aggregates() -> list[str]:
         got = actual.pop(key, None)
         if got is None or got[0] != amount or got[1] != count:
             problems.append(f"aggregate {key}: {got} but the ledger gives amount {amount}, entries {count}")
+            if key[1] == "total" and key[2] == "":
+                problems.append(f"campaign {key[0]}: tally {got and got[0]} fen, ledger sum {amount} fen")
         elif got[2] != orders:
             problems.append(f"aggregate {key}: {got[2]} orders but the ledger gives {orders}")
     for key, got in actual.items():
         if got[0] or got[1]:
             problems.append(f"aggregate {key}: {got} without ledger entries")
-    problems += _reconcile_accepted()
-    totals = dict(LedgerEntry.objects.values("campaign_id").annotate(s=Sum("amount_fen")).values_list("campaign_id", "s"))
-    for campaign_id, total in totals.items():
-        got = TallyAggregate.objects.filter(campaign_id=campaign_id, dimension="total", period="").values_list("amount_fen", flat=True).first()
-        if got != total:
-            problems.append(f"campaign {campaign_id}: tally {got} fen, ledger sum {total} fen")
     return problems
 
 
-def _reconcile_accepted() -> list[str]:
+def _accepted() -> list[str]:
     """The accepted (验收) figure: the net ledger amount of orders the buyer accepted."""
     expected = dict(
-        LedgerEntry.objects.filter(order_line__order__accepted_at__isnull=False)
+        LedgerEntry.objects.filter(campaign__isnull=False, order_line__order__accepted_at__isnull=False)
         .values("campaign_id").annotate(s=Sum("amount_fen")).values_list("campaign_id", "s")
     )
     actual = dict(

@@ -72,3 +72,18 @@ def ledger_reconcile_nightly() -> int:
     from orders.integrity_alerts import ledger_integrity_check
 
     return len(ledger_integrity_check().differences)
+
+
+@shared_task(
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=5,
+    acks_late=True,
+)
+def campaign_coverage_daily() -> int:
+    """Beat (hourly, sends at most once a day): while no active campaign covers today,
+    e-mail active staff once (see ``orders.coverage_alerts``). Returns the mails sent."""
+    from orders.coverage_alerts import coverage_check
+
+    return len(coverage_check().sent_to)

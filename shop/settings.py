@@ -126,6 +126,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=2, minute=30),
     },
 }
+# --- Payments outside every campaign (issue 9) ---
+# Hourly; e-mails staff at most once a day (database de-dup) while no active campaign covers today.
+CELERY_BEAT_SCHEDULE["campaign-coverage-daily"] = {
+    "task": "orders.tasks.campaign_coverage_daily",
+    "schedule": crontab(minute=5),
+}
 
 if REDIS_URL:
     CACHES = {

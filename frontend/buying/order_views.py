@@ -18,6 +18,7 @@ from frontend.buying.access import apply_errors, buyer_view, member_order_or_404
 from frontend.buying.forms import AcceptForm, OrderFilterForm, ReasonForm
 from orders.models import Fulfilment, FulfilmentStatus, Order, OrderStatus, PaymentMethod
 from orders.selectors.orders import orders_for_organization
+from orders.selectors.uncovered import order_counted_in
 from orders.services import lifecycle
 from shop.accounts.selectors import APPROVING_ROLES, membership_for
 
@@ -104,6 +105,8 @@ def _render_detail(request: HttpRequest, order: Order, *, template: str = "front
         "action_error": action_error,
         "accept_failed_pk": accept_failed_pk,
         "payment_method_label": PaymentMethod(method).label if method in PaymentMethod.values else method,
+        # None: nothing recorded yet (not paid). One query.
+        "counted_in": order_counted_in(order_ids=[order.pk]).get(order.pk) if order.paid_at else None,
         **actions,
     }
     return render(request, template, context, status=status)

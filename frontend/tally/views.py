@@ -40,6 +40,7 @@ from orders.selectors.tally_pages import (
     supplier_sales,
     top_organizations,
 )
+from orders.selectors.uncovered import uncovered_summary
 from shop.accounts.models import OrganizationType
 from shop.common.money import format_yuan
 
@@ -81,7 +82,9 @@ def progress(request: HttpRequest, slug: str = "") -> HttpResponse:
     campaign = campaign_by_slug(slug=slug) if slug else campaign_current()
     if campaign is None and slug:
         raise Http404(_("No campaign is shown at this address."))
-    context: dict[str, object] = {"campaign": campaign, "campaigns": campaigns_public()}
+    context: dict[str, object] = {
+        "campaign": campaign, "campaigns": campaigns_public(), "uncovered": uncovered_summary(),
+    }
     if campaign is not None:
         tally = tally_for_campaign(campaign=campaign)
         context.update(tally=tally, bar_percent=min(100.0, tally.percent), **_charts(tally))
@@ -138,6 +141,7 @@ def leaderboard_page(request: HttpRequest) -> HttpResponse:
         "types": OrganizationType.choices,
         "period": period if not errors else "",
         "months": campaign_months(campaign),
+        "uncovered": uncovered_summary(),
         "page": page,
         "rows": [(row, slugs.get(row.key, ""), types.get(row.group, "")) for row in page.rows] if page else [],
         "number": number,

@@ -6,6 +6,7 @@ from orders.models.ledger import (
     Campaign,
     EntryKind,
     FundingChannel,
+    LedgerAlert,
     LedgerEntry,
     LedgerHead,
     TallyAggregate,
@@ -35,7 +36,7 @@ from orders.models.payment import (
 
 __all__ = [
     "BankReceipt", "BankReceiptStatus", "Campaign", "Cart", "CartLine", "EntryKind",
-    "Fulfilment", "FulfilmentStatus", "FundingChannel", "LedgerEntry", "LedgerHead", "OfflineEvidence", "OfflineRecord", "OfflineRecordStatus", "Order", "OrderEvent",
+    "Fulfilment", "FulfilmentStatus", "FundingChannel", "LedgerAlert", "LedgerEntry", "LedgerHead", "OfflineEvidence", "OfflineRecord", "OfflineRecordStatus", "Order", "OrderEvent",
     "OrderEventKind", "OrderNotification", "OrderLine", "OrderStatus", "Payment", "PaymentMethod", "PaymentStatus",
     "Refund", "RefundLine", "RefundStatus", "StripeEvent", "TallyAggregate",
 ]

@@ -45,6 +45,10 @@ class EntryKind(models.TextChoices):
     ORDER_LINE = "order_line", _("Paid order line")
     REFUND = "refund", _("Refund")
     OFFLINE = "offline", _("Offline purchase")
+    # A campaign created later takes over an entry outside every campaign: a pair of
+    # entries, both referencing the original, moves its amount without editing it.
+    TAKEOVER_OUT = "takeover_out", _("Moved out of 'outside every campaign'")
+    TAKEOVER_IN = "takeover_in", _("Taken over by a campaign")
 
 
 class FundingChannel(models.TextChoices):
@@ -55,10 +59,14 @@ class FundingChannel(models.TextChoices):
 
 
 class LedgerEntry(models.Model):
-    """Append-only. Positive for paid lines and approved offline records, negative for refunds."""
+    """Append-only. Positive for paid lines and approved offline records, negative for refunds.
+
+    ``campaign`` is empty for a payment (or its refund) that no campaign covered: it is
+    still recorded, shown as "outside every campaign", and can be taken over later."""
 
     campaign = models.ForeignKey(
-        Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="entries"
+        Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="entries",
+        null=True, blank=True,
     )
     kind = models.CharField(_("kind"), max_length=16, choices=EntryKind.choices)
     amount_fen = models.BigIntegerField(_("amount (fen)"))
@@ -104,6 +112,11 @@ class LedgerEntry(models.Model):
         "accounts.BuyerOrganization", verbose_name=_("street or department"), null=True,
         blank=True, on_delete=models.PROTECT, related_name="+",
     )
+    # A takeover pair's original entry (outside every campaign).
+    takes_over = models.ForeignKey(
+        "self", verbose_name=_("takes over"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="takeovers",
+    )
     # Tamper evidence: each entry hashes its content together with the previous entry's hash.
     seq = models.BigIntegerField(_("sequence"), unique=True, null=True, editable=False)
     prev_hash = models.CharField(_("previous hash"), max_length=64, blank=True, editable=False)
@@ -119,6 +132,11 @@ class LedgerEntry(models.Model):
             models.UniqueConstraint(
                 fields=["order_line"], condition=models.Q(kind="order_line"),
                 name="ledger_one_entry_per_paid_line",
+            ),
+            # Once per original entry: one move out, one move in.
+            models.UniqueConstraint(
+                fields=["takes_over", "kind"], condition=models.Q(takes_over__isnull=False),
+                name="ledger_takeover_once",
             ),
         ]
 
@@ -170,3 +188,24 @@ class TallyAggregate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dimension}:{self.key}@{self.period or '*'}"
+
+
+class LedgerAlert(models.Model):
+    """One staff e-mail about the ledger on one day to one recipient (for instance "no
+    active campaign covers today"): the unique triple makes a rerun the same day send
+    nothing, in any process, whatever happens to the cache."""
+
+    kind = models.CharField(_("kind"), max_length=32)
+    day = models.DateField(_("day"))
+    recipient = models.CharField(_("recipient"), max_length=254)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ledger alert")
+        verbose_name_plural = _("ledger alerts")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "day", "recipient"], name="ledger_alert_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.day} → {self.recipient}"

@@ -4,7 +4,9 @@ A paid order line appends one positive entry (the ``ledger_one_entry_per_paid_li
 constraint makes a second attempt fail rather than double count); a refund line appends
 one negative entry into the same campaign as the line it refunds. An entry belongs to the
 campaign whose dates cover the moment of payment and whose counties include the line's
-county; a line outside every campaign is not counted.
+county. A line outside every campaign is still recorded, with no campaign ("outside every
+campaign"), and so is its refund: no paid yuan vanishes, and a campaign created later can
+take it over (``orders.services.takeover``).
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ def campaign_for(*, county_id: str, on: date) -> Campaign | None:
     )
 
 
-def _lock_head() -> LedgerHead:
+def ledger_lock_head() -> LedgerHead:
     head = LedgerHead.objects.select_for_update().filter(pk=1).first()
     if head is None:
         try:
@@ -55,7 +57,7 @@ def ledger_append(*, entries: list[LedgerEntry], counted_orders: set[int] | None
     ledger. The head lock serialises appends; aggregate rows are upserted in one statement."""
     if not entries:
         return []
-    head = _lock_head()
+    head = ledger_lock_head()
     for entry in entries:
         if entry.organization_id and entry.organization_parent_id is None:
             entry.organization_parent_id = _parent_of(entry.organization_id)
@@ -107,9 +109,7 @@ def ledger_record_order_paid(*, order: Order) -> list[LedgerEntry]:
     for line in order.lines.order_by("id"):
         if line.county_id not in campaigns:
             campaigns[line.county_id] = campaign_for(county_id=line.county_id, on=on)
-        campaign = campaigns[line.county_id]
-        if campaign is None:
-            continue
+        campaign = campaigns[line.county_id]  # None: outside every campaign, recorded all the same
         entries.append(
             LedgerEntry(
                 campaign=campaign, kind=EntryKind.ORDER_LINE, amount_fen=line.total_fen,
@@ -128,7 +128,7 @@ def tally_record_accepted(*, order: Order) -> None:
     "accepted" figure of each campaign it counts in (refunds after acceptance leave it
     again in ``ledger_record_refund``)."""
     sums = (
-        LedgerEntry.objects.filter(order_line__order=order)
+        LedgerEntry.objects.filter(order_line__order=order, campaign__isnull=False)
         .values("campaign_id")
         .annotate(total=Sum("amount_fen"))
         .values_list("campaign_id", "total")
@@ -136,17 +136,30 @@ def tally_record_accepted(*, order: Order) -> None:
     tally_apply(deltas={(campaign_id, "accepted", "", ""): [int(total), 0, 1, ""] for campaign_id, total in sums})
 
 
+def _campaign_counting(paid_entry: LedgerEntry) -> int | None:
+    """The campaign a paid line's entry counts in now: its own, or the one that took it over."""
+    if paid_entry.campaign_id is not None:
+        return paid_entry.campaign_id
+    return (
+        LedgerEntry.objects.filter(takes_over=paid_entry, kind=EntryKind.TAKEOVER_IN)
+        .values_list("campaign_id", flat=True).first()
+    )
+
+
 def ledger_record_refund(*, refund: Refund) -> list[LedgerEntry]:
-    """One negative entry per refund line, in the campaign of the refunded line's entry."""
+    """One negative entry per refund line, in the campaign the refunded line counts in
+    (none when it is outside every campaign). The head is locked first so that a takeover
+    cannot move the line between this choice and the append."""
     when = refund.completed_at or timezone.now()
     entries = []
+    ledger_lock_head()
     for rline in refund.lines.select_related("order_line").order_by("id"):
         paid_entry = LedgerEntry.objects.filter(order_line=rline.order_line, kind=EntryKind.ORDER_LINE).first()
         if paid_entry is None:
-            continue  # the line was never counted, so its refund is not either
+            continue  # a line paid before every payment was recorded: nothing to take back
         entries.append(
             LedgerEntry(
-                campaign_id=paid_entry.campaign_id, kind=EntryKind.REFUND, amount_fen=-rline.amount_fen,
+                campaign_id=_campaign_counting(paid_entry), kind=EntryKind.REFUND, amount_fen=-rline.amount_fen,
                 county_id=paid_entry.county_id, supplier_id=paid_entry.supplier_id,
                 organization_id=paid_entry.organization_id, buyer_type=paid_entry.buyer_type,
                 funding_channel=paid_entry.funding_channel, occurred_at=when,
@@ -158,6 +171,8 @@ def ledger_record_refund(*, refund: Refund) -> list[LedgerEntry]:
     if refund.order.accepted_at is not None and entries:
         accepted: dict[tuple[int, str, str, str], list] = {}
         for entry in entries:
+            if entry.campaign_id is None:
+                continue
             accepted.setdefault((entry.campaign_id, "accepted", "", ""), [0, 0, 0, ""])[0] += entry.amount_fen
         tally_apply(deltas=accepted)
     return created
