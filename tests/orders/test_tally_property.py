@@ -11,6 +11,13 @@ approved offline records — never the ledger or its aggregates), to the fen; re
 verify find nothing; every unit of stock is on sale, reserved or shipped, never negative;
 and a refused step leaves the ledger untouched.
 
+Uncovered dates (issue 9): the campaign can be closed (it ended yesterday, so nothing covers
+today) and extended again, after which staff take over what was paid meanwhile. A payment
+no campaign covers — while closed, or of a Dahua line, a county the campaign leaves out —
+is still recorded, outside every campaign: the figure "outside every campaign" must equal
+the recomputation of those lines net of their refunds, and the takeover must move exactly
+the campaign's part of them into its tally, once.
+
 Each example runs inside a savepoint that is rolled back, so every history starts from
 the same world. Examples are derandomized (the same histories on every run and in CI).
 """
@@ -50,6 +57,7 @@ from orders.models import (
     RefundStatus,
 )
 from orders.selectors.tally import leaderboard, tally_for_campaign
+from orders.selectors.uncovered import uncovered_summary
 from orders.services.cart import cart_line_add
 from orders.services.checkout import order_place
 from orders.services.fulfilment import fulfilment_ship, order_accept
@@ -61,6 +69,7 @@ from orders.services.offline import (
 )
 from orders.services.payments import order_mark_paid
 from orders.services.refunds import order_refund
+from orders.services.takeover import campaign_take_over_uncovered
 from shop.accounts.models import DeliveryAddress, MemberRole, OrganizationType
 from suppliers.models import SupplierMember, SupplierRole
 from tests.factories import (
@@ -149,11 +158,15 @@ STEP = st.one_of(
     st.tuples(st.just("cancel"), ORDER, st.booleans()),
     st.tuples(st.just("expire"), ORDER, st.booleans()),  # past its deadline or not yet
     st.tuples(st.just("accept"), ORDER),  # the buyer accepts what has shipped (验收)
+    # Uncovered dates: the campaign ends yesterday; later it is extended and takes over.
+    st.tuples(st.just("close")), st.tuples(st.just("pay_late"), ORDER), st.tuples(st.just("pay_late"), ORDER),
+    st.tuples(st.just("take_over")), st.tuples(st.just("take_over")),
 )
-# A few orders first, then anything (more orders among it).
-HISTORY = st.tuples(st.lists(PLACE, min_size=1, max_size=4), st.lists(STEP, min_size=8, max_size=30)).map(
-    lambda parts: parts[0] + parts[1]
-)
+# A few orders first, then (in a third of the histories) the campaign closes, then anything
+# (more orders among it): payments while it is closed are outside every campaign.
+HISTORY = st.tuples(
+    st.lists(PLACE, min_size=1, max_size=4), st.sampled_from([[], [], [("close",)]]), st.lists(STEP, min_size=8, max_size=30)
+).map(lambda parts: parts[0] + parts[1] + parts[2])
 
 
 @dataclass
@@ -163,6 +176,8 @@ class Run:
     records: list[int] = field(default_factory=list)
     counted_fen: int = 0  # the shadow total: what the steps that succeeded should have added
     refunds_seen: set[int] = field(default_factory=set)
+    closed: bool = False  # the campaign ended yesterday: no campaign covers today
+    outside: set[int] = field(default_factory=set)  # orders paid while closed, not taken over yet
 
     def order(self, index: int) -> Order | None:
         return Order.objects.get(pk=self.orders[index % len(self.orders)]) if self.orders else None
@@ -182,7 +197,9 @@ def _pay(run: Run, order: Order, *, wrong: bool = False) -> None:
     except ValidationError as exc:
         assert exc.code in ("not_payable", "invalid_amount"), exc
         raise
-    if result.changed:
+    if result.changed and run.closed:
+        run.outside.add(order.pk)  # recorded outside every campaign: no tally moves
+    elif result.changed:
         run.counted_fen += _counts(run.cast.world.campaign, order)
 
 
@@ -191,15 +208,50 @@ def _refunded(run: Run, refund: Refund) -> None:
     if refund.pk in run.refunds_seen or refund.status != RefundStatus.SUCCEEDED:
         return
     run.refunds_seen.add(refund.pk)
+    if refund.order_id in run.outside:
+        return  # refunded outside every campaign, like its payment
     counties = set(run.cast.world.campaign.counties.values_list("code", flat=True))
     run.counted_fen -= sum(
         rl.amount_fen for rl in refund.lines.select_related("order_line") if rl.order_line.county_id in counties
     )
 
 
+def _net_counted(run: Run, order_ids: set[int]) -> int:
+    """What these orders' lines in the campaign's counties count, net of their refunds."""
+    counties = set(run.cast.world.campaign.counties.values_list("code", flat=True))
+    lines = OrderLine.objects.filter(order_id__in=order_ids, county_id__in=counties)
+    paid = lines.aggregate(s=Sum("total_fen"))["s"] or 0
+    refunded = RefundLine.objects.filter(
+        order_line__in=lines, refund__status=RefundStatus.SUCCEEDED).aggregate(s=Sum("amount_fen"))["s"] or 0
+    return paid - refunded
+
+
+def _coverage_step(run: Run, kind: str) -> None:
+    """Close the campaign (it ended yesterday), or extend it again and take over."""
+    campaign, today = run.cast.world.campaign, timezone.localdate()
+    if kind == "close":
+        campaign.end_date = today - dt.timedelta(days=1)
+        campaign.save(update_fields=["end_date"])
+        run.closed = True
+        return
+    campaign.end_date = today + dt.timedelta(days=30)
+    campaign.save(update_fields=["end_date"])
+    run.closed = False
+    moved = campaign_take_over_uncovered(actor=run.cast.checker, campaign=campaign, reason="活动延期后补计")
+    assert moved.amount_fen == _net_counted(run, run.outside)
+    event("take_over: moved payments" if moved.payments else "take_over: nothing outside")
+    run.counted_fen += moved.amount_fen
+    run.outside.clear()
+    again = campaign_take_over_uncovered(actor=run.cast.checker, campaign=campaign)
+    assert again.amount_fen == 0 and again.payments == 0  # once only
+
+
 def apply_step(run: Run, step: tuple) -> None:  # noqa: C901 - one branch per kind of step
     cast, world = run.cast, run.cast.world
     kind, *args = step
+    if kind in ("close", "take_over"):
+        _coverage_step(run, kind)
+        return
     if kind == "place":
         org_i, items, channel = args
         user, org = cast.purchasers[org_i], cast.orgs[org_i]
@@ -249,6 +301,9 @@ def apply_step(run: Run, step: tuple) -> None:  # noqa: C901 - one branch per ki
         return
     if kind == "approve":
         order_approve(actor=world.approver_a if order.organization_id == world.org_a.pk else cast.purchasers[0], order=order)
+    elif kind == "pay_late":  # the campaign has ended when the payment arrives
+        _coverage_step(run, "close")
+        _pay(run, order)
     elif kind == "pay":
         _, times, wrong = args
         _pay(run, order, wrong=wrong)
@@ -309,6 +364,8 @@ class Expected:
     by_parent: Counter = field(default_factory=Counter)
     orders: set = field(default_factory=set)
     by_order: Counter = field(default_factory=Counter)  # counted amount of each order, net of refunds
+    outside_fen: int = 0  # paid lines no campaign counts, net of their refunds
+    outside_orders: set = field(default_factory=set)  # paid orders with such a line
 
     def add(self, fen: int, *, county: str, buyer_type: str, channel: str, month: str, organization, parent) -> None:
         self.total += fen
@@ -323,21 +380,25 @@ class Expected:
             self.by_parent[str(parent)] += fen
 
 
-def recompute(campaign) -> Expected:
+def recompute(campaign, *, outside: set[int] | frozenset = frozenset()) -> Expected:
     """The tally from the source tables only: succeeded payments and their order lines,
-    succeeded refund lines, approved offline records."""
+    succeeded refund lines, approved offline records. ``outside``: orders paid while no
+    campaign covered the day (the history's shadow), not taken over."""
     counties = set(campaign.counties.values_list("code", flat=True))
     expected = Expected()
     counted: dict[int, dict] = {}
+    uncounted: dict[int, int] = {}  # paid line -> its order, for lines outside every campaign
     payments = Payment.objects.filter(status=PaymentStatus.SUCCEEDED).select_related("order__organization")
     for payment in payments:
         order = payment.order
         assert order.paid_at is not None and payment.amount_fen == order.total_fen
-        if not campaign.start_date <= timezone.localdate(payment.succeeded_at) <= campaign.end_date:
-            continue
+        covered = order.pk not in outside and campaign.start_date <= timezone.localdate(payment.succeeded_at)
         org = order.organization
         for line in order.lines.all():
-            if line.county_id not in counties:
+            if line.county_id not in counties or not covered:
+                uncounted[line.pk] = order.pk
+                expected.outside_fen += line.total_fen
+                expected.outside_orders.add(order.pk)
                 continue
             where = {"county": line.county_id, "buyer_type": org.org_type, "channel": order.funding_channel,
                      "organization": org.pk, "parent": org.parent_id}
@@ -346,6 +407,8 @@ def recompute(campaign) -> Expected:
             expected.orders.add(order.pk)
             expected.by_order[order.pk] += line.total_fen
     for rline in RefundLine.objects.filter(refund__status=RefundStatus.SUCCEEDED).select_related("refund"):
+        if rline.order_line_id in uncounted:
+            expected.outside_fen -= rline.amount_fen
         if rline.order_line_id in counted:
             expected.add(-rline.amount_fen, month=_month(rline.refund.completed_at), **counted[rline.order_line_id])
             expected.by_order[rline.refund.order_id] -= rline.amount_fen
@@ -380,9 +443,12 @@ def _codes(exc: ValidationError) -> str:
 
 def check_tally(run: Run) -> None:
     campaign = run.cast.world.campaign
-    expected = recompute(campaign)
+    expected = recompute(campaign, outside=run.outside)
     tally = tally_for_campaign(campaign=campaign)
     assert tally.total_fen == expected.total == run.counted_fen
+    # No paid yuan vanishes: what no campaign counts is shown outside every campaign.
+    uncovered = uncovered_summary()
+    assert (uncovered.amount_fen, uncovered.payments) == (expected.outside_fen, len(expected.outside_orders))
     assert _nonzero((s.key, s.amount_fen) for s in tally.by_county) == _nonzero(expected.by_county.items())
     assert _nonzero((s.key, s.amount_fen) for s in tally.by_buyer_type) == _nonzero(expected.by_buyer_type.items())
     assert _nonzero((s.key, s.amount_fen) for s in tally.by_channel) == _nonzero(expected.by_channel.items())
@@ -395,7 +461,8 @@ def check_tally(run: Run) -> None:
     # Ordered but not paid: the campaign's lines of orders waiting for approval or payment.
     counties = set(campaign.counties.values_list("code", flat=True))
     waiting = OrderLine.objects.filter(order__status__in=[OrderStatus.PENDING_APPROVAL, OrderStatus.AWAITING_PAYMENT])
-    assert tally.unpaid_fen == sum(line.total_fen for line in waiting if line.county_id in counties)
+    placed_in_dates = not run.closed  # every order is placed today
+    assert tally.unpaid_fen == sum(line.total_fen for line in waiting if line.county_id in counties and placed_in_dates)
     # Accepted by the buyer (验收): what those orders count, net of every refund.
     accepted = Order.objects.filter(accepted_at__isnull=False).values_list("pk", flat=True)
     assert tally.accepted_fen == sum(expected.by_order[pk] for pk in accepted)
@@ -422,10 +489,12 @@ def check_stock(run: Run, initial: dict[int, int]) -> None:
 @given(history=HISTORY)
 def test_the_tally_equals_an_independent_recomputation_after_any_history(cast, history):
     initial = {v.pk: v.stock + v.reserved for v in ProductVariant.objects.filter(pk__in=[c.pk for c in cast.variants])}
+    cast.world.campaign.refresh_from_db()  # the previous example's dates were rolled back, not the object
     with transaction.atomic():
         run = Run(cast=cast)
         for step in history:
             entries, total = LedgerEntry.objects.count(), run.counted_fen
+            closed, outside = run.closed, set(run.outside)
             try:
                 with transaction.atomic():
                     apply_step(run, step)
@@ -434,6 +503,8 @@ def test_the_tally_equals_an_independent_recomputation_after_any_history(cast, h
                 event(f"{step[0]}: refused ({_codes(exc)})")
                 # A refused step (wrong amount, not payable, own approval, bad date…) moves nothing.
                 assert LedgerEntry.objects.count() == entries and run.counted_fen == total, step
+                run.closed, run.outside = closed, outside  # the step's campaign change was rolled back too
+                cast.world.campaign.refresh_from_db()
         check_tally(run)
         check_stock(run, initial)
         transaction.set_rollback(True)
