@@ -2,7 +2,7 @@
 
 It builds a throwaway database (``<name>_bench_tally`` on PostgreSQL; a temporary SQLite
 file only with ``--allow-sqlite``), seeds a small demo into it (suppliers, products, the
-2020 campaign and its three approved offline records), adds buyer organizations up to
+current year's campaign and its approved offline records), adds buyer organizations up to
 ``organizations``, then writes ``entries`` ledger entries in bulk:
 
 - most are paid order lines, with their orders, fulfilments and lines (paid, in the
@@ -223,7 +223,7 @@ def build_ledger(*, entries: int, organizations: int, seed: int, log: Log) -> Bu
     rng = random.Random(seed)
     report = BuildReport()
     started = time.monotonic()
-    campaign = Campaign.objects.order_by("start_date", "pk").first()
+    campaign = Campaign.objects.filter(is_active=True).order_by("-start_date", "-pk").first()  # the pages' one
     if campaign is None:
         raise CommandError("The demo has no campaign.")
     counties = set(campaign.counties.values_list("code", flat=True))
@@ -464,7 +464,7 @@ def measure_all(*, repeat: int, profile: bool, log: Log) -> tuple[list[Timing], 
     from orders.models import Campaign
     from orders.selectors.tally import leaderboard, tally_for_campaign
 
-    campaign = Campaign.objects.order_by("start_date", "pk").first()
+    campaign = Campaign.objects.filter(is_active=True).order_by("-start_date", "-pk").first()  # the pages' one
     month = f"{campaign.start_date:%Y}-06"
     timings = [
         time_call("tally (tally_for_campaign)", lambda: tally_for_campaign(campaign=campaign), repeat=repeat),

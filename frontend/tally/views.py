@@ -46,7 +46,7 @@ from shop.common.money import format_yuan
 
 PAGE_SIZE = 20
 SCREEN_REFRESH_SECONDS = 60
-SCREEN_MAX_AGE = 15
+SCREEN_MAX_AGE = 1  # a proxy may share a response between wall screens, never hold a figure longer
 _PAGE = re.compile(r"[0-9]{1,6}")
 BOARDS = ["organization", "parent", "supplier", "county"]
 

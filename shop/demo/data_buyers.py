@@ -1,6 +1,7 @@
 """Static tables for the buyer side in Bao'an: departments, units, enterprises, social
 organizations and the demo logins. Enterprise and organization names are invented."""
 
+from dataclasses import dataclass
 from datetime import date
 
 # (slug, name) of district departments; each groups the units listed under it.
@@ -65,19 +66,51 @@ PLEDGE_YUAN = {
 }
 THRESHOLD_YUAN = {"government": 10_000, "community": 5_000, "enterprise": 20_000, "social": None}
 
-CAMPAIGN_SLUG = "2020-xiaofei-fupin"
-CAMPAIGN_NAME = "2020年消费扶贫"
-CAMPAIGN_TARGET_FEN = 3_000_000_000
-CAMPAIGN_START, CAMPAIGN_END = date(2020, 1, 1), date(2020, 12, 31)
-CAMPAIGN_DESCRIPTION = (
+# The 2020 campaign of the source article, kept as history (not shown on the public pages).
+HISTORY_CAMPAIGN_SLUG = "2020-xiaofei-fupin"
+HISTORY_CAMPAIGN_NAME = "2020年消费扶贫"
+HISTORY_CAMPAIGN_START, HISTORY_CAMPAIGN_END = date(2020, 1, 1), date(2020, 12, 31)
+HISTORY_CAMPAIGN_DESCRIPTION = (
     "宝安区政府及192个结对帮扶主体(社区、企业、社会组织)2020年采购龙川县、都安瑶族自治县、"
     "大化瑶族自治县农产品3000万元;平台上线前已线下采购1090万元。"
 )
+# The main campaign covers the year the demo is seeded in, so that orders paid today count.
+CAMPAIGN_TARGET_FEN = 3_000_000_000
 OFFLINE_TOTAL_FEN = 1_090_000_000
 # Demo apportionment of the offline purchases by county; the shares add up to the total.
 OFFLINE_SHARES_FEN = {"441622": 490_500_000, "451228": 305_200_000, "451229": 294_300_000}
 OFFLINE_NOTE = "demo apportionment of the ¥10.9M bought before the platform"
-OFFLINE_DATE = date(2020, 3, 13)
+
+
+@dataclass(frozen=True)
+class CampaignPlan:
+    slug: str
+    name: str
+    description: str
+    start_date: date
+    end_date: date
+
+
+def current_campaign_plan(today: date) -> CampaignPlan:
+    """The demo's main campaign: the calendar year of ``today`` (the shop's local date)."""
+    year = today.year
+    return CampaignPlan(
+        slug=f"{year}-xiaofei-bangfu",
+        name=f"{year}年消费帮扶",
+        description=(
+            f"宝安区政府及192个结对帮扶主体(社区、企业、社会组织){year}年采购龙川县、都安瑶族自治县、"
+            "大化瑶族自治县农产品3000万元;平台上线前已线下采购1090万元。"
+        ),
+        start_date=date(year, 1, 1),
+        end_date=date(year, 12, 31),
+    )
+
+
+def offline_date(year: int) -> date:
+    """The day the demo's offline purchases are dated in a campaign of ``year`` (the 2020
+    article's record was made in March)."""
+    return date(year, 3, 13)
+
 
 DEMO_PASSWORD = "demo12345"
 DEMO_COMMUNITY_CODE = "440306017001"  # 宝民社区, 新安街道

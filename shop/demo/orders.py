@@ -7,8 +7,8 @@ cancels one order. Orders are found again by their fixed idempotency keys, and e
 only moved forward from the state it is in, so running the seed again creates nothing and a
 run that stopped half-way is completed by the next one.
 
-Paid demo orders go through the ledger like any other; the demo campaign covers 2020 only,
-so today's demo payments add no campaign entries.
+Paid demo orders go through the ledger like any other: the main demo campaign covers the
+current year, so each paid demo order counts in the tally.
 """
 
 from __future__ import annotations

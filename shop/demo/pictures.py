@@ -327,6 +327,23 @@ def _tint(c: RGB, shift: float) -> RGB:
     return int(r * 255), int(g * 255), int(b * 255)
 
 
+@cache
+def _gradient_mask() -> Image.Image:
+    """The top-to-bottom blend of the background (the same for every picture; never mutated)."""
+    return Image.linear_gradient("L").resize((WIDTH * SCALE, HEIGHT * SCALE))
+
+
+@cache
+def _glow_mask() -> Image.Image:
+    """The soft white glow behind the pictogram (the same for every picture; never mutated)."""
+    w, h = WIDTH * SCALE, HEIGHT * SCALE
+    glow = Image.new("L", (w, h), 0)
+    r = int(210 * SCALE)
+    cx, cy = w // 2, int(h * 0.45)
+    ImageDraw.Draw(glow).ellipse([cx - r, cy - r, cx + r, cy + r], fill=120)
+    return glow.filter(ImageFilter.GaussianBlur(40))
+
+
 def draw_picture(*, picture: str, caption: str, subcaption: str = "", key: str = "") -> Image.Image:
     """An 800×600 RGB picture; ``key`` shifts the background hue a little so that kinds
     sharing a pictogram still look different."""
@@ -334,14 +351,8 @@ def draw_picture(*, picture: str, caption: str, subcaption: str = "", key: str =
     shift = ((zlib.crc32(key.encode()) % 100) - 50) / 1000 if key else 0.0
     top, bottom = _tint(top, shift), _tint(bottom, shift)
     w, h = WIDTH * SCALE, HEIGHT * SCALE
-    mask = Image.linear_gradient("L").resize((w, h))
-    img = Image.composite(Image.new("RGB", (w, h), bottom), Image.new("RGB", (w, h), top), mask)
-    glow = Image.new("L", (w, h), 0)
-    gd = ImageDraw.Draw(glow)
-    r = int(210 * SCALE)
-    cx, cy = w // 2, int(h * 0.45)
-    gd.ellipse([cx - r, cy - r, cx + r, cy + r], fill=120)
-    img = Image.composite(Image.new("RGB", (w, h), (255, 255, 255)), img, glow.filter(ImageFilter.GaussianBlur(40)))
+    img = Image.composite(Image.new("RGB", (w, h), bottom), Image.new("RGB", (w, h), top), _gradient_mask())
+    img = Image.composite(Image.new("RGB", (w, h), (255, 255, 255)), img, _glow_mask())
     PAINTERS[picture](Pen(ImageDraw.Draw(img), main, accent))
     img = img.resize((WIDTH, HEIGHT), Image.Resampling.LANCZOS)
     draw = ImageDraw.Draw(img)

@@ -1,27 +1,19 @@
-"""Writing the planned buyer side, the 2020 campaign with its offline record, and the logins.
+"""Writing the planned buyer side, the campaigns with the offline records, and the logins.
 
-Organizations, the campaign and the offline ledger rows are initial inserts with the ORM (no
-service owns them yet); each is looked up first (slug, or the campaign/county/note of an
-offline row), so running the seed again adds nothing.
+Organizations and campaigns are initial inserts with the ORM (no service owns them yet); the
+offline records go through the maker–checker services. Each is looked up first (slug, or the
+campaign and note of the offline records), so running the seed again adds nothing.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
-from orders.models import (
-    Campaign,
-    EntryKind,
-    FundingChannel,
-    LedgerEntry,
-    OfflineRecord,
-    OfflineRecordStatus,
-)
-from orders.services.ledger import ledger_append
+from orders.models import Campaign, FundingChannel, OfflineRecord
+from orders.services.offline import offline_record_approve, offline_record_create
 from shop.accounts.models import (
     BuyerOrganization,
     DeliveryAddress,
@@ -30,9 +22,11 @@ from shop.accounts.models import (
     OrganizationStatus,
     User,
 )
+from shop.common.money import fen_to_yuan
 from shop.demo import data_buyers as D
 from shop.demo.data import COUNTIES, COUNTY_SLUGS
 from shop.demo.plan import OrgPlan
+from shop.demo.seed_catalog import checked
 from shop.regions.models import Region
 from suppliers.models import CountyCoordinator, Supplier, SupplierMember, SupplierRole
 
@@ -60,7 +54,7 @@ def seed_organizations(plans: tuple[OrgPlan, ...]) -> tuple[dict[str, BuyerOrgan
                 invoice_title=plan.invoice_title, tax_number=plan.tax_number,
                 contact_phone=plan.contact_phone, status=OrganizationStatus.VERIFIED,
             )
-            org.full_clean()
+            checked(org, exclude=("parent", "region"))
             org.save()
             if plan.paired_villages:
                 org.paired_villages.set(plan.paired_villages)
@@ -74,52 +68,70 @@ def seed_organizations(plans: tuple[OrgPlan, ...]) -> tuple[dict[str, BuyerOrgan
     return orgs, created
 
 
-def seed_campaign() -> Campaign:
-    campaign, created = Campaign.objects.get_or_create(
-        slug=D.CAMPAIGN_SLUG,
-        defaults={"name": D.CAMPAIGN_NAME, "description": D.CAMPAIGN_DESCRIPTION,
-                  "target_fen": D.CAMPAIGN_TARGET_FEN, "start_date": D.CAMPAIGN_START,
-                  "end_date": D.CAMPAIGN_END, "is_active": True},
-    )
-    if created:
-        campaign.counties.set(COUNTIES)
+def _campaign(*, slug: str, name: str, description: str, start: date, end: date, active: bool) -> Campaign | None:
+    """The campaign with this slug, created over the three counties when missing, unless
+    another campaign already covers one of them in that period (the campaign admin refuses
+    overlaps: a purchase must belong to one campaign); then ``None``."""
+    campaign = Campaign.objects.filter(slug=slug).first()
+    if campaign is not None:
+        return campaign
+    if Campaign.objects.filter(start_date__lte=end, end_date__gte=start, counties__in=COUNTIES).exists():
+        return None
+    campaign = Campaign(slug=slug, name=name, description=description, target_fen=D.CAMPAIGN_TARGET_FEN,
+                        start_date=start, end_date=end, is_active=active)
+    campaign.full_clean()
+    campaign.save()
+    campaign.counties.set(COUNTIES)
     return campaign
 
 
-def seed_offline_records(campaign: Campaign) -> None:
-    """The ¥10,900,000 bought before the platform, as approved offline records entered by
-    the operator and approved by the administrator (maker–checker), each appending its
-    ledger entry. Each county's share is spread over ten pairing entities (an invented
-    apportionment, so the demo leaderboard has something to rank). Idempotent: nothing is
-    added when the records exist."""
+def seed_campaigns(*, today: date) -> tuple[Campaign | None, Campaign | None]:
+    """The 2020 campaign of the article, kept as history (not shown publicly), and the main
+    campaign covering the year of ``today``: (history, current)."""
+    history = _campaign(
+        slug=D.HISTORY_CAMPAIGN_SLUG, name=D.HISTORY_CAMPAIGN_NAME, description=D.HISTORY_CAMPAIGN_DESCRIPTION,
+        start=D.HISTORY_CAMPAIGN_START, end=D.HISTORY_CAMPAIGN_END, active=False,
+    )
+    plan = D.current_campaign_plan(today)
+    current = _campaign(slug=plan.slug, name=plan.name, description=plan.description,
+                        start=plan.start_date, end=plan.end_date, active=True)
+    return history, current
+
+
+def seed_offline_records(campaign: Campaign, *, today: date) -> int:
+    """The ¥10,900,000 bought before the platform, as offline records entered by the
+    operator (staff@demo.cn) and approved by the administrator (admin@demo.cn) through the
+    maker–checker services, each approval appending its ledger entry. Each county's share is
+    spread over ten pairing entities (an invented apportionment, so the demo leaderboard has
+    something to rank). Idempotent: nothing is added when the records exist. Returns how many
+    records were added."""
     if OfflineRecord.objects.filter(campaign=campaign, description=D.OFFLINE_NOTE).exists():
-        return
+        return 0
     maker = User.objects.filter(email="staff@demo.cn").first()
     checker = User.objects.filter(email="admin@demo.cn").first()
-    occurred = datetime.combine(D.OFFLINE_DATE, datetime.min.time().replace(hour=12), ZoneInfo("Asia/Shanghai"))
+    if maker is None or checker is None:
+        return 0  # not the demo's database (its operator logins are missing)
+    # Mid-March of the campaign's year (as in 2020), or today if that is still to come.
+    occurred_on = max(campaign.start_date, min(D.offline_date(campaign.start_date.year), today, campaign.end_date))
     assert sum(D.OFFLINE_SHARES_FEN.values()) == D.OFFLINE_TOTAL_FEN
     buyers = list(
         BuyerOrganization.objects.filter(is_pairing_entity=True, is_group=False).order_by("slug")[: 10 * len(COUNTIES)]
     )
     weights = list(range(10, 0, -1))  # 10 shares for the first buyer, 1 for the tenth
-    entries = []
+    added = 0
     for index, (county, share) in enumerate(D.OFFLINE_SHARES_FEN.items()):
         group = buyers[index * 10:(index + 1) * 10] or [None]
         parts = [share * w // sum(weights[: len(group)]) for w in weights[: len(group)]]
         parts[0] += share - sum(parts)  # the remainder, so each county's share is exact to the fen
         for org, amount in zip(group, parts, strict=True):
-            record = OfflineRecord.objects.create(
-                campaign=campaign, county_id=county, organization=org, description=D.OFFLINE_NOTE,
-                amount_fen=amount, occurred_on=D.OFFLINE_DATE, created_by=maker, reviewed_by=checker,
-                reviewed_at=occurred, status=OfflineRecordStatus.APPROVED, funding_channel=FundingChannel.OTHER,
+            record = offline_record_create(
+                actor=maker, county_code=county, amount=fen_to_yuan(amount), occurred_on=occurred_on,
+                description=D.OFFLINE_NOTE, organization_id=org.pk if org else None,
+                funding_channel=FundingChannel.OTHER,
             )
-            entries.append(LedgerEntry(
-                campaign=campaign, kind=EntryKind.OFFLINE, county_id=county, amount_fen=amount,
-                occurred_at=occurred, funding_channel=FundingChannel.OTHER, offline_record=record,
-                organization=org, organization_parent_id=org.parent_id if org else None,
-                buyer_type=org.org_type if org else "", note=D.OFFLINE_NOTE,
-            ))
-    ledger_append(entries=entries)
+            offline_record_approve(actor=checker, record=record)
+            added += 1
+    return added
 
 
 @dataclass(frozen=True)

@@ -1,26 +1,25 @@
 """Writing the planned supply side: categories, suppliers, certifications, products.
 
-Rows are inserted with the ORM (after ``full_clean``) in their initial state — a supplier as
-*applied*, a product as a *draft* — and then moved along their pipelines by the services
-(``supplier_recommend``/``supplier_approve``/``supplier_suspend``, ``product_set_status``/
-``product_approve``), so the demo ends in states the real flow can reach. Images go through
-``product_image_add``. Anything that already exists (by slug, or credit code) is left as is.
+Rows are inserted with the ORM (checked field by field first, products in bulk) in their
+initial state — a supplier as *applied*, a product as a *draft* — and then moved along their
+pipelines by the services (``supplier_recommend``/``supplier_approve``/``supplier_suspend``,
+``product_set_status``/``product_approve``), so the demo ends in states the real flow can
+reach. Pictures are stored as the upload service stores them, made once per kind
+(``seed_images``). Anything that already exists (by slug, or credit code) is left as is.
 """
 
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db.models import Q
+from django.db.models import Model, Q
 
 from catalog.models import Category, Product, ProductStatus, ProductVariant
 from catalog.review import variant_price_accept
 from catalog.services import (
     product_approve,
-    product_image_add,
     product_refresh_summary,
     product_set_status,
 )
 from shop.demo.data import CATEGORIES
-from shop.demo.pictures import picture_jpeg
 from shop.demo.plan import ProductPlan, SupplierPlan
+from shop.demo.seed_images import seed_product_images
 from shop.regions.models import Region
 from suppliers.models import Certification, Supplier, SupplierStatus
 from suppliers.services import supplier_approve, supplier_recommend, supplier_suspend
@@ -81,7 +80,7 @@ def seed_suppliers(plans: tuple[SupplierPlan, ...]) -> tuple[dict[str, Supplier]
                 linkage_description=plan.linkage_description,
                 poor_households=plan.poor_households, status=SupplierStatus.APPLIED,
             )
-            supplier.full_clean()
+            checked(supplier, exclude=("county", "township", "village"))
             supplier.save()
             for cert in plan.certs:
                 Certification.objects.get_or_create(
@@ -108,50 +107,66 @@ def _certifications_by_supplier(
     return result
 
 
+def checked(obj: Model, *, exclude: tuple[str, ...] = ()) -> Model:
+    """``full_clean`` without its per-row queries: fields and ``clean()`` are checked here;
+    foreign keys (rows just read from the database), uniqueness and check constraints are
+    enforced by the database on insert."""
+    obj.clean_fields(exclude=list(exclude))
+    obj.clean()
+    return obj
+
+
+PRODUCT_RELATIONS = ("supplier", "category", "county", "township", "village")
+
+
 def seed_products(
     plans: tuple[ProductPlan, ...], *, supplier_plans: tuple[SupplierPlan, ...],
     suppliers: dict[str, Supplier], categories: dict[str, Category],
 ) -> int:
-    """Creates the planned products that do not exist yet; returns how many."""
+    """Creates the planned products that do not exist yet (rows in bulk, each checked first),
+    then moves them through review with the catalog services; returns how many."""
     existing = set(Product.objects.filter(slug__in=[p.slug for p in plans]).values_list("slug", flat=True))
     todo = [p for p in plans if p.slug not in existing]
     if not todo:
         return 0
     regions = _regions({c for p in todo for c in (p.county, p.township, p.village)})
     certs = _certifications_by_supplier(supplier_plans, suppliers)
-    for plan in todo:
-        product = Product(
+    products = Product.objects.bulk_create([
+        checked(Product(
             supplier=suppliers[plan.supplier], category=categories[plan.category], name=plan.name,
             name_en=plan.name_en, slug=plan.slug, summary=plan.summary, description=plan.description,
             county=regions[plan.county], township=regions[plan.township],
             village=regions[plan.village], poor_households=plan.poor_households,
             shelf_life_days=plan.shelf_life_days, storage=plan.storage,
             status=ProductStatus.DRAFT, is_published=False, is_featured=plan.is_featured,
-        )
-        product.full_clean()
-        product.save()
-        variants = [
-            ProductVariant(
-                product=product, sku=v.sku, spec=v.spec, unit=v.unit, price=v.price,
-                market_price=v.market_price, min_order_qty=v.min_order_qty, stock=v.stock,
-                lead_time_days=v.lead_time_days, position=v.position,
-            )
-            for v in plan.variants
-        ]
-        for variant in variants:
-            variant.full_clean(exclude=["product"])
-        ProductVariant.objects.bulk_create(variants)
-        product.certifications.set(
-            [c for gi, c in certs[plan.supplier] if gi in ("", plan.gi)]
-        )
-        product_refresh_summary(product=product)
-        upload = SimpleUploadedFile(f"{plan.kind}.jpg", picture_jpeg(plan.kind), "image/jpeg")
-        product_image_add(product=product, upload=upload, alt=plan.name)
-        if plan.status in ("submitted", "approved"):
-            product = product_set_status(product=product, status=ProductStatus.SUBMITTED)
-        if plan.status == "approved":
-            for variant in product.variants.all():
-                if variant.needs_price_review:  # the demo's staff accepted the dear prices
-                    variant_price_accept(variant=variant, actor=None)
-            product_approve(product=product, publish=True)
+        ), exclude=PRODUCT_RELATIONS)
+        for plan in todo
+    ])
+    ProductVariant.objects.bulk_create([
+        checked(ProductVariant(
+            product=product, sku=v.sku, spec=v.spec, unit=v.unit, price=v.price,
+            market_price=v.market_price, min_order_qty=v.min_order_qty, stock=v.stock,
+            lead_time_days=v.lead_time_days, position=v.position,
+        ), exclude=("product",))
+        for product, plan in zip(products, todo, strict=True) for v in plan.variants
+    ])
+    through = Product.certifications.through
+    through.objects.bulk_create([
+        through(product_id=product.pk, certification_id=c.pk)
+        for product, plan in zip(products, todo, strict=True)
+        for gi, c in certs[plan.supplier] if gi in ("", plan.gi)
+    ])
+    seed_product_images([(product, plan.kind, plan.name) for product, plan in zip(products, todo, strict=True)])
+    for product, plan in zip(products, todo, strict=True):
+        _review(product_refresh_summary(product=product), plan)
     return len(todo)
+
+
+def _review(product: Product, plan: ProductPlan) -> None:
+    if plan.status in ("submitted", "approved"):
+        product = product_set_status(product=product, status=ProductStatus.SUBMITTED)
+    if plan.status == "approved":
+        for variant in product.variants.all():
+            if variant.needs_price_review:  # the demo's staff accepted the dear prices
+                variant_price_accept(variant=variant, actor=None)
+        product_approve(product=product, publish=True)

@@ -4,12 +4,15 @@ from datetime import date
 
 import pytest
 from django.db.models import Sum
+from django.utils import timezone
 from PIL import Image
 
 from catalog.models import Category, Product
 from orders.integrity import ledger_verify, tally_reconcile
 from orders.models import Campaign, EntryKind, LedgerEntry, OfflineRecord
+from orders.selectors.campaigns import campaign_current
 from orders.selectors.tally import leaderboard, tally_for_campaign
+from orders.services.ledger import campaign_for
 from shop.accounts.models import BuyerOrganization, MemberRole, Membership, OrganizationType, User
 from shop.demo.data_buyers import DEMO_PASSWORD
 from shop.regions.models import Region, RegionLevel
@@ -52,16 +55,21 @@ def test_categories_form_a_two_level_tree_with_english_names(demo):
         assert root.children.exists()
 
 
-def test_the_2020_campaign_counts_the_offline_purchases_to_the_fen(demo):
-    campaign = Campaign.objects.get(name="2020年消费扶贫")
+def test_the_main_campaign_covers_this_year_and_counts_the_offline_purchases_to_the_fen(demo):
+    today = timezone.localdate()
+    campaign = campaign_current()
+    assert campaign.name == f"{today.year}年消费帮扶" and campaign.slug == f"{today.year}-xiaofei-bangfu"
     assert campaign.target_fen == 3_000_000_000
-    assert (campaign.start_date, campaign.end_date) == (date(2020, 1, 1), date(2020, 12, 31))
+    assert (campaign.start_date, campaign.end_date) == (date(today.year, 1, 1), date(today.year, 12, 31))
     assert campaign.is_active
     assert set(campaign.counties.values_list("code", flat=True)) == COUNTIES
+    for county in COUNTIES:  # an order paid today in any of the three counties counts in it
+        assert campaign_for(county_id=county, on=today) == campaign
     offline = LedgerEntry.objects.filter(campaign=campaign, kind=EntryKind.OFFLINE)
     assert offline.aggregate(total=Sum("amount_fen"))["total"] == 1_090_000_000
     assert set(offline.values_list("county_id", flat=True)) == COUNTIES
-    assert all(e.occurred_at.date() == date(2020, 3, 13) for e in offline)
+    # dated in the campaign, never in the future (mid-March, or today before then)
+    assert {timezone.localdate(e.occurred_at) for e in offline} == {min(date(today.year, 3, 13), today)}
     # Entered by the operator, approved by a second person (maker–checker), chained and tallied.
     records = OfflineRecord.objects.filter(campaign=campaign)
     assert {(r.status, r.created_by.email, r.reviewed_by.email) for r in records} == {
@@ -74,6 +82,19 @@ def test_the_2020_campaign_counts_the_offline_purchases_to_the_fen(demo):
     board = leaderboard(campaign=campaign, first=100)
     assert board.total_count == 30 and sum(r.amount_fen for r in board.rows) == 1_090_000_000
     assert ledger_verify() == [] and tally_reconcile() == []
+
+
+def test_the_2020_campaign_is_kept_as_history_apart_from_the_main_one(demo):
+    history = Campaign.objects.get(slug="2020-xiaofei-fupin")
+    assert history.name == "2020年消费扶贫" and history.target_fen == 3_000_000_000
+    assert (history.start_date, history.end_date) == (date(2020, 1, 1), date(2020, 12, 31))
+    assert set(history.counties.values_list("code", flat=True)) == COUNTIES
+    assert not history.is_active  # history: not on the public pages
+    assert campaign_current() != history
+    current = campaign_current()
+    assert history.end_date < current.start_date  # no day belongs to both
+    assert campaign_for(county_id="451229", on=date(2020, 3, 13)) == history
+    assert not LedgerEntry.objects.filter(campaign=history).exists()
 
 
 def test_every_credit_code_is_valid_and_registered_in_the_suppliers_county(demo):

@@ -9,6 +9,7 @@ from django.db.models import Sum
 
 from catalog.models import ProductVariant
 from orders.models import EntryKind, Fulfilment, LedgerEntry, Order, OrderEvent, OrderLine, Payment
+from orders.selectors.campaigns import campaign_current
 from shop.demo.orders import PLANS, seed_demo_orders
 
 pytestmark = pytest.mark.django_db
@@ -69,9 +70,14 @@ def test_demo_orders_cover_each_state_and_a_second_run_adds_nothing(demo):
     assert stock_after["r"] - stock_before["r"] == reserved
     assert stock_before["s"] - stock_after["s"] == reserved + shipped_units
 
-    # The demo campaign covers 2020: today's demo payments add no campaign entries.
-    assert LedgerEntry.objects.count() == ledger_before
-    assert not LedgerEntry.objects.filter(kind=EntryKind.ORDER_LINE).exists()
+    # The main demo campaign covers this year: each paid demo order counts, line by line.
+    counted = LedgerEntry.objects.filter(kind=EntryKind.ORDER_LINE)
+    paid = [o for o in orders.values() if o.status in paid_states]
+    assert len(paid) == 3
+    assert counted.count() == LedgerEntry.objects.count() - ledger_before == sum(o.lines.count() for o in paid)
+    assert {e.campaign for e in counted} == {campaign_current()}
+    for order in paid:
+        assert counted.filter(order_line__order=order).aggregate(s=Sum("amount_fen"))["s"] == order.total_fen
 
     before = _snapshot()
     again = seed_demo_orders()

@@ -3,17 +3,21 @@
 import os
 import subprocess
 import sys
+from datetime import date
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Sum
+from django.utils import timezone
 
 from catalog.models import Product, ProductImage, ProductVariant
 from orders.models import Campaign, LedgerEntry
 from shop.accounts.models import BuyerOrganization, DeliveryAddress, Membership, User
+from shop.demo.orders import seed_demo_orders
 from shop.demo.plan import RegionIndex, demo_plan, plan_fingerprint
-from shop.demo.services import demo_seed
+from shop.demo.services import demo_campaign_seed, demo_seed
 from suppliers.models import Certification, Supplier
 
 pytestmark = pytest.mark.django_db
@@ -85,11 +89,13 @@ def test_seeding_again_adds_nothing(demo):
 
 
 def test_if_empty_does_nothing_once_products_exist(demo):
+    seed_demo_orders()  # the command completes the demo orders (their payments count in the tally)
     before = counts()
     out = StringIO()
     call_command("seed_demo", "--if-empty", stdout=out)
     assert counts() == before
     assert "already there" in out.getvalue()
+    assert f"Campaign {timezone.localdate().year}年消费帮扶 covers this year" in out.getvalue()
     assert "admin@demo.cn" in out.getvalue() and "demo12345" in out.getvalue()
 
 
@@ -112,3 +118,31 @@ def test_scale_adds_exactly_n_visible_products_once(demo, settings):
     assert Product.objects.count() == before + 30
     demo_seed(seed=2020, scale=35)
     assert Product.objects.count() == before + 35
+
+
+@pytest.mark.parametrize(("today", "offline_on"), [
+    (date(2025, 6, 1), date(2025, 3, 13)),
+    (date(2025, 1, 1), date(2025, 1, 1)),  # before mid-March: dated today, never in the future
+])
+def test_each_year_gets_its_own_campaign_with_the_offline_records(demo, today, offline_on):
+    """Seeding in another year (here a past one: an offline record cannot be dated in the
+    future) adds that year's campaign beside the others, without overlapping them."""
+    before = set(Campaign.objects.values_list("slug", flat=True))
+    name, added = demo_campaign_seed(today=today)
+    assert (name, added) == ("2025年消费帮扶", 30)
+    campaign = Campaign.objects.get(slug="2025-xiaofei-bangfu")
+    assert set(Campaign.objects.values_list("slug", flat=True)) == before | {campaign.slug}
+    assert (campaign.start_date, campaign.end_date) == (date(2025, 1, 1), date(2025, 12, 31))
+    offline = LedgerEntry.objects.filter(campaign=campaign)
+    assert offline.aggregate(s=Sum("amount_fen"))["s"] == 1_090_000_000
+    assert {timezone.localdate(e.occurred_at) for e in offline} == {offline_on}
+    assert demo_campaign_seed(today=today) == ("2025年消费帮扶", 0)  # idempotent
+
+
+def test_no_demo_campaign_where_another_campaign_covers_the_year(demo):
+    """A campaign staff made for the counties in that year is left alone: no overlap."""
+    other = Campaign.objects.create(name="2024 其他活动", slug="other-2024", target_fen=100,
+                                    start_date=date(2024, 6, 1), end_date=date(2024, 6, 30))
+    other.counties.set(["451228"])
+    assert demo_campaign_seed(today=date(2024, 8, 1)) == ("", 0)
+    assert not Campaign.objects.filter(slug="2024-xiaofei-bangfu").exists()

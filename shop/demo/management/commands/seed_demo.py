@@ -1,4 +1,7 @@
-"""``manage.py seed_demo [--if-empty] [--scale N] [--seed 2020]``: the demo shop."""
+"""``manage.py seed_demo [--if-empty] [--scale N] [--seed 2020]``: the demo shop.
+
+With ``--if-empty`` on a database that has products, only this year's campaign (when it is
+missing) and the demo orders are added."""
 
 import logging
 
@@ -9,7 +12,7 @@ from catalog.models import Product
 from shop.demo.data_buyers import DEMO_PASSWORD
 from shop.demo.orders import seed_demo_orders
 from shop.demo.seed_buyers import DemoLogin, demo_logins
-from shop.demo.services import demo_seed
+from shop.demo.services import demo_campaign_seed, demo_seed
 
 
 class Command(BaseCommand):
@@ -32,6 +35,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Demo data is already there ({Product.objects.count()} products); nothing to do."
             )
+            if demo_logins():  # the demo's database: in a new year, that year's campaign is added
+                self._campaign(*demo_campaign_seed())
             self._print_logins(None)
             self._orders()
             return
@@ -48,8 +53,16 @@ class Command(BaseCommand):
             f"scale products created; {summary.products_visible} of {summary.products_total} "
             f"products visible."
         ))
+        self._campaign(summary.campaign, summary.offline_records_created)
         self._print_logins(summary.logins)
         self._orders()
+
+    def _campaign(self, name: str, offline_added: int) -> None:
+        if not name:
+            self.stdout.write("\nNo demo campaign for this year: another campaign already covers the three counties.")
+            return
+        added = f" ({offline_added} offline records of ¥10,900,000 approved)" if offline_added else ""
+        self.stdout.write(f"\nCampaign {name} covers this year{added}: orders paid now count in /tally/.")
 
     def _orders(self) -> None:
         """Demo orders in each state (idempotent: a second run creates none)."""
