@@ -29,7 +29,9 @@ from orders.models.payment import (
     PaymentStatus,
     Refund,
     RefundLine,
+    RefundSource,
     RefundStatus,
+    StripeDispute,
     StripeEvent,
 )
 
@@ -38,5 +40,6 @@ __all__ = [
     "Fulfilment", "FulfilmentStatus", "FundingChannel", "LedgerEntry", "LedgerHead", "OfflineEvidence", "OfflineRecord", "OfflineRecordStatus", "Order", "OrderEvent",
     "OrderEventKind", "OrderNotification", "OrderLine", "OrderStatus", "Payment", "PaymentMethod", "PaymentStatus",
     "Refund", "RefundLine", "RefundStatus", "StripeEvent", "TallyAggregate",
+    "RefundSource", "StripeDispute",
 ]
 from orders.models.report import ReportExport, ReportExportStatus  # noqa: E402,F401
