@@ -18,8 +18,10 @@ completes this row rather than recording another.
 
 from __future__ import annotations
 
+import time
+
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,6 +45,7 @@ from orders.services.status import order_event_record, order_lock, order_transit
 from orders.stripe.payments import StripeUnavailable, stripe_refund_create
 
 E = OrderErrorCode
+COMPLETE_ATTEMPTS = 5
 REFUNDABLE = {OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.ACCEPTED}
 
 
@@ -208,7 +211,17 @@ def _refund_through_stripe(*, refund: Refund, actor=None) -> Refund:
             _("Stripe did not accept the refund; nothing was refunded. Try again later."),
             code=E.REFUND_FAILED.value,
         ) from exc
-    return refund_complete(refund_id=refund.pk, actor=actor, stripe_refund_id=stripe_id)
+    # Stripe has refunded: record it even if the database is briefly busy (a deadlock, a
+    # locked SQLite). Should it still fail, the catch-up task finds the refund at Stripe
+    # by its metadata and completes this row.
+    for attempt in range(COMPLETE_ATTEMPTS):
+        try:
+            return refund_complete(refund_id=refund.pk, actor=actor, stripe_refund_id=stripe_id)
+        except OperationalError:
+            if attempt == COMPLETE_ATTEMPTS - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def order_refund(
