@@ -41,7 +41,7 @@ resources.Store.dump_to_disk = lambda self: None  # no shared /tmp/localstripe.p
 from aiohttp import web
 from localstripe.server import app, api_create, api_list_all, api_retrieve, api_update
 from localstripe.errors import UserError
-from localstripe.resources import Charge, PaymentIntent, StripeObject, try_convert_to_int
+from localstripe.resources import Charge, PaymentIntent, Refund, StripeObject, store, try_convert_to_int
 
 
 # localstripe has no disputes: a small stateful resource with Stripe's shape (id dp_,
@@ -64,10 +64,15 @@ class Dispute(StripeObject):
         else:
             charge_obj = Charge._api_retrieve(charge)
         amount = try_convert_to_int(amount)
+        if _disputes_of(charge_obj.id):
+            raise UserError(400, "This charge is already disputed")
+        left = charge_obj.amount - charge_obj.amount_refunded
+        if amount is not None and (type(amount) is not int or not 0 < amount <= left):
+            raise UserError(400, f"A dispute of {amount} on a charge with {left} left")
         super().__init__()
         self.charge = charge_obj.id
         self.payment_intent = charge_obj.payment_intent
-        self.amount = charge_obj.amount if amount is None else amount
+        self.amount = left if amount is None else amount
         self.currency = charge_obj.currency
         self.reason = reason
         self.status = status
@@ -82,6 +87,37 @@ class Dispute(StripeObject):
         return li
 
 
+# Stripe refuses what localstripe lets through: refunding more than is left on a charge,
+# refunding a charge under dispute or lost ("charge_disputed"), a second dispute of one charge.
+_refund_init = Refund.__init__
+
+
+def _charge_id(charge, payment_intent):
+    if charge is None and isinstance(payment_intent, str):
+        latest = PaymentIntent._api_retrieve(payment_intent).latest_charge
+        return latest.id if latest is not None else None
+    return charge
+
+
+def _disputes_of(charge_id):
+    return [d for k, d in store.items() if k.startswith("dispute:") and d.charge == charge_id]
+
+
+def _checked_refund_init(self, charge=None, payment_intent=None, amount=None, metadata=None, **kwargs):
+    charge_id = _charge_id(charge, payment_intent)
+    if isinstance(charge_id, str) and charge_id.startswith("ch_"):
+        charge_obj = Charge._api_retrieve(charge_id)
+        if any(d.status != "won" for d in _disputes_of(charge_id)):
+            raise UserError(400, "The charge has been disputed (charge_disputed)")
+        left = charge_obj.amount - charge_obj.amount_refunded
+        wanted = left if amount is None else try_convert_to_int(amount)
+        if type(wanted) is int and (left <= 0 or wanted > left):
+            raise UserError(400, f"Refund amount ({wanted}) is greater than unrefunded amount on charge ({left})")
+        amount = wanted
+    _refund_init(self, charge=charge, payment_intent=payment_intent, amount=amount, metadata=metadata, **kwargs)
+
+
+Refund.__init__ = _checked_refund_init
 app.router.add_route("POST", "/v1/disputes", api_create(Dispute, "/v1/disputes"))
 app.router.add_route("GET", "/v1/disputes/{id}", api_retrieve(Dispute, "/v1/disputes/{id}"))
 app.router.add_route("POST", "/v1/disputes/{id}", api_update(Dispute, "/v1/disputes/{id}"))

@@ -189,7 +189,9 @@ def payment_card_sync(*, payment_intent_id: str, stripe_event_id: str | None = N
             )
             if not claimed:
                 return "duplicate"
-        result = "unknown_payment_intent" if pi is None else _apply(pi, refunds=refunds)
+        result = "unknown_payment_intent" if pi is None else _apply(
+            pi, refunds=refunds, disputed=any(d.status != "won" for d in disputes)
+        )
         if result != "unknown_payment_intent" and (refunds or disputes):
             payment = Payment.objects.get(stripe_payment_intent_id=pi.id)
             changes = card_money_apply(payment=payment, refunds=refunds, disputes=disputes)
@@ -199,7 +201,7 @@ def payment_card_sync(*, payment_intent_id: str, stripe_event_id: str | None = N
     return result
 
 
-def _apply(pi: PaymentIntentData, refunds: list | None = None) -> str:
+def _apply(pi: PaymentIntentData, refunds: list | None = None, disputed: bool = False) -> str:
     # Only intents we recorded count: the buyer can only pay one through the client secret
     # stored on its Payment, so an intent without one is not ours (another shop or
     # environment on the same Stripe account) and its metadata is not believed.
@@ -207,33 +209,35 @@ def _apply(pi: PaymentIntentData, refunds: list | None = None) -> str:
     if payment is None:
         return "unknown_payment_intent"
     if pi.status == "succeeded":
-        return _apply_success(payment=payment, pi=pi, refunds=refunds or [])
+        return _apply_success(payment=payment, pi=pi, refunds=refunds or [], disputed=disputed)
     if pi.failed:
         return _apply_failure(payment=payment, pi=pi)
     return f"no_change:{pi.status}"
 
 
-def _apply_success(*, payment: Payment, pi: PaymentIntentData, refunds: list) -> str:
+def _apply_success(*, payment: Payment, pi: PaymentIntentData, refunds: list, disputed: bool) -> str:
     order = order_lock(order_id=payment.order_id)
     payment.refresh_from_db()
     if payment.status == PaymentStatus.SUCCEEDED:
         return "already_paid"
     if pi.currency != CURRENCY or pi.amount != order.total_fen:
-        return _refund_unusable(order=order, payment=payment, pi=pi, refunds=refunds, reason=E.INVALID_AMOUNT.value)
+        return _refund_unusable(order=order, payment=payment, pi=pi, refunds=refunds, disputed=disputed, reason=E.INVALID_AMOUNT.value)
     try:
         with transaction.atomic():
             result = order_mark_paid(
                 order_id=order.pk, method=PaymentMethod.STRIPE, amount_fen=pi.amount, payment=payment, source="stripe"
             )
     except ValidationError as exc:
-        return _refund_unusable(order=order, payment=payment, pi=pi, refunds=refunds, reason=str(getattr(exc, "code", "") or "not_payable"))
+        return _refund_unusable(order=order, payment=payment, pi=pi, refunds=refunds, disputed=disputed, reason=str(getattr(exc, "code", "") or "not_payable"))
     if not result.changed:
         # The order had been paid another way (bank transfer or another intent): a double payment.
-        return _refund_unusable(order=order, payment=payment, pi=pi, refunds=refunds, reason=E.ALREADY_PAID.value)
+        return _refund_unusable(order=order, payment=payment, pi=pi, refunds=refunds, disputed=disputed, reason=E.ALREADY_PAID.value)
     return "paid"
 
 
-def _refund_unusable(*, order: Order, payment: Payment, pi: PaymentIntentData, refunds: list, reason: str) -> str:
+def _refund_unusable(
+    *, order: Order, payment: Payment, pi: PaymentIntentData, refunds: list, disputed: bool, reason: str
+) -> str:
     """Send the money of ``pi`` straight back (order row locked by the caller) and record it
     as a Refund without lines (never counted, so it changes no amount or ledger entry).
     Done once per intent: that Refund row is the marker (or, for payments refunded before
@@ -247,8 +251,18 @@ def _refund_unusable(*, order: Order, payment: Payment, pi: PaymentIntentData, r
     if done:
         return "refunded_already"
     made = next((r for r in refunds if r.metadata.get("shop_auto_refund") == pi.id and r.taken), None)
+    # What Stripe still holds of it: refunds made in the dashboard meanwhile are recorded
+    # as they are; a charge under dispute (or lost) cannot be refunded: the dispute settles
+    # it, and once won the next sync (its closing event) refunds what is left.
+    left = pi.amount - sum(r.amount for r in refunds if r.taken)
+    if made is None and (left <= 0 or disputed):
+        Payment.objects.filter(pk=payment.pk).exclude(status=PaymentStatus.SUCCEEDED).update(
+            status=PaymentStatus.CANCELLED
+        )
+        return "not_refundable_at_stripe"
+    amount = made.amount if made is not None else left
     refund_id = made.id if made is not None else stripe_refund_create(
-        payment_intent_id=pi.id, amount_fen=pi.amount, idempotency_key=f"{pi.id}-auto-refund",
+        payment_intent_id=pi.id, amount_fen=amount, idempotency_key=f"{pi.id}-auto-refund",
         metadata={"shop_auto_refund": pi.id},
     )
     Payment.objects.filter(pk=payment.pk).exclude(status=PaymentStatus.SUCCEEDED).update(
@@ -262,13 +276,13 @@ def _refund_unusable(*, order: Order, payment: Payment, pi: PaymentIntentData, r
         message = _("The card payment arrived after the order was cancelled; it was refunded automatically.")
     refund = Refund.objects.create(
         order=order, method=PaymentMethod.STRIPE, payment=payment, source=RefundSource.AUTOMATIC,
-        status=RefundStatus.SUCCEEDED, amount_fen=pi.amount, reason=message[:255],
+        status=RefundStatus.SUCCEEDED, amount_fen=amount, reason=message[:255],
         idempotency_key=f"auto-{pi.id}"[:64], stripe_refund_id=refund_id, completed_at=timezone.now(),
     )
     order_event_record(
         order=order, kind=OrderEventKind.REFUNDED, message=message,
         data={
-            "payment_intent": pi.id, "stripe_refund_id": refund_id, "amount_fen": pi.amount,
+            "payment_intent": pi.id, "stripe_refund_id": refund_id, "amount_fen": amount,
             "method": PaymentMethod.STRIPE.value, "automatic": True, "reason": reason, "refund_id": refund.pk,
         },
     )
