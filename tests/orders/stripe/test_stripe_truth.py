@@ -12,6 +12,8 @@ import urllib.error
 import urllib.request
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from orders.models import (
     LedgerEntry,
@@ -143,6 +145,18 @@ def test_a_lost_dispute_takes_the_amount_off_the_tally_once_and_flags_the_order(
     timeline = list(order.events.filter(kind=OrderEventKind.DISPUTED).values_list("data__status", flat=True))
     assert timeline == ["needs_response", "lost"]
     assert StripeEvent.objects.filter(type__startswith="charge.dispute.").count() == 3
+
+    # Staff see the flag in the admin (the order's disputes and timeline, the disputes list).
+    staff = Client()
+    staff.force_login(world.staff)
+    page = staff.get(reverse("admin:orders_order_change", args=[order.pk])).content.decode()
+    assert dispute["id"] in page and "银行卡付款被拒付（争议）" in page and "拒付争议败诉：¥312.50 已退回持卡人" in page
+    listing = staff.get(reverse("admin:orders_stripedispute_changelist")).content.decode()
+    assert dispute["id"] in listing and order.number in listing
+    # The buyer's timeline says it too.
+    buyer = Client()
+    buyer.force_login(world.purchaser_a)
+    assert "银行卡付款被拒付（争议）" in buyer.get(reverse("frontend:order", args=[order.pk])).content.decode()
 
 
 def test_dispute_events_out_of_order_end_in_stripes_state(world, stripe_http):
