@@ -27,6 +27,7 @@ from orders.models import (
     Payment,
     PaymentMethod,
     Refund,
+    StripeDispute,
 )
 from orders.services.bank import parse_yuan_to_fen
 from orders.services.refunds import REFUNDABLE, order_refund
@@ -100,9 +101,21 @@ class BankReceiptInline(ReadOnlyInline):
 
 class RefundInline(ReadOnlyInline):
     model = Refund
-    fields = ("created_at", "method", "status", "amount", "reason", "bank_reference", "stripe_refund_id", "created_by")
+    fields = (
+        "created_at", "method", "source", "status", "amount", "reason", "bank_reference", "stripe_refund_id",
+        "created_by",
+    )
     readonly_fields = fields
     select_related = ("created_by",)
+    amount = _yuan(gettext_lazy("amount"), "amount_fen")
+
+
+class StripeDisputeInline(ReadOnlyInline):
+    """Card disputes (chargebacks): the flag on the order, as Stripe last reported them."""
+
+    model = StripeDispute
+    fields = ("dispute_id", "status", "amount", "reason", "loss", "created_at", "updated_at")
+    readonly_fields = fields
     amount = _yuan(gettext_lazy("amount"), "amount_fen")
 
 
@@ -128,7 +141,8 @@ class OrderAdmin(admin.ModelAdmin):
     search_fields = ("=number", "=payment_reference", "organization__name")
     date_hierarchy = "created_at"
     ordering = ("-id",)
-    inlines = (OrderLineInline, FulfilmentInline, PaymentInline, BankReceiptInline, RefundInline, OrderEventInline)
+    inlines = (OrderLineInline, FulfilmentInline, PaymentInline, BankReceiptInline, RefundInline, StripeDisputeInline,
+               OrderEventInline)
     fieldsets = (
         (None, {"fields": ("number", "organization", "placed_by", "status", "funding_channel", "created_at")}),
         (gettext_lazy("Money"), {"fields": (

@@ -18,7 +18,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from orders.admin_forms import BankReceiptRecordForm, BankReceiptResolveForm, add_service_errors
-from orders.models import BankReceipt, BankReceiptStatus, Order, Payment, Refund, StripeEvent
+from orders.models import (
+    BankReceipt,
+    BankReceiptStatus,
+    Order,
+    Payment,
+    Refund,
+    StripeDispute,
+    StripeEvent,
+)
 from orders.services.bank import bank_receipt_record, bank_receipt_resolve
 from shop.common.money import format_yuan
 
@@ -207,13 +215,13 @@ class PaymentAdmin(ReadOnlyAdmin):
 
 @admin.register(Refund)
 class RefundAdmin(ReadOnlyAdmin):
-    list_display = ("id", "order_link", "method", "status", "amount", "reason", "created_by", "created_at")
-    list_filter = ("method", "status")
+    list_display = ("id", "order_link", "method", "source", "status", "amount", "reason", "created_by", "created_at")
+    list_filter = ("method", "source", "status")
     list_select_related = ("order", "created_by")
-    search_fields = ("=order__number", "=bank_reference", "=stripe_refund_id")
+    search_fields = ("=order__number", "=bank_reference", "=stripe_refund_id", "=stripe_dispute_id")
     fields = (
-        "order_link", "method", "status", "amount", "reason", "bank_reference", "stripe_refund_id",
-        "created_by", "created_at", "completed_at",
+        "order_link", "method", "source", "status", "amount", "reason", "bank_reference", "stripe_refund_id",
+        "stripe_dispute_id", "created_by", "created_at", "completed_at",
     )
     readonly_fields = ("order_link", "amount", "created_at")
     amount = _yuan(gettext_lazy("amount"), "amount_fen")
@@ -233,3 +241,20 @@ class StripeEventAdmin(ReadOnlyAdmin):
     search_fields = ("=event_id", "=payment_intent_id")
     fields = ("event_id", "type", "payment_intent_id", "received_at", "processed_at", "result", "payload")
     readonly_fields = ("received_at",)
+
+
+@admin.register(StripeDispute)
+class StripeDisputeAdmin(ReadOnlyAdmin):
+    """Card disputes (chargebacks) as Stripe last reported them: the orders flagged for staff."""
+
+    list_display = ("dispute_id", "order_link", "status", "amount", "reason", "loss", "created_at", "updated_at")
+    list_filter = ("status", "reason")
+    list_select_related = ("order", "loss")
+    search_fields = ("=dispute_id", "=order__number", "=payment__stripe_payment_intent_id")
+    fields = ("dispute_id", "order_link", "payment", "status", "amount", "reason", "loss", "created_at", "updated_at")
+    readonly_fields = ("order_link", "amount", "created_at", "updated_at")
+    amount = _yuan(gettext_lazy("amount"), "amount_fen")
+
+    @admin.display(description=gettext_lazy("order"), ordering="order__number")
+    def order_link(self, obj: StripeDispute) -> str:
+        return _order_link(self.admin_site, obj.order)

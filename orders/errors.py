@@ -22,6 +22,7 @@ class OrderErrorCode(StrEnum):
     NOT_PAYABLE = "not_payable"
     PAYMENT_UNAVAILABLE = "payment_unavailable"
     PAYMENT_FAILED = "payment_failed"
+    CARD_AMOUNT_TOO_LARGE = "card_amount_too_large"
     INVALID_AMOUNT = "invalid_amount"
     DUPLICATE_RECEIPT = "duplicate_receipt"
     REFUND_EXCEEDS_PAID = "refund_exceeds_paid"

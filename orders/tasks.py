@@ -87,3 +87,40 @@ def campaign_coverage_daily() -> int:
     from orders.coverage_alerts import coverage_check
 
     return len(coverage_check().sent_to)
+
+
+@shared_task(acks_late=True)
+def stripe_catch_up() -> dict:
+    """Beat (every few minutes): re-read from Stripe the card payments still pending after
+    ``STRIPE_CATCH_UP_AFTER_MINUTES`` and the open disputes, and settle refunds whose Stripe
+    call never got recorded; the same code path as the webhook, so a missed event is made
+    good and a repeated run changes nothing."""
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    from orders.services.card_catch_up import card_payments_catch_up
+    from orders.stripe.client import card_payments_enabled
+
+    if not card_payments_enabled():
+        return {}
+    done = card_payments_catch_up(older_than=timedelta(minutes=settings.STRIPE_CATCH_UP_AFTER_MINUTES))
+    return {"payments": len(done.payments), "disputes": len(done.disputes), "refunds": len(done.refunds),
+            "unavailable": done.unavailable}
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5, acks_late=True)
+def stripe_reconcile_nightly() -> int:
+    """Beat (nightly): compare card money with Stripe's (``stripe_reconcile``) over the last
+    ``STRIPE_RECONCILE_DAYS``; every difference is logged as an error. Returns how many."""
+    from django.conf import settings
+
+    from orders.stripe.client import card_payments_enabled
+    from orders.stripe.reconcile import stripe_reconcile
+
+    if not card_payments_enabled():
+        return 0
+    problems = stripe_reconcile(days=settings.STRIPE_RECONCILE_DAYS)
+    for problem in problems:
+        logger.error("stripe reconcile: %s", problem)
+    return len(problems)

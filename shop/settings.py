@@ -133,6 +133,16 @@ CELERY_BEAT_SCHEDULE["campaign-coverage-daily"] = {
     "schedule": crontab(minute=5),
 }
 
+# --- Stripe catch-up and reconciliation (issue 9: every paid yuan counts) -----
+# Card payments still pending after this many minutes are re-read from Stripe (missed
+# webhooks); the nightly reconcile compares the last STRIPE_RECONCILE_DAYS of card money.
+STRIPE_CATCH_UP_AFTER_MINUTES = env.int("STRIPE_CATCH_UP_AFTER_MINUTES", default=5)
+STRIPE_RECONCILE_DAYS = env.int("STRIPE_RECONCILE_DAYS", default=180)
+CELERY_BEAT_SCHEDULE["stripe-catch-up"] = {"task": "orders.tasks.stripe_catch_up", "schedule": 180.0}
+CELERY_BEAT_SCHEDULE["stripe-reconcile-nightly"] = {
+    "task": "orders.tasks.stripe_reconcile_nightly", "schedule": crontab(hour=3, minute=15),
+}
+
 if REDIS_URL:
     CACHES = {
         "default": {

@@ -39,7 +39,89 @@ import logging, socket, sys
 import localstripe.resources as resources
 resources.Store.dump_to_disk = lambda self: None  # no shared /tmp/localstripe.pickle
 from aiohttp import web
-from localstripe.server import app
+from localstripe.server import app, api_create, api_list_all, api_retrieve, api_update
+from localstripe.errors import UserError
+from localstripe.resources import Charge, PaymentIntent, Refund, StripeObject, store, try_convert_to_int
+
+
+# localstripe has no disputes: a small stateful resource with Stripe's shape (id dp_,
+# charge, payment_intent, amount, currency, reason, status). Real Stripe opens and closes
+# disputes itself; here POST /v1/disputes opens one and POST /v1/disputes/{id} with a
+# status (won, lost...) plays the card network's decision.
+class Dispute(StripeObject):
+
+    object = "dispute"
+    _id_prefix = "dp_"
+
+    def __init__(self, charge=None, payment_intent=None, amount=None, reason="fraudulent",
+                 status="needs_response", metadata=None, **kwargs):
+        if kwargs:
+            raise UserError(400, "Unexpected " + ", ".join(kwargs.keys()))
+        if payment_intent is not None:
+            charge_obj = PaymentIntent._api_retrieve(payment_intent).latest_charge
+            if charge_obj is None:
+                raise UserError(400, "This PaymentIntent has no charge")
+        else:
+            charge_obj = Charge._api_retrieve(charge)
+        amount = try_convert_to_int(amount)
+        if _disputes_of(charge_obj.id):
+            raise UserError(400, "This charge is already disputed")
+        left = charge_obj.amount - charge_obj.amount_refunded
+        if amount is not None and (type(amount) is not int or not 0 < amount <= left):
+            raise UserError(400, f"A dispute of {amount} on a charge with {left} left")
+        super().__init__()
+        self.charge = charge_obj.id
+        self.payment_intent = charge_obj.payment_intent
+        self.amount = left if amount is None else amount
+        self.currency = charge_obj.currency
+        self.reason = reason
+        self.status = status
+        self.metadata = metadata or {}
+
+    @classmethod
+    def _api_list_all(cls, url, charge=None, payment_intent=None, limit=None, starting_after=None):
+        li = super()._api_list_all(url, limit=limit, starting_after=starting_after)
+        li._list = [d for d in li._list if (charge is None or d.charge == charge)
+                    and (payment_intent is None or d.payment_intent == payment_intent)]
+        li._list.sort(key=lambda d: d.created, reverse=True)
+        return li
+
+
+# Stripe refuses what localstripe lets through: refunding more than is left on a charge,
+# refunding a charge under dispute or lost ("charge_disputed"), a second dispute of one charge.
+_refund_init = Refund.__init__
+
+
+def _charge_id(charge, payment_intent):
+    if charge is None and isinstance(payment_intent, str):
+        latest = PaymentIntent._api_retrieve(payment_intent).latest_charge
+        return latest.id if latest is not None else None
+    return charge
+
+
+def _disputes_of(charge_id):
+    return [d for k, d in store.items() if k.startswith("dispute:") and d.charge == charge_id]
+
+
+def _checked_refund_init(self, charge=None, payment_intent=None, amount=None, metadata=None, **kwargs):
+    charge_id = _charge_id(charge, payment_intent)
+    if isinstance(charge_id, str) and charge_id.startswith("ch_"):
+        charge_obj = Charge._api_retrieve(charge_id)
+        if any(d.status != "won" for d in _disputes_of(charge_id)):
+            raise UserError(400, "The charge has been disputed (charge_disputed)")
+        left = charge_obj.amount - charge_obj.amount_refunded
+        wanted = left if amount is None else try_convert_to_int(amount)
+        if type(wanted) is int and (left <= 0 or wanted > left):
+            raise UserError(400, f"Refund amount ({wanted}) is greater than unrefunded amount on charge ({left})")
+        amount = wanted
+    _refund_init(self, charge=charge, payment_intent=payment_intent, amount=amount, metadata=metadata, **kwargs)
+
+
+Refund.__init__ = _checked_refund_init
+app.router.add_route("POST", "/v1/disputes", api_create(Dispute, "/v1/disputes"))
+app.router.add_route("GET", "/v1/disputes/{id}", api_retrieve(Dispute, "/v1/disputes/{id}"))
+app.router.add_route("POST", "/v1/disputes/{id}", api_update(Dispute, "/v1/disputes/{id}"))
+app.router.add_route("GET", "/v1/disputes", api_list_all(Dispute, "/v1/disputes"))
 # Webhook outcomes ('webhook "<type>" successfully delivered' / 'failed ...') go to the log file.
 delivery_log = logging.getLogger("aiohttp.access")
 delivery_log.setLevel(logging.INFO)
@@ -156,6 +238,26 @@ class LocalStripe:
             return client.v1.payment_intents.confirm(payment_intent_id).status
         except stripe.CardError:
             return client.v1.payment_intents.retrieve(payment_intent_id).status
+
+    def dispute_open(self, payment_intent_id: str, amount: int | None = None, reason: str = "fraudulent") -> dict:
+        """The cardholder disputes the intent's charge (status needs_response)."""
+        data = {"payment_intent": payment_intent_id, "reason": reason, **({"amount": amount} if amount else {})}
+        return json.loads(self._request("POST", "/v1/disputes", data, auth=True))
+
+    def dispute_close(self, dispute_id: str, status: str) -> dict:
+        """The card network decides: ``won`` or ``lost``."""
+        return json.loads(self._request("POST", f"/v1/disputes/{dispute_id}", {"status": status}, auth=True))
+
+    def refund_count(self) -> int:
+        """How many refunds localstripe holds in all (it ignores idempotency keys, so a
+        double call shows here)."""
+        return len(list(self.client().v1.refunds.list(params={"limit": 100}).auto_paging_iter()))
+
+    def event(self, type: str, obj: dict) -> dict:
+        """An event localstripe cannot make itself (charge.refunded, charge.dispute.*,
+        payment_intent.canceled), shaped like Stripe's; sign it with ``signed``."""
+        return {"id": "evt_" + secrets.token_hex(12), "object": "event", "type": type, "api_version": "2020-08-27",
+                "created": int(time.time()), "livemode": False, "data": {"object": obj}}
 
     def events_for(self, payment_intent_id: str, type: str | None = None) -> list[dict]:
         """The events localstripe made for an intent (newest first), as plain dicts."""

@@ -30,7 +30,9 @@ from orders.models.payment import (
     PaymentStatus,
     Refund,
     RefundLine,
+    RefundSource,
     RefundStatus,
+    StripeDispute,
     StripeEvent,
 )
 
@@ -39,5 +41,6 @@ __all__ = [
     "Fulfilment", "FulfilmentStatus", "FundingChannel", "LedgerAlert", "LedgerEntry", "LedgerHead", "OfflineEvidence", "OfflineRecord", "OfflineRecordStatus", "Order", "OrderEvent",
     "OrderEventKind", "OrderNotification", "OrderLine", "OrderStatus", "Payment", "PaymentMethod", "PaymentStatus",
     "Refund", "RefundLine", "RefundStatus", "StripeEvent", "TallyAggregate",
+    "RefundSource", "StripeDispute",
 ]
 from orders.models.report import ReportExport, ReportExportStatus  # noqa: E402,F401

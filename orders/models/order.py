@@ -218,6 +218,7 @@ class OrderEventKind(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
     EXPIRED = "expired", _("Cancelled: not paid in time")
     REFUNDED = "refunded", _("Refunded")
+    DISPUTED = "disputed", _("Card payment disputed")
     NOTE = "note", _("Note")
 
 

@@ -125,6 +125,13 @@ class RefundStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+class RefundSource(models.TextChoices):
+    SHOP = "shop", _("Refunded by the shop")
+    AUTOMATIC = "automatic", _("Automatic: a card payment the order could not take")
+    STRIPE = "stripe", _("Refunded in Stripe's dashboard")
+    DISPUTE = "dispute", _("Card dispute lost")
+
+
 class Refund(models.Model):
     """Money back to the buyer, the way it came: through Stripe for card payments,
     recorded as a bank refund for transfers. Writes negative ledger entries once it
@@ -140,6 +147,14 @@ class Refund(models.Model):
     idempotency_key = models.CharField(_("idempotency key"), max_length=64)
     stripe_refund_id = models.CharField(_("Stripe refund"), max_length=64, unique=True, null=True, blank=True)
     bank_reference = models.CharField(_("bank transaction reference"), max_length=64, blank=True)
+    source = models.CharField(_("source"), max_length=16, choices=RefundSource.choices, default=RefundSource.SHOP)
+    # The card payment it gives back (Stripe refunds and disputes); empty for bank transfers.
+    payment = models.ForeignKey(
+        Payment, verbose_name=_("payment"), null=True, blank=True, on_delete=models.PROTECT, related_name="refunds"
+    )
+    stripe_dispute_id = models.CharField(_("Stripe dispute"), max_length=64, unique=True, null=True, blank=True)
+    # Set by the one request that calls Stripe for this refund (the claim); see refund_execute.
+    stripe_claimed_at = models.DateTimeField(_("sent to Stripe at"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL,
         related_name="+",
@@ -176,3 +191,30 @@ class RefundLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_line_id} −{self.amount_fen}"
+
+
+class StripeDispute(models.Model):
+    """A cardholder's dispute (chargeback) of a card payment, as Stripe last reported it.
+    Its existence flags the order for staff; a lost dispute is also recorded as a Refund
+    (source "dispute") that takes the amount off the tally."""
+
+    dispute_id = models.CharField(_("Stripe dispute"), max_length=64, unique=True)
+    payment = models.ForeignKey(Payment, verbose_name=_("payment"), on_delete=models.PROTECT, related_name="disputes")
+    order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.PROTECT, related_name="disputes")
+    amount_fen = models.BigIntegerField(_("amount (fen)"))
+    status = models.CharField(_("status at Stripe"), max_length=32)
+    reason = models.CharField(_("reason"), max_length=64, blank=True)
+    loss = models.OneToOneField(
+        Refund, verbose_name=_("recorded loss"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="dispute",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("card dispute")
+        verbose_name_plural = _("card disputes")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return self.dispute_id

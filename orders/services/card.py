@@ -10,7 +10,12 @@ Idempotency: the PaymentIntent is created with the key ``order-<id>-pi-<n>`` (n 
 order's card attempts so far + 1), so two concurrent starts get one intent at Stripe; the
 intent id is unique on ``Payment``. Applying an intent twice is harmless: the paid
 transition is idempotent, a failure is recorded only while the payment is pending, and an
-automatic refund only once per intent (the order event that records it is the marker).
+automatic refund only once per intent (its ``Refund`` row, source "automatic", is the
+marker; it has no lines, so it changes no counted amount).
+
+For a succeeded intent the sync also re-reads its refunds and disputes and applies them
+(``orders.services.card_money``): a refund made in Stripe's dashboard or a lost dispute ends
+as Refund rows and negative ledger entries, whichever event brought us there.
 """
 
 from __future__ import annotations
@@ -28,20 +33,27 @@ from orders.models import (
     Payment,
     PaymentMethod,
     PaymentStatus,
+    Refund,
+    RefundSource,
+    RefundStatus,
     StripeEvent,
 )
+from orders.services.card_money import card_money_apply
 from orders.services.payments import order_check_payable, order_mark_paid
 from orders.services.status import order_event_record, order_lock
 from orders.stripe.client import card_payments_enabled
 from orders.stripe.payments import (
     CURRENCY,
+    MAX_CHARGE_FEN,
     PAYABLE_STATUSES,
     PaymentIntentData,
     StripeUnavailable,
+    stripe_disputes_list,
     stripe_payment_intent_cancel,
     stripe_payment_intent_create,
     stripe_payment_intent_retrieve,
     stripe_refund_create,
+    stripe_refunds_list,
 )
 from shop.accounts.selectors import membership_for
 
@@ -68,6 +80,14 @@ def payment_card_start(*, actor, order: Order) -> Payment:
         )
     order = Order.objects.get(pk=order.pk)
     order_check_payable(order=order)
+    if order.total_fen > MAX_CHARGE_FEN:
+        raise ValidationError(
+            {"payment": ValidationError(
+                _("A card payment can be at most ¥999,999.99 (Stripe's limit per charge); this order is "
+                  "¥%(total)s. Please pay by bank transfer (对公转账).") % {"total": f"{order.total_fen / 100:,.2f}"},
+                code=E.CARD_AMOUNT_TOO_LARGE.value,
+            )}
+        )
 
     pending = (
         Payment.objects.filter(order=order, method=PaymentMethod.STRIPE, status=PaymentStatus.PENDING)
@@ -157,6 +177,11 @@ def payment_card_sync(*, payment_intent_id: str, stripe_event_id: str | None = N
     Raises ``StripeUnavailable`` when Stripe cannot be asked (the webhook answers 503 and
     Stripe delivers again later)."""
     pi = stripe_payment_intent_retrieve(payment_intent_id=payment_intent_id)
+    refunds, disputes = [], []
+    if pi is not None and pi.status == "succeeded":
+        # Read before the transaction, so that no lock is held while Stripe answers.
+        refunds = stripe_refunds_list(payment_intent_id=pi.id)
+        disputes = stripe_disputes_list(payment_intent_id=pi.id)
     with transaction.atomic():
         if stripe_event_id is not None:
             claimed = StripeEvent.objects.filter(event_id=stripe_event_id, processed_at__isnull=True).update(
@@ -164,13 +189,19 @@ def payment_card_sync(*, payment_intent_id: str, stripe_event_id: str | None = N
             )
             if not claimed:
                 return "duplicate"
-        result = "unknown_payment_intent" if pi is None else _apply(pi)
+        result = "unknown_payment_intent" if pi is None else _apply(
+            pi, refunds=refunds, disputed=any(d.status != "won" for d in disputes)
+        )
+        if result != "unknown_payment_intent" and (refunds or disputes):
+            payment = Payment.objects.get(stripe_payment_intent_id=pi.id)
+            changes = card_money_apply(payment=payment, refunds=refunds, disputes=disputes)
+            result = "+".join([result, *changes])
         if stripe_event_id is not None:
             StripeEvent.objects.filter(event_id=stripe_event_id).update(result=result[:255])
     return result
 
 
-def _apply(pi: PaymentIntentData) -> str:
+def _apply(pi: PaymentIntentData, refunds: list | None = None, disputed: bool = False) -> str:
     # Only intents we recorded count: the buyer can only pay one through the client secret
     # stored on its Payment, so an intent without one is not ours (another shop or
     # environment on the same Stripe account) and its metadata is not believed.
@@ -178,44 +209,61 @@ def _apply(pi: PaymentIntentData) -> str:
     if payment is None:
         return "unknown_payment_intent"
     if pi.status == "succeeded":
-        return _apply_success(payment=payment, pi=pi)
+        return _apply_success(payment=payment, pi=pi, refunds=refunds or [], disputed=disputed)
     if pi.failed:
         return _apply_failure(payment=payment, pi=pi)
     return f"no_change:{pi.status}"
 
 
-def _apply_success(*, payment: Payment, pi: PaymentIntentData) -> str:
+def _apply_success(*, payment: Payment, pi: PaymentIntentData, refunds: list, disputed: bool) -> str:
     order = order_lock(order_id=payment.order_id)
     payment.refresh_from_db()
     if payment.status == PaymentStatus.SUCCEEDED:
         return "already_paid"
     if pi.currency != CURRENCY or pi.amount != order.total_fen:
-        return _refund_unusable(order=order, payment=payment, pi=pi, reason=E.INVALID_AMOUNT.value)
+        return _refund_unusable(order=order, payment=payment, pi=pi, refunds=refunds, disputed=disputed, reason=E.INVALID_AMOUNT.value)
     try:
         with transaction.atomic():
             result = order_mark_paid(
                 order_id=order.pk, method=PaymentMethod.STRIPE, amount_fen=pi.amount, payment=payment, source="stripe"
             )
     except ValidationError as exc:
-        return _refund_unusable(order=order, payment=payment, pi=pi, reason=str(getattr(exc, "code", "") or "not_payable"))
+        return _refund_unusable(order=order, payment=payment, pi=pi, refunds=refunds, disputed=disputed, reason=str(getattr(exc, "code", "") or "not_payable"))
     if not result.changed:
         # The order had been paid another way (bank transfer or another intent): a double payment.
-        return _refund_unusable(order=order, payment=payment, pi=pi, reason=E.ALREADY_PAID.value)
+        return _refund_unusable(order=order, payment=payment, pi=pi, refunds=refunds, disputed=disputed, reason=E.ALREADY_PAID.value)
     return "paid"
 
 
-def _refund_unusable(*, order: Order, payment: Payment, pi: PaymentIntentData, reason: str) -> str:
-    """Send the money of ``pi`` straight back (order row locked by the caller). Done once per
-    intent: the REFUNDED event carrying the intent id is the marker. The Stripe call runs
-    inside the transaction on purpose: if it fails, nothing is recorded and the webhook is
-    delivered again; the idempotency key makes Stripe refund once even if our commit fails."""
-    done = OrderEvent.objects.filter(
+def _refund_unusable(
+    *, order: Order, payment: Payment, pi: PaymentIntentData, refunds: list, disputed: bool, reason: str
+) -> str:
+    """Send the money of ``pi`` straight back (order row locked by the caller) and record it
+    as a Refund without lines (never counted, so it changes no amount or ledger entry).
+    Done once per intent: that Refund row is the marker (or, for payments refunded before
+    refunds were rows, the REFUNDED event). The Stripe call runs inside the transaction on
+    purpose: if it fails, nothing is recorded and the webhook is delivered again; the
+    refund carries ``shop_auto_refund`` in its metadata, so if our commit failed after it,
+    the next sync finds it at Stripe instead of refunding again."""
+    done = Refund.objects.filter(payment=payment, source=RefundSource.AUTOMATIC).exists() or OrderEvent.objects.filter(
         order=order, kind=OrderEventKind.REFUNDED, data__payment_intent=pi.id, data__automatic=True
     ).exists()
     if done:
         return "refunded_already"
-    refund_id = stripe_refund_create(
-        payment_intent_id=pi.id, amount_fen=pi.amount, idempotency_key=f"{pi.id}-auto-refund"
+    made = next((r for r in refunds if r.metadata.get("shop_auto_refund") == pi.id and r.taken), None)
+    # What Stripe still holds of it: refunds made in the dashboard meanwhile are recorded
+    # as they are; a charge under dispute (or lost) cannot be refunded: the dispute settles
+    # it, and once won the next sync (its closing event) refunds what is left.
+    left = pi.amount - sum(r.amount for r in refunds if r.taken)
+    if made is None and (left <= 0 or disputed):
+        Payment.objects.filter(pk=payment.pk).exclude(status=PaymentStatus.SUCCEEDED).update(
+            status=PaymentStatus.CANCELLED
+        )
+        return "not_refundable_at_stripe"
+    amount = made.amount if made is not None else left
+    refund_id = made.id if made is not None else stripe_refund_create(
+        payment_intent_id=pi.id, amount_fen=amount, idempotency_key=f"{pi.id}-auto-refund",
+        metadata={"shop_auto_refund": pi.id},
     )
     Payment.objects.filter(pk=payment.pk).exclude(status=PaymentStatus.SUCCEEDED).update(
         status=PaymentStatus.CANCELLED
@@ -226,11 +274,16 @@ def _refund_unusable(*, order: Order, payment: Payment, pi: PaymentIntentData, r
         message = _("The card payment did not match the order total; it was refunded automatically.")
     else:
         message = _("The card payment arrived after the order was cancelled; it was refunded automatically.")
+    refund = Refund.objects.create(
+        order=order, method=PaymentMethod.STRIPE, payment=payment, source=RefundSource.AUTOMATIC,
+        status=RefundStatus.SUCCEEDED, amount_fen=amount, reason=message[:255],
+        idempotency_key=f"auto-{pi.id}"[:64], stripe_refund_id=refund_id, completed_at=timezone.now(),
+    )
     order_event_record(
         order=order, kind=OrderEventKind.REFUNDED, message=message,
         data={
-            "payment_intent": pi.id, "stripe_refund_id": refund_id, "amount_fen": pi.amount,
-            "method": PaymentMethod.STRIPE.value, "automatic": True, "reason": reason,
+            "payment_intent": pi.id, "stripe_refund_id": refund_id, "amount_fen": amount,
+            "method": PaymentMethod.STRIPE.value, "automatic": True, "reason": reason, "refund_id": refund.pk,
         },
     )
     return "refunded"

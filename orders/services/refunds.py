@@ -6,12 +6,22 @@ amounts against what is left to refund and write a pending ``Refund`` with its l
 the transfer back; (3) in a second transaction ``refund_complete`` marks it succeeded,
 adds to the refunded amounts and appends the negative ledger entries. Each step is
 idempotent, so a retry after a crash finishes the same refund instead of making another.
+
+A refund is sent to Stripe once: before the call, one conditional UPDATE claims the row
+(``stripe_claimed_at``); a double click or a concurrent request with the same
+idempotency key finds it claimed and returns the refund as it stands, without calling
+Stripe (the idempotency key alone is not enough: a server that ignores it — localstripe —
+or a key that expired would refund twice). The Stripe refund carries ``shop_refund_id`` in
+its metadata, so a ``charge.refunded`` webhook or the catch-up task that sees it first
+completes this row rather than recording another.
 """
 
 from __future__ import annotations
 
+import time
+
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,8 +42,10 @@ from orders.models import (
 from orders.services.checkout import stock_release
 from orders.services.ledger import ledger_record_refund
 from orders.services.status import order_event_record, order_lock, order_transition
+from orders.stripe.payments import StripeUnavailable, stripe_refund_create
 
 E = OrderErrorCode
+COMPLETE_ATTEMPTS = 5
 REFUNDABLE = {OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.ACCEPTED}
 
 
@@ -95,8 +107,10 @@ def refund_start(
         pending = sum(Refund.objects.filter(order=locked, status=RefundStatus.PENDING).values_list("amount_fen", flat=True))
         if total + pending > locked.paid_fen - locked.refunded_fen:
             raise ValidationError({"amount": ValidationError(_("Another refund of this order is in progress."), code=E.REFUND_EXCEEDS_PAID.value)})
+        method = locked.payment_method or PaymentMethod.BANK_TRANSFER
+        card = locked.payments.filter(status=PaymentStatus.SUCCEEDED, method=PaymentMethod.STRIPE).first()
         refund = Refund.objects.create(
-            order=locked, method=locked.payment_method or PaymentMethod.BANK_TRANSFER, amount_fen=total,
+            order=locked, method=method, amount_fen=total, payment=card if method == PaymentMethod.STRIPE else None,
             reason=reason, idempotency_key=idempotency_key, created_by=actor if getattr(actor, "is_authenticated", False) else None,
             bank_reference=(bank_reference or "").strip()[:64],
         )
@@ -106,7 +120,8 @@ def refund_start(
 
 @transaction.atomic
 def refund_complete(*, refund_id: int, actor=None, stripe_refund_id: str | None = None) -> Refund:
-    """Step 3: the money went back. Idempotent."""
+    """Step 3: the money went back. Idempotent. A refund without lines gives back money
+    the order never counted (a late or second card payment): it changes no amounts."""
     refund = Refund.objects.select_related("order").get(pk=refund_id)
     order = order_lock(order_id=refund.order_id)
     refund = Refund.objects.select_for_update().get(pk=refund_id)
@@ -117,9 +132,17 @@ def refund_complete(*, refund_id: int, actor=None, stripe_refund_id: str | None 
     if stripe_refund_id:
         refund.stripe_refund_id = stripe_refund_id
     refund.save(update_fields=["status", "completed_at", "stripe_refund_id"])
-    for rline in refund.lines.all():
+    rlines = list(refund.lines.all())
+    if not rlines:
+        order_event_record(
+            order=order, kind=OrderEventKind.REFUNDED, actor=actor or refund.created_by, message=refund.reason,
+            data={"amount_fen": refund.amount_fen, "method": refund.method, "refund_id": refund.pk,
+                  "source": refund.source, "counted": False},
+        )
+        return refund
+    for rline in rlines:
         OrderLine.objects.filter(pk=rline.order_line_id).update(refunded_fen=F("refunded_fen") + rline.amount_fen)
-    order.refunded_fen += refund.amount_fen
+    order.refunded_fen += sum(rline.amount_fen for rline in rlines)
     fully = order.refunded_fen == order.paid_fen
     shipped = order.fulfilments.filter(status__in=[FulfilmentStatus.SHIPPED, FulfilmentStatus.ACCEPTED]).exists()
     if fully:
@@ -140,7 +163,7 @@ def refund_complete(*, refund_id: int, actor=None, stripe_refund_id: str | None 
     ledger_record_refund(refund=refund)
     order_event_record(
         order=order, kind=OrderEventKind.REFUNDED, actor=actor or refund.created_by, message=refund.reason,
-        data={"amount_fen": refund.amount_fen, "method": refund.method, "refund_id": refund.pk},
+        data={"amount_fen": refund.amount_fen, "method": refund.method, "refund_id": refund.pk, "source": refund.source},
     )
     if fully and order.status == OrderStatus.CANCELLED:
         order_event_record(order=order, kind=OrderEventKind.CANCELLED, actor=actor or refund.created_by, message=refund.reason, notify=False)
@@ -148,7 +171,9 @@ def refund_complete(*, refund_id: int, actor=None, stripe_refund_id: str | None 
 
 
 def refund_fail(*, refund_id: int) -> Refund:
-    Refund.objects.filter(pk=refund_id, status=RefundStatus.PENDING).update(status=RefundStatus.FAILED)
+    Refund.objects.filter(pk=refund_id, status=RefundStatus.PENDING).update(
+        status=RefundStatus.FAILED, stripe_claimed_at=None
+    )
     return Refund.objects.get(pk=refund_id)
 
 
@@ -157,22 +182,46 @@ def refund_execute(*, refund: Refund, actor=None) -> Refund:
     if refund.status == RefundStatus.SUCCEEDED:
         return refund
     if refund.method == PaymentMethod.STRIPE:
-        from orders.stripe.payments import stripe_refund_create
-
-        payment = refund.order.payments.filter(status=PaymentStatus.SUCCEEDED).first()
-        try:
-            stripe_id = stripe_refund_create(
-                payment_intent_id=payment.stripe_payment_intent_id, amount_fen=refund.amount_fen,
-                idempotency_key=f"refund-{refund.pk}",
-            )
-        except Exception as exc:  # noqa: BLE001 - any Stripe failure leaves the refund failed, not half-done
-            refund_fail(refund_id=refund.pk)
-            raise ValidationError(
-                _("Stripe did not accept the refund; nothing was refunded. Try again later."),
-                code=E.REFUND_FAILED.value,
-            ) from exc
-        return refund_complete(refund_id=refund.pk, actor=actor, stripe_refund_id=stripe_id)
+        return _refund_through_stripe(refund=refund, actor=actor)
     return refund_complete(refund_id=refund.pk, actor=actor)
+
+
+def _refund_through_stripe(*, refund: Refund, actor=None) -> Refund:
+    """Claim the refund, then make the one Stripe call. The claim is committed before the
+    call (outside any caller transaction it is its own statement); a concurrent claimant's
+    UPDATE waits for it on PostgreSQL and then matches no row."""
+    claimed = Refund.objects.filter(
+        pk=refund.pk, status__in=[RefundStatus.PENDING, RefundStatus.FAILED], stripe_claimed_at__isnull=True
+    ).update(stripe_claimed_at=timezone.now(), status=RefundStatus.PENDING)
+    if not claimed:
+        return Refund.objects.get(pk=refund.pk)  # another request is refunding it (or has)
+    payment = refund.payment or refund.order.payments.filter(status=PaymentStatus.SUCCEEDED).first()
+    try:
+        if payment is None or not payment.stripe_payment_intent_id:
+            raise StripeUnavailable("no card payment to refund")
+        stripe_id = stripe_refund_create(
+            payment_intent_id=payment.stripe_payment_intent_id, amount_fen=refund.amount_fen,
+            idempotency_key=f"refund-{refund.pk}", metadata={"shop_refund_id": str(refund.pk)},
+        )
+    except StripeUnavailable as exc:
+        Refund.objects.filter(pk=refund.pk, status=RefundStatus.PENDING).update(
+            status=RefundStatus.FAILED, stripe_claimed_at=None
+        )
+        raise ValidationError(
+            _("Stripe did not accept the refund; nothing was refunded. Try again later."),
+            code=E.REFUND_FAILED.value,
+        ) from exc
+    # Stripe has refunded: record it even if the database is briefly busy (a deadlock, a
+    # locked SQLite). Should it still fail, the catch-up task finds the refund at Stripe
+    # by its metadata and completes this row.
+    for attempt in range(COMPLETE_ATTEMPTS):
+        try:
+            return refund_complete(refund_id=refund.pk, actor=actor, stripe_refund_id=stripe_id)
+        except OperationalError:
+            if attempt == COMPLETE_ATTEMPTS - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def order_refund(
