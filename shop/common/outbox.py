@@ -103,7 +103,9 @@ def outbox_publish(*, message_id: int) -> bool:
     return True
 
 
-def _candidates(*, limit: int) -> list[int]:
+def outbox_pending_ids(*, limit: int) -> list[int]:
+    """Ids of the pending rows nobody holds, oldest first (rows other relays are reading
+    right now are skipped where the database has SKIP LOCKED)."""
     now = timezone.now()
     pending = OutboxMessage.objects.filter(sent_at__isnull=True).filter(
         Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
@@ -118,7 +120,7 @@ def outbox_relay(*, limit: int = 500) -> int:
     """Publish the pending rows, oldest first; stop at the first failure (the broker is
     still down). Returns how many this call sent."""
     sent = 0
-    for message_id in _candidates(limit=limit):
+    for message_id in outbox_pending_ids(limit=limit):
         if outbox_publish(message_id=message_id):
             sent += 1
         elif OutboxMessage.objects.filter(pk=message_id, sent_at__isnull=True, claimed_until__isnull=True).exists():
@@ -138,4 +140,4 @@ def outbox_pending_count() -> int:
     return OutboxMessage.objects.filter(sent_at__isnull=True).count()
 
 
-__all__ = ["enqueue_on_commit", "outbox_pending_count", "outbox_prune", "outbox_publish", "outbox_relay"]
+__all__ = ["enqueue_on_commit", "outbox_pending_count", "outbox_pending_ids", "outbox_prune", "outbox_publish", "outbox_relay"]
