@@ -159,9 +159,13 @@ CELERY_TASK_ANNOTATIONS = {
 }
 # With acks_late, a task whose worker died (kill -9, lost host) is given to another worker
 # once Redis's visibility timeout has passed (default there: one hour). It must exceed the
-# longest hard time limit (600) plus the longest retry countdown (600): 15 minutes.
+# longest hard time limit (600) plus the longest retry countdown (600): 15 minutes. Workers
+# look for such messages every 10 s (kombu's default is every ~100 s).
+_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=900)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900),
+    "visibility_timeout": _VISIBILITY_TIMEOUT,
+    "unacked_restore_interval": max(1, min(10, _VISIBILITY_TIMEOUT // 5)),
+    "unacked_restore_throttle": 1,
     "socket_connect_timeout": 5,  # a broker that is down fails fast; the outbox keeps the task
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
