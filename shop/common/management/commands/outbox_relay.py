@@ -4,12 +4,15 @@ Runs in a loop (``--interval`` seconds) for deployments that want a relay proces
 own besides the beat task; ``--once`` publishes what is pending and exits. Several relays may
 run at once: each row is claimed before it is published."""
 
+import logging
 import time
 
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
 from shop.common.outbox import outbox_pending_count, outbox_prune, outbox_relay
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -21,11 +24,17 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         while True:
-            close_old_connections()  # a long-running loop: drop connections past CONN_MAX_AGE
-            sent = outbox_relay()
-            outbox_prune()
+            try:
+                sent = outbox_relay()
+                outbox_prune()
+            except Exception:  # the database is away for a moment: try again next pass
+                if options["once"]:
+                    raise
+                logger.exception("outbox relay pass failed")
+                sent = 0
             if sent or options["verbosity"] > 1:
                 self.stdout.write(f"outbox: {sent} sent, {outbox_pending_count()} pending")
             if options["once"]:
                 return
             time.sleep(options["interval"])
+            close_old_connections()  # a long-running loop: drop connections past CONN_MAX_AGE
