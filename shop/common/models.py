@@ -65,3 +65,18 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task} #{self.pk}"
+
+
+class EffectClaim(models.Model):
+    """An outside effect (an e-mail…) that a task has made or is making, by key: a task that
+    is delivered twice finds the key taken and does not make it again (``shop.common.effects``)."""
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("effect claim")
+        verbose_name_plural = _("effect claims")
+
+    def __str__(self) -> str:
+        return self.key
