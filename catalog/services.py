@@ -133,6 +133,7 @@ from django.core.files.storage import default_storage  # noqa: E402
 from catalog.models import ProductImage  # noqa: E402
 from shop.common.audit import audit_record, diff, snapshot  # noqa: E402
 from shop.common.images import NormalizedImage, make_thumbnail, normalize_upload  # noqa: E402
+from shop.common.outbox import enqueue_on_commit  # noqa: E402
 
 logger = logging.getLogger(__name__)
 
@@ -216,7 +217,7 @@ def _insert_images(
                 )
                 # robust: a broker outage (or an eager task's failure) must not undo a saved
                 # upload; thumbnails can be made again later, the original is served meanwhile.
-                transaction.on_commit(lambda pk=image.pk: make_thumbnails.delay(pk), robust=True)
+                enqueue_on_commit(make_thumbnails, image.pk)
     except BaseException:
         _delete_files(stored)
         raise

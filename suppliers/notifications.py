@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from shop.common.models import AuditEvent
+from shop.common.outbox import enqueue_on_commit
 from suppliers.models import (
     CountyCoordinator,
     NotificationLog,
@@ -57,9 +58,7 @@ def notify_after_commit(*, supplier_id: int, action: str, audit_event_id: int) -
     event = NOTIFIED_ACTIONS.get(action)
     if event is None:
         return
-    transaction.on_commit(
-        lambda: notify_supplier.delay(supplier_id, event, audit_event_id), robust=True
-    )
+    enqueue_on_commit(notify_supplier, supplier_id, event, audit_event_id)
 
 
 def absolute_url(path: str) -> str:

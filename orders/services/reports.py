@@ -21,6 +21,7 @@ from orders.reports import report_build
 from orders.reports.build import report_title
 from orders.selectors.reports import ReportParams, report_may_export
 from shop.accounts.models import BuyerOrganization
+from shop.common.outbox import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 E = OrderErrorCode
@@ -45,7 +46,7 @@ def report_export_create(
         if queue:
             from orders.report_tasks import report_export_run
 
-            transaction.on_commit(lambda: report_export_run.delay(export.pk))
+            enqueue_on_commit(report_export_run, export.pk)
     return export
 
 

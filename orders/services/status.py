@@ -2,7 +2,7 @@
 
 Every state change goes through ``order_transition`` inside the caller's transaction, with
 the order row locked (``order_lock``). Each change writes an ``OrderEvent``; the e-mail for
-it is sent by a Celery task scheduled with ``transaction.on_commit``, so a rolled-back
+it is sent by a Celery task queued in the outbox (``enqueue_on_commit``), so a rolled-back
 change never mails anybody.
 """
 
@@ -11,12 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from orders.errors import OrderErrorCode
 from orders.models import Order, OrderEvent, OrderEventKind, OrderStatus
+from shop.common.outbox import enqueue_on_commit
 
 S = OrderStatus
 ORDER_TRANSITIONS: dict[str, set[str]] = {
@@ -70,7 +70,7 @@ def order_event_record(
     if notify:
         from orders.tasks import order_event_notify
 
-        transaction.on_commit(lambda: order_event_notify.delay(event.pk), robust=True)
+        enqueue_on_commit(order_event_notify, event.pk)
     return event
 
 

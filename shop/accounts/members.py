@@ -27,6 +27,7 @@ from shop.accounts.errors import AccountErrorCode as Code
 from shop.accounts.models import BuyerInvitation, BuyerOrganization, MemberRole, Membership, User
 from shop.accounts.services import require_admin
 from shop.common.audit import audit_record
+from shop.common.outbox import enqueue_on_commit
 
 
 def invitation_days() -> int:
@@ -90,7 +91,7 @@ def member_invite(*, organization: BuyerOrganization, email: str, role: str, act
         )
         from shop.accounts.tasks import invitation_send
 
-        transaction.on_commit(lambda: invitation_send.delay(invitation.pk), robust=True)
+        enqueue_on_commit(invitation_send, invitation.pk)
     return invitation
 
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from shop.accounts.models import BuyerInvitation
+from shop.common.effects import effect_once
 
 
 def absolute_url(path: str) -> str:
@@ -28,5 +29,8 @@ def invitation_email_send(*, invitation_id: int) -> bool:
         }
         subject = render_to_string("frontend/account/email/invitation_subject.txt", context).strip()
         body = render_to_string("frontend/account/email/invitation.txt", context)
-    send_mail(subject, body, None, [invitation.email])
+    with effect_once(f"buyer-invitation:{invitation.pk}") as first:  # a duplicate delivery sends nothing
+        if not first:
+            return False
+        send_mail(subject, body, None, [invitation.email])
     return True

@@ -305,3 +305,4 @@ class AuditedModelAdmin(admin.ModelAdmin):
                 actor=request.user, instance=obj, action=f"{entity}.create",
                 changes={name: [None, value] for name, value in after.items()},
             )
+from shop.common import outbox_admin  # noqa: E402,F401  (the outbox screen registers itself)

@@ -29,3 +29,54 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.object_repr}"
+
+
+class OutboxMessage(models.Model):
+    """A Celery task queued by a committed transaction (the transactional outbox).
+
+    The row is written in the caller's transaction, so it exists exactly when the change
+    that wants the task was committed. It is published right after commit, or later by the
+    relay when the broker was unreachable then (see ``shop.common.outbox``). ``claimed_until``
+    is the lease of the process that is publishing it; ``sent_at`` is set once the broker
+    accepted the message."""
+
+    task = models.CharField(_("task"), max_length=200)
+    args = models.JSONField(_("arguments"), default=list, blank=True)
+    kwargs = models.JSONField(_("keyword arguments"), default=dict, blank=True)
+    queue = models.CharField(_("queue"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("queued at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("queued task")
+        verbose_name_plural = _("queued tasks")
+        ordering = ["created_at", "id"]
+        indexes = [
+            # The relay's scan: the pending rows only, oldest first.
+            models.Index(
+                fields=["created_at"], name="common_outbox_pending",
+                condition=models.Q(sent_at__isnull=True),
+            ),
+            models.Index(fields=["sent_at"], name="common_outbox_sent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} #{self.pk}"
+
+
+class EffectClaim(models.Model):
+    """An outside effect (an e-mail…) that a task has made or is making, by key: a task that
+    is delivered twice finds the key taken and does not make it again (``shop.common.effects``)."""
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("effect claim")
+        verbose_name_plural = _("effect claims")
+
+    def __str__(self) -> str:
+        return self.key

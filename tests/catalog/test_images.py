@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
+from kombu import pools as kombu_pools
 from PIL import ExifTags, Image
 
 from catalog.errors import CatalogErrorCode
@@ -372,6 +373,7 @@ def _forget_broker_connections() -> None:
     """Drop the app's cached connection and producer pools (as Celery does after a fork):
     eager calls already built them for the previous broker URL."""
     celery_app.pool.force_close_all()
+    kombu_pools.reset()  # kombu's global pools, keyed by URL, would hand the closed pool back
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
 
