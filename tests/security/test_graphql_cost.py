@@ -4,8 +4,10 @@ fan-out of fragments (2**30 fields once expanded) is refused at once instead of 
 worker; fragment cycles are refused, not followed."""
 
 import time
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from graphql import parse
 
 from shop.graphql.validation import limit_errors, operation_costs
@@ -131,3 +133,10 @@ def test_legitimate_fragments_pass(catalog, client):
     assert "errors" not in result, result
     assert result["data"]["featured"]["name"] == "七百弄鸡"
     assert len(result["data"]["products"]["edges"]) == 4
+
+
+def test_the_benchmark_command_reports_every_document_refused():
+    out = StringIO()
+    call_command("bench_graphql_hostile", repeat=1, stdout=out)
+    rows = [line for line in out.getvalue().splitlines() if "HTTP" in line]
+    assert len(rows) == 5 and all("HTTP 400" in row and "NOT REFUSED" not in row for row in rows), out.getvalue()
