@@ -39,6 +39,7 @@ test: install-test
 bench: install
 	$(BIN)/python manage.py bench_catalog
 	$(BIN)/python manage.py bench_orders
+	$(BIN)/python manage.py bench_graphql_hostile
 
 lint: install
 	$(BIN)/ruff check .

@@ -291,6 +291,13 @@ GRAPHQL_MAX_TOKENS = 2000
 GRAPHQL_MAX_PAGE_SIZE = 100
 GRAPHQL_MAX_BODY_BYTES = 64 * 1024
 
+# --- GraphQL: hostile clients (issue 11) -------------------------------------
+# Limits measured before any other validation, with fragment spreads counted where used.
+GRAPHQL_MAX_FIELDS = 500
+GRAPHQL_MAX_ALIASES = 30
+# __schema/__type queries and "Did you mean …?" suggestions; None follows DEBUG.
+GRAPHQL_INTROSPECTION = env.bool("GRAPHQL_INTROSPECTION", default=None)
+
 # --- Security (production) --------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

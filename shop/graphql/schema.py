@@ -1,4 +1,5 @@
-"""The GraphQL root: composes the apps' queries and mutations, nothing else."""
+"""The GraphQL root: composes the apps' queries and mutations, and guards every text
+argument against control characters (``shop.graphql.text_guard``)."""
 
 import graphene
 
@@ -10,6 +11,7 @@ from orders.graphql.errors import OrderError
 from orders.graphql.mutations import OrderMutations
 from orders.graphql.order_queries import OrderQueries
 from orders.graphql.queries import CampaignQueries
+from shop.graphql.text_guard import guard_text_arguments
 from shop.regions.graphql.queries import RegionQueries
 from suppliers.graphql.errors import SupplierError
 from suppliers.graphql.mutations import SupplierMutations
@@ -29,3 +31,4 @@ class Mutation(SupplierMutations, CatalogMutations, OrderMutations, graphene.Obj
 
 
 schema = graphene.Schema(query=Query, mutation=Mutation, types=[CatalogError, SupplierError, OrderError])
+guard_text_arguments(schema.graphql_schema)

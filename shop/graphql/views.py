@@ -1,13 +1,18 @@
 """The public GraphQL endpoint: graphene-django's view, hardened.
 
-Differences from ``GraphQLView``: a request-size cap (413), strict JSON, file uploads by
-the GraphQL multipart request spec (``shop.graphql.core.uploads``, with their own size cap),
-a token cap at parse time, depth/field/alias limits after the standard validation, no
-batching, GraphiQL only when ``DEBUG``, request parameters type-checked (400 rather than a
-crash), loaders run by ``ShopExecutionContext`` (graphql-sync-dataloaders), UTF-8 JSON
-output, and unexpected resolver exceptions reported as a generic, logged error instead of
-leaking their text. Introspection stays on: the API is public and its schema is committed
-anyway.
+Differences from ``GraphQLView``: queries only as a JSON ``POST`` (``application/json``)
+or, for file uploads, by the GraphQL multipart request spec (``shop.graphql.core.uploads``,
+with its own size cap); any other method is a 405 and any other content type a 415, each
+with a GraphQL error body. GraphiQL (a ``GET`` for an HTML page) only when ``DEBUG``. A
+request-size cap (413), strict JSON, a token cap at parse time, then the depth, field and
+alias limits of ``shop.graphql.validation`` measured before any other validation rule (with
+fragments memoized, so no nesting of spreads can make validation slow), no batching,
+request parameters type-checked (400 rather than a crash), loaders run by
+``ShopExecutionContext`` (graphql-sync-dataloaders), UTF-8 JSON output, and unexpected
+resolver exceptions reported as a generic, logged error instead of leaking their text.
+Introspection and graphql-core's "Did you mean …?" suggestions are off unless
+``GRAPHQL_INTROSPECTION`` (default: ``DEBUG``) allows them; the schema is published as
+``schema.graphql`` anyway.
 
 Authentication is Django's session (the API serves the same site). The view is exempt from
 ``CsrfViewMiddleware`` so that anonymous requests need no token, but a request made with a
@@ -20,23 +25,14 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.http.multipartparser import MultiPartParserError
 from django.http.request import RawPostDataException
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from graphene_django.settings import graphene_settings
 from graphene_django.views import GraphQLView, HttpError
-from graphql import (
-    ExecutionResult,
-    GraphQLError,
-    OperationType,
-    execute,
-    get_operation_ast,
-    parse,
-    validate,
-    validate_schema,
-)
+from graphql import ExecutionResult, GraphQLError, execute, parse, validate, validate_schema
 
 from shop.graphql.core.csrf import csrf_failure
 from shop.graphql.core.errors import ApiErrorCode
@@ -47,14 +43,47 @@ from shop.graphql.core.uploads import (
     max_upload_bytes,
     operations_from_multipart,
 )
-from shop.graphql.validation import limit_rules
+from shop.graphql.validation import (
+    introspection_allowed,
+    limit_errors,
+    validation_rules,
+    without_suggestions,
+)
 
 logger = logging.getLogger(__name__)
+
+ACCEPTED_CONTENT_TYPES = ("application/json", "multipart/form-data")
 
 
 def _json_error(status: int, message: str, code: ApiErrorCode) -> HttpResponse:
     body = {"errors": [{"message": message, "extensions": {"code": code.name}}]}
     return HttpResponse(json.dumps(body, ensure_ascii=False), status=status, content_type="application/json")
+
+
+def _content_type(request: HttpRequest) -> str:
+    return (request.META.get("CONTENT_TYPE") or "").split(";", 1)[0].strip().lower()
+
+
+def _transport_error(request: HttpRequest, *, graphiql: bool) -> HttpResponse | None:
+    """405 for anything but POST (and the GraphiQL page when allowed), 415 for a POST that
+    is neither JSON nor a multipart upload; None when the request may go on."""
+    if request.method != "POST":
+        if graphiql:
+            return None
+        response = _json_error(
+            405, _("Send GraphQL requests as POST with a JSON body (Content-Type: application/json)."),
+            ApiErrorCode.METHOD_NOT_ALLOWED,
+        )
+        response["Allow"] = "POST"
+        return response
+    if _content_type(request) not in ACCEPTED_CONTENT_TYPES:
+        response = _json_error(
+            415, _("Send GraphQL requests as application/json (file uploads as multipart/form-data)."),
+            ApiErrorCode.UNSUPPORTED_MEDIA_TYPE,
+        )
+        response["Accept-Post"] = ", ".join(ACCEPTED_CONTENT_TYPES)
+        return response
+    return None
 
 
 def _reject_constant(name: str) -> Any:
@@ -90,6 +119,10 @@ class ShopGraphQLView(GraphQLView):
         return csrf_exempt(super().as_view(**initkwargs))
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        graphiql = request.method == "GET" and self.can_display_graphiql(request, {})
+        refused = _transport_error(request, graphiql=graphiql)
+        if refused is not None:
+            return refused
         multipart = request.method == "POST" and is_multipart(request)
         limit = max_upload_bytes() if multipart else int(getattr(settings, "GRAPHQL_MAX_BODY_BYTES", 64 * 1024))
         if self._request_size(request, read_body=not multipart) > limit:
@@ -132,20 +165,17 @@ class ShopGraphQLView(GraphQLView):
         return bool(settings.DEBUG) and super().can_display_graphiql(request, data)
 
     def parse_body(self, request: HttpRequest) -> Any:
-        content_type = self.get_content_type(request)
-        if content_type == "multipart/form-data":
+        if request.method != "POST":
+            return {}  # the GraphiQL page, which runs nothing itself
+        if self.get_content_type(request) == "multipart/form-data":
             try:
                 return operations_from_multipart(request)
             except UploadRequestError as exc:
                 raise HttpError(HttpResponse(status=exc.status), exc.message) from None
-        if content_type not in ("application/graphql", "application/json"):
-            return super().parse_body(request)
         try:
             text = request.body.decode("utf-8")
         except UnicodeDecodeError:
             raise HttpError(HttpResponseBadRequest(_("The request body is not valid UTF-8."))) from None
-        if content_type == "application/graphql":
-            return {"query": text}
         try:
             data = json.loads(text, parse_constant=_reject_constant)
         except ValueError:
@@ -190,21 +220,10 @@ class ShopGraphQLView(GraphQLView):
         except GraphQLError as exc:
             return ExecutionResult(errors=_with_code([exc], ApiErrorCode.GRAPHQL_PARSE_FAILED))
 
-        operation_ast = get_operation_ast(document, operation_name)
-        if (
-            request.method.lower() == "get"
-            and operation_ast is not None
-            and operation_ast.operation != OperationType.QUERY
-        ):
-            if show_graphiql:
-                return None
-            raise HttpError(HttpResponseNotAllowed(
-                ["POST"], _("Only queries can be sent with GET; use POST."),
-            ))
-
-        errors = validate(schema, document, None, graphene_settings.MAX_VALIDATION_ERRORS)
+        # The limits first, in linear time: the standard rules then see only a bounded document.
+        errors = limit_errors(document)
         if not errors:
-            errors = validate(schema, document, limit_rules(), graphene_settings.MAX_VALIDATION_ERRORS)
+            errors = validate(schema, document, validation_rules(), graphene_settings.MAX_VALIDATION_ERRORS)
         if errors:
             return ExecutionResult(data=None, errors=_with_code(list(errors), ApiErrorCode.GRAPHQL_VALIDATION_FAILED))
 
@@ -239,9 +258,12 @@ class ShopGraphQLView(GraphQLView):
             return {"message": str(error), "extensions": {"code": ApiErrorCode.BAD_REQUEST.name}}
         original = error.original_error
         if original is None or isinstance(original, GraphQLError):
-            return dict(error.formatted)
+            formatted = dict(error.formatted)
+            if not introspection_allowed():
+                formatted["message"] = without_suggestions(formatted["message"])
+            return formatted
         logger.error("GraphQL resolver failed: %s", error.path, exc_info=original)
-        formatted: dict[str, Any] = {
+        formatted = {
             "message": str(error.message) if settings.DEBUG else _("Internal server error."),
             "extensions": {"code": ApiErrorCode.INTERNAL_ERROR.name},
         }

@@ -77,6 +77,11 @@ class Catalog:
 
 @pytest.fixture
 def catalog(regions) -> Catalog:
+    return build_catalog()
+
+
+def build_catalog() -> Catalog:
+    """Four visible products across the three counties and three hidden ones (regions loaded)."""
     grain_oil = CategoryFactory(slug="grain-oil", name="粮油", name_en="Grain and oil")
     edible_oil = CategoryFactory(slug="edible-oil", name="食用油", name_en="Edible oil", parent=grain_oil)
     meat = CategoryFactory(slug="meat", name="肉禽蛋", name_en="Meat, poultry and eggs", position=1)

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from catalog.models import Product
+from catalog.models import Product, ProductImage
 from tests.graphql.api_world import build_world, client_for, database_snapshot, gid, png_upload
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +57,7 @@ def test_the_token_from_the_cookie_in_the_header_passes(regions):
 
 def test_the_api_hands_out_the_csrf_cookie(regions):
     client = csrf_client()
-    response = client.get("/graphql/", {"query": "{ categories { slug } }"})
+    response = post(client, {"query": "{ categories { slug } }"})
     assert response.status_code == 200
     assert response.cookies["csrftoken"].value
 
@@ -69,22 +69,26 @@ def test_a_cross_site_form_post_as_the_visitor_is_refused(regions):
     before = database_snapshot()
     mutation = f'mutation {{ productUpdate(id: "{gid("Product", world.product)}", input: {{name: "被改名"}}) {{ errors {{ code }} }} }}'
     form = urlencode({"query": mutation})
-    refused = client.post("/graphql/", data=form, content_type="application/x-www-form-urlencoded",
-                          HTTP_ORIGIN="https://evil.example")
-    assert refused.status_code == 403
+    for sender in (client, client_for(world.owner)):  # refused whether CSRF is checked or not
+        refused = sender.post("/graphql/", data=form, content_type="application/x-www-form-urlencoded",
+                              HTTP_ORIGIN="https://evil.example")
+        assert refused.status_code == 415
+        assert refused.json()["errors"][0]["extensions"]["code"] == "UNSUPPORTED_MEDIA_TYPE"
     operations = {
         "query": "mutation($p: ID!, $images: [Upload!]!) { productImageUpload(productId: $p, images: $images) { errors { code } } }",
         "variables": {"p": gid("Product", world.product), "images": [None]},
     }
-    multipart = client.post("/graphql/", data={
-        "operations": json.dumps(operations), "map": json.dumps({"0": ["variables.images.0"]}), "0": png_upload(),
-    })
+
+    def multipart_form() -> dict:
+        return {"operations": json.dumps(operations), "map": json.dumps({"0": ["variables.images.0"]}), "0": png_upload()}
+
+    multipart = client.post("/graphql/", data=multipart_form())
     assert multipart.status_code == 403
     assert database_snapshot() == before
-    # Without the check the same form would have worked: it is what stops it.
-    unchecked = client_for(world.owner).post("/graphql/", data=form, content_type="application/x-www-form-urlencoded")
-    assert unchecked.json()["data"]["productUpdate"]["errors"] == []
-    assert Product.objects.get(pk=world.product.pk).name == "被改名"
+    # Without the check the same multipart form would have worked: it is what stops it.
+    unchecked = client_for(world.owner).post("/graphql/", data=multipart_form())
+    assert unchecked.json()["data"]["productImageUpload"]["errors"] == []
+    assert ProductImage.objects.count() == len(before["ProductImage"]) + 1
 
 
 def test_anonymous_requests_need_no_token(regions):
@@ -97,9 +101,13 @@ def test_anonymous_requests_need_no_token(regions):
     assert query.status_code == 200 and query.json()["data"]["categories"]
 
 
-def test_logged_in_reads_with_get_need_no_token(regions):
+def test_logged_in_reads_need_the_token_too(regions):
+    """Queries are POST only, so a logged-in read is checked like a mutation."""
     world = build_world()
     client = csrf_client(world.owner)
-    response = client.get("/graphql/", {"query": "{ me { email } }"})
+    assert client.get("/graphql/", {"query": "{ me { email } }"}).status_code == 405
+    assert post(client, {"query": "{ me { email } }"}).status_code == 403
+    client.cookies["csrftoken"] = TOKEN
+    response = post(client, {"query": "{ me { email } }"}, HTTP_X_CSRFTOKEN=TOKEN)
     assert response.status_code == 200
     assert response.json()["data"]["me"] == {"email": "owner@example.com"}

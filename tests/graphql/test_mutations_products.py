@@ -89,7 +89,7 @@ def test_another_suppliers_member_creates_for_its_own_supplier_only(world):
         ({"poorHouseholds": -3}, [("poorHouseholds", "INVALID_QUANTITY")]),
         ({"shelfLifeDays": 0}, [("shelfLifeDays", "INVALID_QUANTITY")]),
         ({"name": "x" * 200}, [("name", "INVALID")]),
-        ({"name": "茶油\x00"}, [("name", "INVALID")]),
+        ({"name": "茶油\x00"}, [("name", "INVALID_CHARACTERS")]),
     ],
 )
 def test_bad_product_input_is_refused_field_by_field(world, owner, changes, expected):

@@ -115,7 +115,7 @@ def test_a_supplier_member_cannot_apply_again(world):
         ({"poorHouseholds": -1}, [("poorHouseholds", "INVALID")]),
         ({"applicantEmail": "not-an-email"}, [("applicantEmail", "INVALID")]),
         ({"password": "123"}, [("password", "INVALID_PASSWORD")] * 3),
-        ({"contactName": "李\x00四"}, [("contactName", "INVALID")]),
+        ({"contactName": "李\x00四"}, [("contactName", "INVALID_CHARACTERS")]),
         ({"certifications": [{"kind": "ORGANIC", "number": "", "document": None}]}, [("certifications.0.number", "REQUIRED")]),
     ],
 )

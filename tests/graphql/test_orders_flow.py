@@ -179,7 +179,7 @@ def test_variants_not_on_sale_and_control_characters(world):
     assert error_codes(result, "cartLineAdd") == [("variantId", "PRODUCT_UNAVAILABLE")]
     add_to_cart(world, world.purchaser_a, world.variant_a, 1)
     nul = run(world.purchaser_a, CHECKOUT, {"input": checkout_input(world, note="a\x00b")})
-    assert error_codes(nul, "checkoutComplete") == [("note", "INVALID")]
+    assert error_codes(nul, "checkoutComplete") == [("note", "INVALID_CHARACTERS")]
     long_note = run(world.purchaser_a, CHECKOUT, {"input": checkout_input(world, note="长" * 501)})
     assert error_codes(long_note, "checkoutComplete") == [("note", "INVALID")]
     assert not Order.objects.exists()

@@ -30,7 +30,7 @@ def enum_from_error_codes(codes: type[PyEnum], *, name: str, description: str) -
     """`CatalogErrorCode.INVALID_FILTER = "invalid_filter"` becomes GraphQL `INVALID_FILTER`.
 
     The codes shared by every domain (``MutationErrorCode``: PERMISSION_DENIED, NOT_FOUND,
-    INVALID_ID) are added when the domain enum does not have them already.
+    INVALID_ID, INVALID_CHARACTERS) are added when the domain enum does not have them already.
     """
     members = [(member.name, member.value) for member in codes]
     names = {name for name, _value in members}

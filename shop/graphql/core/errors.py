@@ -20,11 +20,15 @@ class ApiErrorCode(StrEnum):
     INVALID_ARGUMENT = "invalid_argument"
     INVALID_CURSOR = "invalid_cursor"
     INVALID_ID = "invalid_id"
+    INVALID_CHARACTERS = "invalid_characters"
     PAGE_SIZE_TOO_LARGE = "page_size_too_large"
     REQUIRED = "required"
     GRAPHQL_PARSE_FAILED = "graphql_parse_failed"
     GRAPHQL_VALIDATION_FAILED = "graphql_validation_failed"
     QUERY_TOO_COMPLEX = "query_too_complex"
+    INTROSPECTION_DISABLED = "introspection_disabled"
+    METHOD_NOT_ALLOWED = "method_not_allowed"
+    UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
     REQUEST_TOO_LARGE = "request_too_large"
     BAD_REQUEST = "bad_request"
     CSRF_FAILED = "csrf_failed"
@@ -33,11 +37,13 @@ class ApiErrorCode(StrEnum):
 
 class MutationErrorCode(StrEnum):
     """Codes every domain's mutation error enum has besides its own (see
-    ``shop.graphql.core.enums.enum_from_error_codes``): who may act, and which ids exist."""
+    ``shop.graphql.core.enums.enum_from_error_codes``): who may act, which ids exist, and text no
+    field may hold (control characters)."""
 
     PERMISSION_DENIED = "permission_denied"
     NOT_FOUND = "not_found"
     INVALID_ID = "invalid_id"
+    INVALID_CHARACTERS = "invalid_characters"
 
 
 def api_error(message: str, *, code: Enum | str, field: str | None = None, **extra: Any) -> GraphQLError:

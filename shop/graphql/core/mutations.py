@@ -42,6 +42,7 @@ from graphene.utils.str_converters import to_camel_case
 
 from shop.graphql.core.errors import Error, MutationErrorCode, validation_error_to_errors
 from shop.graphql.core.loaders import clear_loaders
+from shop.graphql.core.text import invalid_text_message, invalid_text_paths
 
 MAX_DB_ID = 2**31 - 1
 
@@ -93,24 +94,15 @@ def decode_input_id(value: Any, *, expected_type: str, field: str = "id") -> int
     return int(raw)
 
 
-def _nul_paths(value: Any, path: str) -> list[str]:
-    """Paths of the strings holding a NUL character (PostgreSQL cannot store them)."""
-    if isinstance(value, str):
-        return [path] if "\x00" in value else []
-    if isinstance(value, dict):
-        return [p for key, item in value.items() for p in _nul_paths(item, f"{path}.{key}" if path else str(key))]
-    if isinstance(value, (list, tuple)):
-        return [p for index, item in enumerate(value) for p in _nul_paths(item, f"{path}.{index}")]
-    return []
-
-
-def refuse_nul_characters(data: dict[str, Any]) -> None:
-    """A field error for every text argument with a NUL character; ``input.`` is dropped
-    from the paths (the fields of an ``input`` argument are named on their own)."""
-    paths = [p.removeprefix("input.") for p in _nul_paths(data, "")]
+def refuse_invalid_text(data: dict[str, Any]) -> None:
+    """A field error for every text argument with a control character or a lone surrogate
+    (``shop.graphql.core.text``); ``input.`` is dropped from the paths (the fields of an
+    ``input`` argument are named on their own)."""
+    paths = [p.removeprefix("input.") for p in invalid_text_paths(data)]
     if paths:
         raise ValidationError({
-            path: ValidationError(_("Remove the control characters."), code="invalid") for path in paths
+            path: ValidationError(invalid_text_message(), code=MutationErrorCode.INVALID_CHARACTERS.value)
+            for path in paths
         })
 
 
@@ -154,7 +146,7 @@ class BaseMutation(graphene.Mutation):
         # Rows change below: values a previous mutation of the same document loaded are stale.
         clear_loaders(info)
         try:
-            refuse_nul_characters(data)
+            refuse_invalid_text(data)
             payload = cls.perform(info, **data)
         except ValidationError as exc:
             errors = validation_error_to_errors(
