@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from shop.accounts.errors import AccountErrorCode as Code
+from shop.accounts.guards import organization_require_not_suspended
 from shop.accounts.models import (
     BuyerOrganization,
     DeliveryAddress,
@@ -231,6 +232,7 @@ def require_admin(*, organization: BuyerOrganization, actor: Any) -> Membership:
         raise ValidationError(
             _("Only an administrator of the organization can do this."), code=Code.FORBIDDEN.value
         )
+    organization_require_not_suspended(organization=organization)
     return membership
 
 
