@@ -171,8 +171,12 @@ def supplier_invitation_accept(
             raise ValidationError(
                 _("Your account already belongs to another supplier."), code=Code.ALREADY_MEMBER.value
             )
+        # An application made with this address by someone not logged in has no owner yet:
+        # the address's account claims it (``suppliers.applications``).
+        unclaimed = not SupplierMember.objects.filter(supplier=invitation.supplier).exists()
         member = existing or SupplierMember.objects.create(
-            supplier=invitation.supplier, user=user, role=SupplierRole.MEMBER
+            supplier=invitation.supplier, user=user,
+            role=SupplierRole.OWNER if unclaimed else SupplierRole.MEMBER,
         )
         invitation.accepted_at = timezone.now()
         invitation.accepted_by = user
