@@ -287,6 +287,22 @@ def product_image_delete(*, image: ProductImage, actor: Any = None) -> None:
         transaction.on_commit(lambda: _delete_files(files), robust=True)
 
 
+def product_image_update(*, image: ProductImage, actor: Any = None, alt: str) -> ProductImage:
+    """Change an image's alternative text (the product row is locked first, as for every
+    image change; an ``image.update`` event on the product)."""
+    with transaction.atomic():
+        product = _lock_product(image.product_id, actor)
+        locked = ProductImage.objects.select_for_update().filter(pk=image.pk).first()
+        if locked is None:
+            raise ValidationError(_("This image no longer exists."), code=CatalogErrorCode.NOT_FOUND.value)
+        old, locked.alt = locked.alt, (alt or "").strip()
+        locked.full_clean(exclude=["image", "product", "position"])
+        if locked.alt != old:
+            locked.save(update_fields=["alt"])
+            audit_record(actor=actor, instance=product, action="image.update", changes={"alt": [old, locked.alt]})
+    return locked
+
+
 def _audit_order(*, actor: Any, product: Product, before: list[int], after: list[ProductImage]) -> None:
     order = [img.pk for img in after]
     if order != before:

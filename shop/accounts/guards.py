@@ -5,8 +5,10 @@ services read the membership and the organization's status from the database on 
 (``membership_for`` filters on the status), so a suspension stops an existing session's very
 next request. Managing the organization (members, invitations, addresses, invoice details)
 is refused once it is suspended; an organization still pending verification may prepare them
-(its administrator invites colleagues and enters addresses before staff verify it). Reads
-stay: members of a suspended organization still see their past orders and documents.
+(its administrator invites colleagues and enters addresses before staff verify it). Reads:
+the order pages list only verified organizations' orders (``memberships_of``), so a
+suspended organization's orders are hidden from its members until the suspension is lifted
+(staff still see them).
 """
 
 from typing import Any
@@ -46,7 +48,7 @@ def organization_refusal_message(status: str | None) -> str:
     if status == OrganizationStatus.SUSPENDED:
         return _(
             "Your organization is suspended by the platform: it cannot order, pay, accept deliveries "
-            "or change its members and addresses. Its past orders can still be read."
+            "or change its members and addresses until the suspension is lifted."
         )
     return _("Your organization is waiting for verification by the platform; it cannot order yet.")
 
