@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from catalog.admin_inlines import VariantInlineFormSet
 from catalog.admin_review import ProductReviewMixin
 from catalog.models import Category, Product, ProductImage, ProductStatus, ProductVariant
 from catalog.review import (
@@ -27,11 +28,11 @@ from catalog.review import (
 from catalog.services import (
     product_image_add,
     product_image_delete,
+    product_image_update,
     product_images_reorder,
     product_refresh_summary,
 )
 from shop.common.admin import AuditedModelAdmin
-from shop.common.audit import audit_record, diff, snapshot
 from shop.common.images import normalize_upload
 from shop.common.models import AuditEvent
 from suppliers.models import SupplierStatus
@@ -114,7 +115,11 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 class ProductVariantInline(admin.TabularInline):
+    """Saved through the services (``catalog.admin_inlines``); archived, never deleted."""
+
     model = ProductVariant
+    formset = VariantInlineFormSet
+    can_delete = False
     extra = 0
     fields = (
         "sku", "spec", "unit", "price", "market_price", "overpriced", "min_order_qty", "stock",
@@ -272,31 +277,9 @@ class ProductAdmin(ProductReviewMixin, AuditedModelAdmin):
             super().save_formset(request, form, formset, change)
 
     def _save_variants(self, request, form, formset, change) -> None:  # type: ignore[no-untyped-def]
-        """Saved as the admin does, with an audit row per created, changed or deleted variant
-        (a deletion is recorded on the product, so that it stays in the product's trail)."""
-        product = form.instance
-        before = {
-            v.pk: snapshot(v, VARIANT_AUDIT_FIELDS) for v in ProductVariant.objects.filter(product=product)
-        }
-        for variant_form in formset.deleted_forms:
-            old = before.get(variant_form.instance.pk)
-            if old is not None:
-                audit_record(
-                    actor=request.user, instance=product, action="variant.delete",
-                    changes={name: [value, None] for name, value in old.items()},
-                )
-        super().save_formset(request, form, formset, change)
-        for variant in formset.new_objects:
-            created = snapshot(variant, VARIANT_AUDIT_FIELDS)
-            audit_record(
-                actor=request.user, instance=variant, action="variant.create",
-                changes={name: [None, value] for name, value in created.items()},
-            )
-        for variant, _fields in formset.changed_objects:
-            changes = diff(before[variant.pk], variant)
-            if changes:
-                action = "stock.update" if set(changes) == {"stock"} else "variant.update"
-                audit_record(actor=request.user, instance=variant, action=action, changes=changes)
+        """Through ``variant_create`` / ``variant_update`` / ``variant_archive``: locks,
+        the services' rules and their audit rows (``catalog.admin_inlines``)."""
+        formset.save_through_services(actor=request.user)
 
     def _save_images(self, request: HttpRequest, product: Product, formset) -> None:  # type: ignore[no-untyped-def]
         """Images go through the catalog services: uploads are re-encoded under a random
@@ -329,7 +312,7 @@ class ProductAdmin(ProductReviewMixin, AuditedModelAdmin):
             elif old is not None:
                 image = old
                 if "alt" in image_form.changed_data:
-                    image.save(update_fields=["alt"])
+                    image = product_image_update(image=image, actor=request.user, alt=data.get("alt", ""))
                 if image_form.changed_data:
                     formset.changed_objects.append((image, image_form.changed_data))
             else:
@@ -343,5 +326,6 @@ class ProductAdmin(ProductReviewMixin, AuditedModelAdmin):
 
     def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
         super().save_related(request, form, formsets, change)
-        # Variants were just saved: recompute min_price, total_stock and search_text.
-        product_refresh_summary(product=form.instance)
+        # Variants were just saved: recompute min_price, total_stock and search_text, from the
+        # row as the services left it (a price change may have sent it back to review).
+        product_refresh_summary(product=Product.objects.get(pk=form.instance.pk))

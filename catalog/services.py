@@ -134,6 +134,7 @@ from catalog.models import ProductImage  # noqa: E402
 from shop.common.audit import audit_record, diff, snapshot  # noqa: E402
 from shop.common.images import NormalizedImage, make_thumbnail, normalize_upload  # noqa: E402
 from shop.common.outbox import enqueue_on_commit  # noqa: E402
+from suppliers.guards import supplier_require_active  # noqa: E402
 
 logger = logging.getLogger(__name__)
 
@@ -143,9 +144,12 @@ def product_image_thumbnail_name(*, original: str, size: int) -> str:
     return f"products/thumbs/{PurePosixPath(original).stem}_{size}.webp"
 
 
-def _lock_product(product_id: int) -> Product:
-    """Serializes every change to one product's image list (positions stay 0..n-1)."""
-    return Product.objects.select_for_update().only("pk").get(pk=product_id)
+def _lock_product(product_id: int, actor: Any) -> Product:
+    """Serializes every change to one product's image list (positions stay 0..n-1); then
+    checks that its supplier may change listings (``suppliers.guards``)."""
+    locked = Product.objects.select_for_update().only("pk", "supplier_id").get(pk=product_id)
+    supplier_require_active(supplier=locked.supplier_id, actor=actor)
+    return locked
 
 
 def _renumber(images: list[ProductImage]) -> None:
@@ -196,7 +200,7 @@ def _insert_images(
             image.image.save(f"{uuid.uuid4().hex}{item.extension}", item.content, save=False)
             stored.append(image.image.name)
         with transaction.atomic():
-            locked = _lock_product(product.pk)
+            locked = _lock_product(product.pk, actor)
             siblings = list(ProductImage.objects.filter(product=product).order_by("position", "id"))
             if len(siblings) + len(images) > _max_images():
                 raise ValidationError(
@@ -262,7 +266,7 @@ def product_images_add(
 def product_image_delete(*, image: ProductImage, actor: Any = None) -> None:
     """Remove the image, close the gap in positions, and delete its files after commit."""
     with transaction.atomic():
-        product = _lock_product(image.product_id)
+        product = _lock_product(image.product_id, actor)
         locked = ProductImage.objects.select_for_update().filter(pk=image.pk).first()
         if locked is None:
             return
@@ -284,6 +288,22 @@ def product_image_delete(*, image: ProductImage, actor: Any = None) -> None:
         transaction.on_commit(lambda: _delete_files(files), robust=True)
 
 
+def product_image_update(*, image: ProductImage, actor: Any = None, alt: str) -> ProductImage:
+    """Change an image's alternative text (the product row is locked first, as for every
+    image change; an ``image.update`` event on the product)."""
+    with transaction.atomic():
+        product = _lock_product(image.product_id, actor)
+        locked = ProductImage.objects.select_for_update().filter(pk=image.pk).first()
+        if locked is None:
+            raise ValidationError(_("This image no longer exists."), code=CatalogErrorCode.NOT_FOUND.value)
+        old, locked.alt = locked.alt, (alt or "").strip()
+        locked.full_clean(exclude=["image", "product", "position"])
+        if locked.alt != old:
+            locked.save(update_fields=["alt"])
+            audit_record(actor=actor, instance=product, action="image.update", changes={"alt": [old, locked.alt]})
+    return locked
+
+
 def _audit_order(*, actor: Any, product: Product, before: list[int], after: list[ProductImage]) -> None:
     order = [img.pk for img in after]
     if order != before:
@@ -298,7 +318,7 @@ def product_images_reorder(
 ) -> list[ProductImage]:
     """Put the product's images in the given order; the ids must be exactly its images."""
     with transaction.atomic():
-        locked = _lock_product(product.pk)
+        locked = _lock_product(product.pk, actor)
         current = list(ProductImage.objects.filter(product=product).order_by("position", "id"))
         images = {img.pk: img for img in current}
         try:
@@ -323,7 +343,7 @@ def product_images_reorder(
 def product_image_set_main(*, image: ProductImage, actor: Any = None) -> ProductImage:
     """Make the image the product's main (first) image; the others keep their order."""
     with transaction.atomic():
-        locked = _lock_product(image.product_id)
+        locked = _lock_product(image.product_id, actor)
         images = list(
             ProductImage.objects.filter(product_id=image.product_id).order_by("position", "id")
         )
@@ -387,7 +407,7 @@ from django.db import IntegrityError  # noqa: E402
 from catalog import validators as v  # noqa: E402
 from catalog.models import Category  # noqa: E402
 from shop.regions.models import Region  # noqa: E402
-from suppliers.models import Supplier, SupplierStatus  # noqa: E402
+from suppliers.models import Supplier  # noqa: E402
 
 C = CatalogErrorCode
 PRODUCT_FIELDS = (
@@ -403,7 +423,6 @@ VARIANT_FIELDS = (
 )
 VARIANT_EDITABLE = frozenset(VARIANT_FIELDS) - {"is_active"} | {"stock"}
 MAX_VARIANTS = 50  # × MAX_STOCK stays within the product's total_stock column
-ACTIVE_SUPPLIER = (SupplierStatus.APPROVED, SupplierStatus.SUSPENDED)
 
 
 def _error(message: str, code: CatalogErrorCode, field: str | None = None) -> ValidationError:
@@ -411,13 +430,16 @@ def _error(message: str, code: CatalogErrorCode, field: str | None = None) -> Va
     return ValidationError({field: error}) if field else error
 
 
-def _check_supplier_active(supplier: Supplier) -> None:
-    if supplier.status not in ACTIVE_SUPPLIER:
-        raise _error(_("Your supplier account is not approved yet."), C.SUPPLIER_NOT_APPROVED)
+def _lock_listing(product: Product | int, actor: Any) -> Product:
+    """Lock the product row, then check its supplier may change listings (the status is
+    read after the lock, so a suspension committed meanwhile is seen)."""
+    locked = Product.objects.select_for_update().get(pk=product if isinstance(product, int) else product.pk)
+    supplier_require_active(supplier=locked.supplier_id, actor=actor)
+    return locked
 
 
-def _lock_product_row(product: Product) -> Product:
-    locked = Product.objects.select_for_update().get(pk=product.pk)
+def _lock_product_row(product: Product, actor: Any) -> Product:
+    locked = _lock_listing(product, actor)
     if locked.status == P.ARCHIVED:
         raise _error(_("This product is archived; restore it first."), C.PRODUCT_ARCHIVED)
     return locked
@@ -431,7 +453,7 @@ def product_create(
     shelf_life_days: int | None = None, storage: str = "",
 ) -> Product:
     """A draft listing of ``supplier``; its county is the origin township's county."""
-    _check_supplier_active(supplier)
+    supplier_require_active(supplier=supplier, actor=actor)
     product = Product(supplier=supplier, status=P.DRAFT, slug=f"p-{secrets.token_hex(6)}")
     fields = {
         "name": name, "name_en": name_en, "category": category, "summary": summary,
@@ -460,7 +482,7 @@ def product_update(*, product: Product, actor: Any, **fields: Any) -> Product:
     unknown = set(fields) - PRODUCT_EDITABLE
     if unknown:
         raise TypeError(f"product_update() got unexpected fields: {sorted(unknown)}")
-    locked = _lock_product_row(product)
+    locked = _lock_product_row(product, actor)
     before = snapshot(locked, PRODUCT_FIELDS + STATUS_FIELDS)
     old_certs = _certification_ids(locked)
     cert_ids = v.apply_product_fields(locked, fields=fields)
@@ -484,17 +506,12 @@ def product_update(*, product: Product, actor: Any, **fields: Any) -> Product:
 def product_submit(*, product: Product, actor: Any) -> Product:
     """Send a draft (or a rejected product, once corrected) to staff review. Needs an active
     variant and an image; submitting twice changes nothing."""
-    locked = _lock_product_row(product)
+    locked = _lock_product_row(product, actor)
     if locked.status == P.SUBMITTED:
         return locked
     if locked.status not in (P.DRAFT, P.REJECTED):
         raise _error(
             _("Only a draft or a rejected product can be submitted for review."), C.INVALID_TRANSITION
-        )
-    if locked.supplier.status != SupplierStatus.APPROVED:
-        raise _error(
-            _("Your supplier account is not approved; products cannot be submitted now."),
-            C.SUPPLIER_NOT_APPROVED,
         )
     problems = []
     if not ProductVariant.objects.filter(product=locked, is_active=True).exists():
@@ -512,7 +529,7 @@ def product_submit(*, product: Product, actor: Any) -> Product:
 @transaction.atomic
 def product_archive(*, product: Product, actor: Any) -> Product:
     """Withdraw a listing (from any status); it leaves the storefront. Idempotent."""
-    locked = Product.objects.select_for_update().get(pk=product.pk)
+    locked = _lock_listing(product, actor)
     if locked.status == P.ARCHIVED:
         return locked
     before = snapshot(locked, STATUS_FIELDS)
@@ -524,10 +541,9 @@ def product_archive(*, product: Product, actor: Any) -> Product:
 @transaction.atomic
 def product_restore(*, product: Product, actor: Any) -> Product:
     """An archived listing becomes a draft again (to be edited and submitted)."""
-    locked = Product.objects.select_for_update().get(pk=product.pk)
+    locked = _lock_listing(product, actor)
     if locked.status != P.ARCHIVED:
         return locked
-    _check_supplier_active(locked.supplier)
     before = snapshot(locked, STATUS_FIELDS)
     restored = product_set_status(product=locked, status=P.DRAFT)
     audit_record(actor=actor, instance=restored, action="product.restore", changes=diff(before, restored))
@@ -564,7 +580,7 @@ def variant_create(
     market_price: Any = None, min_order_qty: Any = 1, stock: Any = 0, lead_time_days: Any = 3,
 ) -> ProductVariant:
     """A new specification of the product, last in order; the SKU is generated when empty."""
-    locked = _lock_product_row(product)
+    locked = _lock_product_row(product, actor)
     siblings = list(ProductVariant.objects.filter(product=locked).values_list("position", "is_active"))
     if sum(1 for _position, active in siblings if active) >= MAX_VARIANTS:
         raise _error(_("A product has at most %(n)d specifications.") % {"n": MAX_VARIANTS}, C.TOO_MANY_VARIANTS)
@@ -586,7 +602,7 @@ def variant_update(*, variant: ProductVariant, actor: Any, **fields: Any) -> Pro
     unknown = set(fields) - VARIANT_EDITABLE
     if unknown:
         raise TypeError(f"variant_update() got unexpected fields: {sorted(unknown)}")
-    product = _lock_product_row(variant.product)
+    product = _lock_product_row(variant.product, actor)
     locked = ProductVariant.objects.select_for_update().get(pk=variant.pk)
     if not locked.is_active:
         raise _error(_("This specification is archived."), C.INVALID)
@@ -608,7 +624,7 @@ def variant_update(*, variant: ProductVariant, actor: Any, **fields: Any) -> Pro
 @transaction.atomic
 def variant_archive(*, variant: ProductVariant, actor: Any) -> ProductVariant:
     """Withdraw a specification; an approved product keeps at least one. Idempotent."""
-    product = _lock_product_row(variant.product)
+    product = _lock_product_row(variant.product, actor)
     locked = ProductVariant.objects.select_for_update().get(pk=variant.pk)
     if not locked.is_active:
         return locked
@@ -652,6 +668,7 @@ def stock_update_many(*, supplier: Supplier, actor: Any, changes: Mapping[Any, A
             )
         )
         list(Product.objects.select_for_update().filter(pk__in=product_ids).order_by("pk").values_list("pk"))
+        supplier_require_active(supplier=supplier, actor=actor)
         variants = list(
             ProductVariant.objects.select_for_update()
             .filter(pk__in=ids, product_id__in=product_ids)

@@ -10,16 +10,19 @@ view that checks who asks (see ``frontend.onboarding.documents``).
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.base_user import BaseUserManager
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shop.common.audit import audit_record
@@ -29,6 +32,7 @@ from suppliers.errors import SupplierErrorCode as Code
 from suppliers.models import (
     Certification,
     Supplier,
+    SupplierInvitation,
     SupplierMember,
     SupplierRole,
     SupplierStatus,
@@ -128,7 +132,8 @@ def _clean_regions(data: SupplierApplicationData, errors: _Errors) -> tuple[Regi
 def _clean_applicant(
     *, user: Any, email: str, password: str, errors: _Errors
 ) -> str:
-    """The e-mail of a new account (empty when a logged-in user applies)."""
+    """The e-mail of the applicant who is not logged in (empty when a logged-in user
+    applies). Whether an account already has it is not said: see ``supplier_apply``."""
     User = get_user_model()
     if user is not None and getattr(user, "is_authenticated", False):
         if SupplierMember.objects.filter(user=user).exists():
@@ -144,11 +149,6 @@ def _clean_applicant(
     except ValidationError:
         errors.add("applicant_email", _("Enter a valid e-mail address."), Code.INVALID)
         return ""
-    if User._default_manager.filter(email__iexact=email).exists():
-        errors.add("applicant_email",
-                   _("This e-mail address already has an account: log in first, then apply."),
-                   Code.EMAIL_TAKEN)
-        return email
     try:
         password_validation.validate_password(password or "", user=User(email=email, username=email))
     except ValidationError as exc:
@@ -270,23 +270,23 @@ def supplier_apply(
         with transaction.atomic():
             supplier.slug = _new_slug(county)
             supplier.save()  # first: a concurrent duplicate fails here, before the account
+            claim = None
             if new_email:
-                user = get_user_model()._default_manager.create_user(
-                    username=username_for_email(new_email), email=new_email, password=password
-                )
+                user, claim = _new_account_or_claim(supplier=supplier, email=new_email, password=password)
             actor = actor if getattr(actor, "is_authenticated", False) else user
             _save_file(supplier, "license_document", licence, saved)
             supplier.save(update_fields=["license_document"])
-            SupplierMember.objects.create(supplier=supplier, user=user, role=SupplierRole.OWNER)
+            if claim is None:
+                SupplierMember.objects.create(supplier=supplier, user=user, role=SupplierRole.OWNER)
             for cert, document in cleaned_certs:
                 cert.supplier = supplier
                 if document is not None:
                     _save_file(cert, "document", document, saved)
                 cert.save()
-            event = audit_record(
-                actor=actor, instance=supplier, action="supplier.apply",
-                changes={"status": [None, SupplierStatus.APPLIED.value]},
-            )
+            changes: dict[str, Any] = {"status": [None, SupplierStatus.APPLIED.value]}
+            if claim is not None:
+                changes["claim_invitation"] = [None, claim.pk]
+            event = audit_record(actor=actor, instance=supplier, action="supplier.apply", changes=changes)
             notify_after_commit(supplier_id=supplier.pk, action="supplier.apply", audit_event_id=event.pk)
     except BaseException as exc:
         for name in saved:
@@ -294,13 +294,34 @@ def supplier_apply(
         if isinstance(exc, IntegrityError):
             if Supplier.objects.filter(credit_code=credit_code).exists():
                 raise _duplicate_error() from None
-            if new_email and get_user_model()._default_manager.filter(email__iexact=new_email).exists():
-                raise ValidationError({"applicant_email": ValidationError(
-                    _("This e-mail address already has an account: log in first, then apply."),
-                    code=Code.EMAIL_TAKEN.value,
-                )}) from None
         raise
     return supplier
+
+
+def _new_account_or_claim(
+    *, supplier: Supplier, email: str, password: str
+) -> tuple[Any, SupplierInvitation | None]:
+    """The account of an applicant who is not logged in: a new one (None is returned), or,
+    when the address already has an account, nothing the caller could tell apart: the
+    application is kept without an owner and the address is e-mailed a link (an owner
+    invitation) that its account's holder, once logged in, uses to claim it. Whoever typed
+    someone else's address gains nothing, and learns nothing either: the answer, the e-mails
+    sent and the work done (a password hash) are the same. A concurrent registration of the
+    same address lands here too (the insert is tried in a savepoint)."""
+    User = get_user_model()
+    if not User._default_manager.filter(email__iexact=email).exists():
+        try:
+            with transaction.atomic():
+                return User._default_manager.create_user(
+                    username=username_for_email(email), email=email, password=password
+                ), None
+        except IntegrityError:
+            pass
+    make_password(password)  # the same hashing work as a new account's
+    return None, SupplierInvitation.objects.create(
+        supplier=supplier, email=email, token=secrets.token_urlsafe(32), invited_by=None,
+        expires_at=timezone.now() + timedelta(days=settings.SUPPLIER_INVITATION_DAYS),
+    )
 
 
 def username_for_email(email: str) -> str:

@@ -94,7 +94,15 @@ def _messages_for(supplier: Supplier, event: str, audit: AuditEvent) -> list[Mes
         invited = {**context, "invitation": invitation, "invitation_url": url,
                    "inviter": audit.actor}
         return [Message("invited", invitation.email, invited)]
-    messages = [Message(event, email, context) for email in _owner_emails(supplier)]
+    claim_id = (audit.changes.get("claim_invitation") or [None, None])[1] if event == "applied" else None
+    if claim_id is not None:
+        # Applied with the address of an existing account, not logged in: that address is
+        # asked to claim the application (see ``suppliers.applications``).
+        claim = SupplierInvitation.objects.filter(pk=claim_id, supplier=supplier).first()
+        url = absolute_url(reverse("frontend:onboarding:invitation", args=[claim.token])) if claim else ""
+        messages = [Message("applied_claim", claim.email, {**context, "invitation": claim, "invitation_url": url})] if claim else []
+    else:
+        messages = [Message(event, email, context) for email in _owner_emails(supplier)]
     if event == "applied":
         review = {
             **context,

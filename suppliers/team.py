@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from shop.common.audit import audit_record
 from suppliers.applications import username_for_email
 from suppliers.errors import SupplierErrorCode as Code
+from suppliers.guards import supplier_require_not_suspended
 from suppliers.models import Supplier, SupplierInvitation, SupplierMember, SupplierRole
 from suppliers.notifications import notify_after_commit
 
@@ -68,6 +69,7 @@ def supplier_invite(*, supplier: Supplier, email: str, actor: Any) -> SupplierIn
     with transaction.atomic():
         locked = Supplier.objects.select_for_update().get(pk=supplier.pk)
         _require_owner(supplier=locked, actor=actor)
+        supplier_require_not_suspended(supplier=locked, actor=actor)
         if SupplierMember.objects.filter(supplier=locked, user__email__iexact=email).exists():
             raise ValidationError({"email": ValidationError(
                 _("This person is already a member of the team."), code=Code.ALREADY_MEMBER.value
@@ -127,6 +129,7 @@ def supplier_invitation_accept(
         problem = invitation_problem(invitation)
         if problem is not None:
             raise problem
+        supplier_require_not_suspended(supplier=invitation.supplier_id)
         if user is not None and getattr(user, "is_authenticated", False):
             if not _same_email(user.email, invitation.email):
                 raise ValidationError(_(
@@ -168,8 +171,12 @@ def supplier_invitation_accept(
             raise ValidationError(
                 _("Your account already belongs to another supplier."), code=Code.ALREADY_MEMBER.value
             )
+        # An application made with this address by someone not logged in has no owner yet:
+        # the address's account claims it (``suppliers.applications``).
+        unclaimed = not SupplierMember.objects.filter(supplier=invitation.supplier).exists()
         member = existing or SupplierMember.objects.create(
-            supplier=invitation.supplier, user=user, role=SupplierRole.MEMBER
+            supplier=invitation.supplier, user=user,
+            role=SupplierRole.OWNER if unclaimed else SupplierRole.MEMBER,
         )
         invitation.accepted_at = timezone.now()
         invitation.accepted_by = user

@@ -4,11 +4,11 @@ organization registration and its status page."""
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -66,7 +66,15 @@ def register(request: HttpRequest) -> HttpResponse:
                 apply_errors(form, exc)
             else:
                 if user is None:
-                    login(request, membership.user, backend=BACKEND)
+                    # Not logged in: the same answer whether or not the address already had an
+                    # account (then it was e-mailed an administrator invitation instead).
+                    messages.success(request, _(
+                        "Thank you: your organization has been registered. Log in with %(email)s "
+                        "to follow its verification; if that address already had an account, we have "
+                        "e-mailed it a link to become the administrator."
+                    ) % {"email": form.cleaned_data.get("email", "")})
+                    return redirect(f"{reverse('frontend:onboarding:login')}?next={reverse('frontend:account_status')}")
+                assert membership is not None
                 messages.success(request, _("Thank you: your organization has been registered."))
                 return redirect("frontend:account_status")
         status = 400

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from frontend.onboarding.views import BACKEND, landing_url
 from suppliers.errors import SupplierErrorCode as Code
 from suppliers.forms import InvitationForm, InvitationSignupForm
+from suppliers.guards import NOT_APPROVED_CODE
 from suppliers.models import SupplierInvitation, SupplierMember, SupplierRole, SupplierStatus
 from suppliers.selectors import invitation_by_token, supplier_membership_of, supplier_team
 from suppliers.services import (
@@ -77,6 +78,10 @@ def team(request: HttpRequest, membership: SupplierMember) -> HttpResponse:
         invitation = supplier_invite(supplier=membership.supplier, email=form.cleaned_data["email"],
                                      actor=request.user)
     except ValidationError as exc:
+        if not hasattr(exc, "error_dict"):  # e.g. a suspended supplier: on top of the form
+            form.add_error(None, exc.messages)
+            refused = any(e.code == NOT_APPROVED_CODE for e in exc.error_list)
+            return _render_team(request, membership, form, status=403 if refused else 400)
         for name, errors in exc.message_dict.items():
             for message in errors:
                 form.add_error(name if name in form.fields else None, message)

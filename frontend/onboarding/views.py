@@ -179,10 +179,15 @@ def join(request: HttpRequest) -> HttpResponse:
                 if token:
                     cache.set(f"onboarding:join:{token}", supplier.credit_code, TOKEN_CACHE_SECONDS)
                 if user is None:
-                    owner = SupplierMember.objects.select_related("user").get(
-                        supplier=supplier, role=SupplierRole.OWNER
+                    # Not logged in: the same answer whether or not the address already had
+                    # an account (``suppliers.applications``); the applicant logs in next.
+                    messages.success(request, _(
+                        "Thank you: your application has been submitted and we have sent an e-mail "
+                        "to %(email)s. Log in with that address to follow it."
+                    ) % {"email": form.cleaned_data.get("applicant_email", "")})
+                    return redirect(
+                        f"{reverse('frontend:onboarding:login')}?next={reverse('frontend:onboarding:join_status')}"
                     )
-                    login(request, owner.user, backend=BACKEND)
                 messages.success(request, _("Thank you: your application has been submitted."))
                 return redirect("frontend:onboarding:join_status")
         status = 400

@@ -191,7 +191,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@portal_view
+@portal_view(fulfilment=True)
 def order_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     fulfilment = _own_fulfilment(request, pk)
     if not once_claim(request):
@@ -205,7 +205,7 @@ def order_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@portal_view
+@portal_view(fulfilment=True)
 def order_ship(request: HttpRequest, pk: int) -> HttpResponse:
     fulfilment = _own_fulfilment(request, pk)
     form = ShipForm(request.POST)

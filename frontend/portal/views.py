@@ -20,7 +20,7 @@ from catalog.selectors import (
     portal_stock_variants,
 )
 from catalog.services import stock_update_many
-from frontend.portal.access import portal_view
+from frontend.portal.access import is_status_refusal, portal_view, suspended_page
 
 PRODUCTS_PER_PAGE = 50
 STOCK_PREFIX = "stock-"
@@ -99,6 +99,8 @@ def stock(request: HttpRequest) -> HttpResponse:
         try:
             changed = stock_update_many(supplier=supplier, actor=request.user, changes=changes)
         except ValidationError as exc:
+            if is_status_refusal(exc):
+                return suspended_page(request, exc)
             if not hasattr(exc, "error_dict"):
                 raise Http404(" ".join(exc.messages)) from None
             errors = {pk: " ".join(e.messages[0] for e in errs) for pk, errs in exc.error_dict.items()}

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from catalog.models import ProductVariant
 from orders.errors import OrderErrorCode
 from orders.models import Cart, CartLine
+from shop.accounts.guards import member_require_ordering
 from shop.accounts.models import BuyerOrganization
 from shop.accounts.selectors import ORDERING_ROLES, membership_for
 
@@ -103,6 +104,7 @@ def _check_quantity(variant: ProductVariant, quantity: int) -> None:
 def cart_line_add(*, user, organization: BuyerOrganization, variant_id: object, quantity: object) -> CartLine:
     """Add ``quantity`` to the line of this variant (creating it). The new total must be
     within the minimum order quantity and the stock."""
+    member_require_ordering(user=user, organization=organization)
     qty = parse_quantity(quantity)
     variant = _variant_on_sale(variant_id)
     # Lock the cart row: this cart's edits are serialised (two tabs adding at once).
@@ -129,6 +131,7 @@ def cart_line_add(*, user, organization: BuyerOrganization, variant_id: object, 
 @transaction.atomic
 def cart_line_update(*, user, organization: BuyerOrganization, variant_id: object, quantity: object) -> CartLine:
     """Set the quantity of a line already in the cart."""
+    member_require_ordering(user=user, organization=organization)
     qty = parse_quantity(quantity)
     cart = cart_for(user=user, organization=organization)
     line = (
@@ -157,6 +160,7 @@ def _variant_pk(value: object) -> int:
 @transaction.atomic
 def cart_line_remove(*, user, organization: BuyerOrganization, variant_id: object) -> None:
     """Idempotent: removing a line that is not there changes nothing."""
+    member_require_ordering(user=user, organization=organization)
     cart = cart_for(user=user, organization=organization)
     if cart is not None:
         CartLine.objects.filter(cart=cart, variant_id=_variant_pk(variant_id)).delete()

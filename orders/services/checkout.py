@@ -33,6 +33,7 @@ from orders.models import (
     OrderStatus,
 )
 from orders.services.status import order_event_record
+from shop.accounts.guards import member_require_ordering
 from shop.accounts.models import BuyerOrganization, DeliveryAddress
 from shop.common.money import yuan_to_fen
 
@@ -84,6 +85,7 @@ def order_place(
 ) -> Order:
     """Place the member's cart as an order. Returns the existing order when the same
     ``idempotency_key`` was used before by this member (a double click or a retry)."""
+    member_require_ordering(user=user, organization=organization)
     existing = Order.objects.filter(placed_by=user, idempotency_key=str(idempotency_key)[:64]).first()
     if existing is not None:
         return existing

@@ -21,3 +21,4 @@ class AccountErrorCode(StrEnum):
     INVITATION_EXPIRED = "invitation_expired"
     EMAIL_MISMATCH = "email_mismatch"
     INVALID_TRANSITION = "invalid_transition"
+    ORGANIZATION_SUSPENDED = "organization_suspended"

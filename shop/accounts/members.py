@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shop.accounts.errors import AccountErrorCode as Code
+from shop.accounts.guards import organization_require_not_suspended
 from shop.accounts.models import BuyerInvitation, BuyerOrganization, MemberRole, Membership, User
 from shop.accounts.services import require_admin
 from shop.common.audit import audit_record
@@ -125,6 +126,7 @@ def invitation_accept(
         problem = invitation_problem(invitation)
         if problem is not None:
             raise problem
+        organization_require_not_suspended(organization=invitation.organization_id)
         if user is not None and getattr(user, "is_authenticated", False):
             if not _same_email(user.email, invitation.email):
                 raise ValidationError(_(

@@ -8,17 +8,23 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.base_user import BaseUserManager
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shop.accounts.errors import AccountErrorCode as Code
+from shop.accounts.guards import organization_require_not_suspended
 from shop.accounts.models import (
+    BuyerInvitation,
     BuyerOrganization,
     DeliveryAddress,
     MemberRole,
@@ -128,12 +134,14 @@ def organization_register(
     *, name: str, org_type: str, parent_id: object = None, invoice_title: str, tax_number: str,
     contact_phone: str, address: AddressData, user: Any = None, email: str = "",
     display_name: str = "", phone: str = "", password: str = "",
-) -> Membership:
+) -> Membership | None:
     """Register a buyer organization (PENDING until staff verify it) with its first delivery
     address, and make the registrant its administrator.
 
     ``user``: a logged-in person registering another organization; otherwise an account is
-    created from ``email``, ``display_name``, ``phone`` and ``password``. Everything is
+    created from ``email``, ``display_name``, ``phone`` and ``password`` — unless the address
+    already has one: then ``None`` is returned and the address is e-mailed an administrator
+    invitation (``_claim_invitation``); the caller must answer both cases alike. Everything is
     checked first and written in one transaction: on any error nothing is written, and all
     field errors come back at once.
     """
@@ -163,18 +171,8 @@ def organization_register(
         _required(errors, {"email": email, "display_name": display_name, "phone": phone, "password": password},
                   "email", "display_name", "phone", "password")
         if email:
-            if _collect(errors, "email", validate_email, email) is None and "email" not in errors:
-                if User._default_manager.filter(email__iexact=email).exists():
-                    errors.setdefault("email", []).append(_error(
-                        "email", _("This e-mail address already has an account: log in first, then register."),
-                        Code.EMAIL_TAKEN,
-                    ))
+            _collect(errors, "email", validate_email, email)
         phone = _collect(errors, "phone", normalise_mobile, phone) or ""
-        if phone and User._default_manager.filter(phone=phone).exists():
-            errors.setdefault("phone", []).append(_error(
-                "phone", _("This mobile number already has an account: log in first, then register."),
-                Code.PHONE_TAKEN,
-            ))
         if password:
             candidate = User(email=email, username=email, phone=phone or None, display_name=display_name)
             try:
@@ -185,14 +183,20 @@ def organization_register(
                 )
     if errors:
         raise ValidationError(errors)
+    claim = anonymous and User._default_manager.filter(email__iexact=email).exists()
     try:
         with transaction.atomic():
-            if anonymous:
+            if claim:
+                user = None
+                make_password(password)  # the same work as a new account's
+            elif anonymous:
                 from suppliers.applications import username_for_email
 
+                # A mobile number another account uses is not said so: it is left off.
+                free_phone = phone if not User._default_manager.filter(phone=phone).exists() else None
                 user = User._default_manager.create_user(
                     username=username_for_email(email), email=email, password=password,
-                    phone=phone, display_name=(display_name or "").strip()[:64],
+                    phone=free_phone, display_name=(display_name or "").strip()[:64],
                 )
             organization = BuyerOrganization.objects.create(
                 name=name[:128], slug=_unique_slug(), org_type=org_type, parent=parent,
@@ -203,6 +207,8 @@ def organization_register(
                 organization=organization, label=first_address.label, recipient=first_address.recipient,
                 phone=first_address.phone, address=first_address.address, is_default=True,
             )
+            if user is None:
+                return _claim_invitation(organization=organization, email=email)
             membership = Membership.objects.create(user=user, organization=organization, role=MemberRole.ADMIN)
             audit_record(
                 actor=user, instance=organization, action="buyer_organization.register",
@@ -215,6 +221,25 @@ def organization_register(
             code=Code.DUPLICATE.value,
         )}) from None
     return membership
+
+
+def _claim_invitation(*, organization: BuyerOrganization, email: str) -> None:
+    """Registered, not logged in, with the address of an existing account: nobody becomes
+    administrator; the address is e-mailed an administrator invitation that its account's
+    holder accepts once logged in. The caller is told the same as for a new account, so the
+    form reveals nothing about which addresses have accounts."""
+    invitation = BuyerInvitation.objects.create(
+        organization=organization, email=email, role=MemberRole.ADMIN, token=secrets.token_urlsafe(32),
+        invited_by=None, expires_at=timezone.now() + timedelta(days=int(getattr(settings, "BUYER_INVITATION_DAYS", 7))),
+    )
+    audit_record(
+        actor=None, instance=organization, action="buyer_organization.register",
+        changes={"name": [None, organization.name], "admin_invitation": [None, email]},
+    )
+    from shop.accounts.tasks import invitation_send
+
+    transaction.on_commit(lambda: invitation_send.delay(invitation.pk), robust=True)
+    return None
 
 
 # --- Invoice details and addresses (organization administrators) ---------------------------
@@ -231,6 +256,7 @@ def require_admin(*, organization: BuyerOrganization, actor: Any) -> Membership:
         raise ValidationError(
             _("Only an administrator of the organization can do this."), code=Code.FORBIDDEN.value
         )
+    organization_require_not_suspended(organization=organization)
     return membership
 
 

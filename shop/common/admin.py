@@ -52,6 +52,7 @@ ACTION_LABELS: dict[str, Any] = {
     "image.add": gettext_lazy("image added"),
     "image.delete": gettext_lazy("image deleted"),
     "image.reorder": gettext_lazy("images reordered"),
+    "image.update": gettext_lazy("image text changed"),
 }
 VALUE_MAX_CHARS = 80
 
@@ -291,8 +292,11 @@ class AuditedModelAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: models.Model, form, change: bool) -> None:  # type: ignore[no-untyped-def]
         fields = self._audited_fields(form)
         before = None
-        if change and fields:
-            before = snapshot(type(obj)._base_manager.get(pk=obj.pk), fields)
+        if change:
+            # Locked like the services lock it (the admin's view runs in a transaction), so an
+            # edit here and a service's change of the same row do not interleave.
+            locked = type(obj)._base_manager.select_for_update().get(pk=obj.pk)
+            before = snapshot(locked, fields) if fields else None
         super().save_model(request, obj, form, change)
         entity = self.audit_entity or self.opts.model_name
         if before is not None:
@@ -305,4 +309,33 @@ class AuditedModelAdmin(admin.ModelAdmin):
                 actor=request.user, instance=obj, action=f"{entity}.create",
                 changes={name: [None, value] for name, value in after.items()},
             )
+
+    def _m2m_fields(self, form) -> list[str]:  # type: ignore[no-untyped-def]
+        names = []
+        for name in form.changed_data:
+            try:
+                field = self.opts.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if field.many_to_many and not field.auto_created:
+                names.append(name)
+        return names
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:  # type: ignore[no-untyped-def]
+        """Many-to-many changes (certifications, paired villages…) are audited too: ids before
+        and after, as the services record them."""
+        obj = form.instance
+        names = self._m2m_fields(form) if change else []
+        before = {name: sorted(getattr(obj, name).values_list("pk", flat=True)) for name in names}
+        super().save_related(request, form, formsets, change)
+        changes = {}
+        for name in names:
+            after = sorted(getattr(obj, name).values_list("pk", flat=True))
+            if after != before[name]:
+                changes[name] = [", ".join(map(str, before[name])), ", ".join(map(str, after))]
+        if changes:
+            entity = self.audit_entity or self.opts.model_name
+            audit_record(actor=request.user, instance=obj, action=f"{entity}.update", changes=changes)
+
+
 from shop.common import outbox_admin  # noqa: E402,F401  (the outbox screen registers itself)

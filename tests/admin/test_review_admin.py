@@ -199,16 +199,21 @@ def test_form_edits_of_prices_and_stock_are_recorded_with_old_and_new_values(sta
     assert "summary: — → 新米上市" in history.content.decode()
 
 
-def test_a_variant_deleted_in_the_form_stays_in_the_products_trail(staff, regions):
+def test_a_variant_archived_in_the_form_stays_in_the_products_trail(staff, regions):
+    """Variants are never deleted (order lines point at them): unticking "active" archives
+    one through ``variant_archive``, and the product's trail shows it."""
     product = ProductFactory()
     with_variant(product, "GONE-1", "50.00")
     data = change_form_data(staff.get(url("change", product.pk)))
     index = next(i for i in range(2) if data[f"variants-{i}-sku"] == "GONE-1")
-    data[f"variants-{index}-DELETE"] = "on"
+    assert f"variants-{index}-DELETE" not in data
+    data.pop(f"variants-{index}-is_active", None)
     assert staff.post(url("change", product.pk), data).status_code == 302
-    row = audit_events_for(product).get()
-    assert (row.action, row.changes["sku"]) == ("variant.delete", ["GONE-1", None])
-    assert "GONE-1 → —" in staff.get(url("change", product.pk)).content.decode()
+    gone = product.variants.get(sku="GONE-1")
+    assert not gone.is_active
+    [row] = audit_events_for(gone)
+    assert (row.action, row.changes) == ("variant.archive", {"is_active": [True, False]})
+    assert "variant.archive" in staff.get(url("change", product.pk)).content.decode()
 
 
 def test_review_buttons_refuse_non_staff_and_staff_without_change_permission(regions, dear):

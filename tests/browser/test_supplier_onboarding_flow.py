@@ -255,7 +255,13 @@ def test_supplier_applies_is_admitted_lists_a_product_and_it_reaches_the_storefr
     page.fill("#id_password2", PASSWORD)
     applicant.shot("1-join-form")
     html = applicant.submit("form.apply-form button[type=submit]")
-    assert zh("Thank you: your application has been submitted.") in html
+    # The applicant logs in next (the answer does not tell whether the address had an account).
+    assert page.url.endswith("/accounts/login/?next=/join/status/")
+    assert APPLICANT_EMAIL in html
+    applicant.login(
+        "/accounts/login/?next=/join/status/", APPLICANT_EMAIL, PASSWORD,
+        "form[action='/accounts/login/'] button[type=submit]",
+    )
     assert page.url.endswith("/join/status/")
     assert page.locator("h1").inner_text() == LEGAL_NAME
     assert "大化瑶族自治县 · 七百弄乡 · 弄合村委会" in page.locator(".page-head").inner_text()

@@ -45,14 +45,17 @@ def test_an_applicant_applies_and_follows_the_application(client, regions, setti
     data = join_post(email="Applicant@Example.com")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/join/", data)
-    assert response.status_code == 302 and response["Location"] == "/join/status/"
+    # Not logged in: the applicant logs in next (the same answer whether or not the address
+    # already had an account, see tests/security/test_enumeration.py).
+    assert response.status_code == 302 and response["Location"] == "/accounts/login/?next=/join/status/"
     supplier = Supplier.objects.get()
     assert supplier.status == SupplierStatus.APPLIED and supplier.credit_code == data["credit_code"]
     assert supplier.certifications.count() == 1
     owner = SupplierMember.objects.get(supplier=supplier)
-    assert owner.role == "owner" and client.session["_auth_user_id"] == str(owner.user_id)
+    assert owner.role == "owner" and "_auth_user_id" not in client.session
     assert [m.to for m in mail.outbox] == [["Applicant@example.com"]]
     assert len(files_in(settings)) == 2
+    assert client.login(username="Applicant@example.com", password=data["password1"])
 
     status = client.get("/join/status/")
     assert status.status_code == 200
@@ -168,8 +171,14 @@ def test_passwords_must_match_and_be_strong(client, regions, settings):
     assert_nothing_written(settings)
 
 
+def _apply_and_log_in(client) -> None:
+    data = join_post()
+    client.post("/join/", data)
+    assert client.login(username="applicant@example.com", password=data["password1"])
+
+
 def test_the_status_page_shows_a_rejection_and_its_reason(client, regions):
-    client.post("/join/", join_post())
+    _apply_and_log_in(client)
     supplier = Supplier.objects.get()
     supplier_recommend(supplier=supplier)
     supplier_reject(supplier=supplier, reason="银行账户与主体名称不一致")
@@ -186,7 +195,7 @@ def test_the_status_page_of_someone_without_application(client, regions):
 
 
 def test_a_member_opening_the_form_again_is_sent_to_the_status(client, regions):
-    client.post("/join/", join_post())
+    _apply_and_log_in(client)
     response = client.get("/join/")
     assert response.status_code == 302 and response["Location"] == "/join/status/"
 

@@ -131,7 +131,7 @@ def test_a_suspended_supplier_sees_its_listings_but_cannot_submit(client, portal
         county=supplier.county, township=supplier.township, status=ProductStatus.DRAFT,
     )
     response = client.post(f"/portal/products/{draft.pk}/submit/")
-    assert response.status_code == 400
+    assert response.status_code == 403 and "暂停" in response.content.decode()
     draft.refresh_from_db()
     assert draft.status == ProductStatus.DRAFT
 

@@ -146,12 +146,20 @@ def test_every_problem_is_reported_at_once(regions):
     assert found["applicant_email"] == {"invalid"}
 
 
-def test_a_weak_password_or_a_taken_email_is_refused(regions):
-    UserFactory(email="taken@example.com")
-    with pytest.raises(ValidationError) as exc:
-        supplier_apply(data=application_data(), license_document=upload(),
-                       applicant_email="TAKEN@example.com", password=PASSWORD)
-    assert codes(exc.value)["applicant_email"] == {"email_taken"}
+def test_a_weak_password_is_refused_and_a_taken_email_gets_a_claim_link(regions):
+    taken = UserFactory(email="taken@example.com")
+    for email in ("TAKEN@example.com", "new@example.com"):
+        with pytest.raises(ValidationError) as exc:
+            supplier_apply(data=application_data(), license_document=upload(),
+                           applicant_email=email, password="12345678")
+        assert codes(exc.value)["password"] == {"invalid_password"}
+    claimed = supplier_apply(data=application_data(), license_document=upload(),
+                             applicant_email="TAKEN@example.com", password=PASSWORD)
+    # Nobody is given the existing account: the application waits for its holder to claim it.
+    assert not SupplierMember.objects.filter(supplier=claimed).exists()
+    assert claimed.invitations.get().email == "TAKEN@example.com"
+    assert not taken.check_password(PASSWORD) and User.objects.count() == 1
+    Supplier.objects.all().delete()
     with pytest.raises(ValidationError) as exc:
         supplier_apply(data=application_data(), license_document=upload(),
                        applicant_email="new@example.com", password="12345678")

@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 
 from catalog.errors import CatalogErrorCode
 from catalog.models import Category, Product, ProductImage, ProductVariant
-from catalog.services import ACTIVE_SUPPLIER
 from shop.graphql.core.mutations import decode_input_id, not_found, permission_denied
 from shop.graphql.core.permissions import require_staff, require_user
 from shop.regions.models import Region
+from suppliers.guards import supplier_require_active
 from suppliers.models import Supplier
 from suppliers.selectors import supplier_membership_of
 
@@ -25,15 +25,13 @@ REVIEW_PERMISSION = "catalog.change_product"  # as the admin's review actions re
 
 
 def supplier_member(info: graphene.ResolveInfo) -> tuple[Any, Supplier]:
-    """(user, supplier) for a member of an approved or suspended supplier."""
+    """(user, supplier) for a member of an approved supplier (read from the database on
+    every request: a suspension stops the very next mutation of an existing session)."""
     user = require_user(info)
     membership = supplier_membership_of(user=user)
     if membership is None:
         raise permission_denied(_("Only members of a supplier team can manage listings."))
-    if membership.supplier.status not in ACTIVE_SUPPLIER:
-        raise ValidationError(
-            _("Your supplier account is not approved yet."), code=CatalogErrorCode.SUPPLIER_NOT_APPROVED.value
-        )
+    supplier_require_active(supplier=membership.supplier, actor=user)
     return user, membership.supplier
 
 

@@ -54,7 +54,9 @@ def _text(data: dict[str, Any], name: str) -> str:
 class SupplierApply(BaseMutation):
     """Apply to join as a supplier (供应商入驻申请). Anyone may apply: logged in, the
     application belongs to the account; otherwise an account is created from
-    `applicantEmail` and `password`. Send the documents with the GraphQL multipart request
+    `applicantEmail` and `password`, except when that address already has an account: the
+    answer is then the same, and the address is e-mailed a link with which its holder, logged
+    in, claims the application (so the API never tells which addresses have accounts). Send the documents with the GraphQL multipart request
     spec. The county's coordinators review the application first, then the platform."""
 
     supplier = graphene.Field(SupplierAccount, description="The application, status APPLIED.")
