@@ -285,7 +285,8 @@ def test_evidence_is_downloaded_by_staff_as_stored(world, maker, checker):
     assert response["Content-Security-Policy"].startswith("sandbox;")
     served = b"".join(response.streaming_content)
     assert served == pdf.file.open("rb").read()  # the stored (rewritten) file
-    assert b"Fair receipt" in pikepdf.open(io.BytesIO(served)).pages[0].Contents.read_bytes()
+    with pikepdf.open(io.BytesIO(served)) as stored:
+        assert b"Fair receipt" in stored.pages[0].Contents.read_bytes()
     response = checker.get(record_url(record, "evidence", png.pk))
     assert response["Content-Type"] == "image/png"
     assert Image.open(io.BytesIO(b"".join(response.streaming_content))).size == (64, 48)
