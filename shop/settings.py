@@ -249,6 +249,9 @@ if not DEBUG:
     # Ask browsers to preload HSTS only when the operator has decided to submit the domain
     # to hstspreload.org (hard to undo): off unless SECURE_HSTS_PRELOAD=true.
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+    if not SECURE_HSTS_PRELOAD:
+        # security.W021 ("not preloaded") is this deliberate default, not an oversight.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 # --- Content-Security-Policy (django-csp 4; every page) ---------------------
 # Scripts and styles only from our own static files, or inline with the request's nonce
