@@ -46,7 +46,7 @@ def overpriced_badge(flag: bool) -> str:
     """A warning, not a green tick: being overpriced is the bad case."""
     if not flag:
         return ""
-    return format_html('<span style="color:#ba2121;font-weight:bold">⚠ {}</span>', _("overpriced"))
+    return format_html('<span class="price-flag-bad">⚠ {}</span>', _("overpriced"))
 
 
 def accepted_by_text(variant: ProductVariant) -> str:
@@ -137,7 +137,7 @@ class ProductVariantInline(admin.TabularInline):
         if obj.needs_price_review:
             return overpriced_badge(True)
         return format_html(
-            '<span style="color:#447e36">✓ {}</span>',
+            '<span class="price-flag-ok">✓ {}</span>',
             _("price accepted by %(who)s") % {"who": accepted_by_text(obj)},
         )
 
@@ -191,6 +191,9 @@ class ProductAdminForm(forms.ModelForm):
 
 @admin.register(Product)
 class ProductAdmin(ProductReviewMixin, AuditedModelAdmin):
+    class Media:
+        css = {"all": ["common/admin-extra.css"]}  # price flags: classes, no inline styles (CSP)
+
     form = ProductAdminForm
     change_form_template = "admin/catalog/product/review_change_form.html"
     list_display = (
@@ -244,11 +247,11 @@ class ProductAdmin(ProductReviewMixin, AuditedModelAdmin):
     @admin.display(description=gettext_lazy("flagged prices"))
     def flagged_prices(self, obj: Product) -> str:
         return format_html_join(
-            mark_safe("<br>"), '{}: ¥{} / ¥{} = {}× <span style="color:{}">{}</span>',
+            mark_safe("<br>"), '{}: ¥{} / ¥{} = {}× <span class="{}">{}</span>',
             (
                 (
                     v.sku, v.price, v.market_price, price_ratio(v),
-                    "#ba2121" if v.needs_price_review else "#447e36",
+                    "price-flag-bad" if v.needs_price_review else "price-flag-ok",
                     _("awaiting acceptance") if v.needs_price_review else _("accepted"),
                 )
                 for v in obj._flagged_variants  # type: ignore[attr-defined]

@@ -32,7 +32,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from frontend.onboarding.documents import _serve
 from orders.admin_forms import add_service_errors
 from orders.models import FundingChannel, OfflineEvidence, OfflineRecord, OfflineRecordStatus
 from orders.services.offline import (
@@ -42,6 +41,7 @@ from orders.services.offline import (
 )
 from shop.accounts.models import BuyerOrganization
 from shop.common.money import format_yuan
+from shop.common.serving import private_file_response
 from shop.regions.models import Region
 from suppliers.models import Supplier
 
@@ -316,7 +316,7 @@ class OfflineRecordAdmin(admin.ModelAdmin):
         item = OfflineEvidence.objects.filter(pk=evidence_id, record=record).first()
         if item is None:
             raise Http404
-        return _serve(item.file, f"evidence-{record.pk}-{item.pk}")
+        return private_file_response(item.file, f"evidence-{record.pk}-{item.pk}")
 
 
 def _int(value: str) -> int | None:

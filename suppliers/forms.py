@@ -115,7 +115,7 @@ class SupplierApplicationForm(forms.Form):
         for name in REQUIRED_HERE:
             model_fields[name].required = True
         model_fields["credit_code"].widget.attrs.update(
-            {"autocomplete": "off", "spellcheck": "false", "style": "text-transform: uppercase"}
+            {"autocomplete": "off", "spellcheck": "false", "class": "uppercase"}
         )
         model_fields["contact_phone"].widget.attrs.update({"inputmode": "tel", "autocomplete": "tel"})
         model_fields["poor_households"].widget.attrs.update({"min": 0})

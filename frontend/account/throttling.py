@@ -7,16 +7,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import ngettext
 
-
-def throttled_message() -> str:
-    minutes = max(1, -(-int(settings.LOGIN_FAILURE_WINDOW_SECONDS) // 60))
-    return ngettext(
-        "Too many attempts. Wait %(minutes)d minute, then try again.",
-        "Too many attempts. Wait %(minutes)d minutes, then try again.",
-        minutes,
-    ) % {"minutes": minutes}
+from shop.accounts.throttle import throttled_message
 
 
 def throttled_response(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:

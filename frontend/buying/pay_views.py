@@ -4,6 +4,7 @@ verified webhook (or a server-side retrieve) says so, or finance records the tra
 
 from __future__ import annotations
 
+from csp.decorators import csp_replace, csp_update
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -61,16 +62,24 @@ def order_pay_card(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         return render(request, "frontend/buying/pay.html", _context(request, order, card_error=" ".join(exc.messages)), status=400)
     secret = started if isinstance(started, str) else getattr(started, "stripe_client_secret", "")
-    from orders.stripe.client import stripe_js_url, stripe_publishable_key
+    from orders.stripe.client import stripe_js_url, stripe_page_sources, stripe_publishable_key
 
     return_url = request.build_absolute_uri(reverse("frontend:order_pay_return", args=[order.pk]))
-    return render(
+    response = render(
         request, "frontend/buying/pay_card.html",
         _context(
             request, order, client_secret=secret, publishable_key=stripe_publishable_key(),
             return_url=return_url, stripe_js=stripe_js_url(),
         ),
     )
+    return _with_stripe_policy(request, response, stripe_page_sources())
+
+
+def _with_stripe_policy(request: HttpRequest, response: HttpResponse, sources: dict[str, list[str]]) -> HttpResponse:
+    """This page only: Stripe's script, frames and API added to the site's CSP."""
+    frames = csp_replace({"frame-src": sources["frame-src"]})
+    scripts = csp_update({"script-src": sources["script-src"], "connect-src": sources["connect-src"]})
+    return frames(scripts(lambda _request: response))(request)
 
 
 def _unavailable() -> str:

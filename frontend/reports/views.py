@@ -5,10 +5,12 @@ from /reports/<id>/download/ by their requester only (404 for anybody else)."""
 
 from __future__ import annotations
 
+import mimetypes
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -26,6 +28,7 @@ from orders.selectors.reports import (
 )
 from orders.services import reports as report_services
 from shop.accounts.models import BuyerOrganization
+from shop.common.serving import private_file_response
 
 
 def _scope(request: HttpRequest) -> BuyerOrganization | None:
@@ -109,4 +112,7 @@ def reports_download(request: HttpRequest, pk: int) -> HttpResponse:
     if export.status != ReportExportStatus.DONE or not export.file:
         messages.info(request, _("This report is not ready yet."))
         return redirect("frontend:reports_home")
-    return FileResponse(export.file.open("rb"), as_attachment=True, filename=export.file_name)
+    return private_file_response(
+        export.file, export.file_name,
+        content_type=mimetypes.guess_type(export.file_name)[0] or "application/octet-stream",
+    )

@@ -9,6 +9,7 @@ host (tests use a localstripe server); empty means the real Stripe.
 from __future__ import annotations
 
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 import stripe
 from django.conf import settings
@@ -43,6 +44,21 @@ def stripe_js_url() -> str:
     ``<base>/js.stripe.com/v3/``."""
     base = stripe_api_base()
     return f"{base}/js.stripe.com/v3/" if base else "https://js.stripe.com/v3/"
+
+
+def stripe_page_sources() -> dict[str, list[str]]:
+    """The origins the card-payment page needs in its Content-Security-Policy: Stripe.js,
+    its card iframes (and 3-D Secure), and the API it calls (localstripe: one origin)."""
+    base = stripe_api_base()
+    if base:
+        parts = urlsplit(base)
+        origin = [f"{parts.scheme}://{parts.netloc}"]
+        return {"script-src": origin, "frame-src": origin, "connect-src": origin}
+    return {
+        "script-src": ["https://js.stripe.com"],
+        "frame-src": ["https://js.stripe.com", "https://hooks.stripe.com"],
+        "connect-src": ["https://api.stripe.com"],
+    }
 
 
 @lru_cache(maxsize=8)

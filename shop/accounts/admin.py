@@ -187,3 +187,5 @@ class BuyerOrganizationAdmin(admin.ModelAdmin):
             ) % {"count": n},
             log_message=str(_("Suspended")),
         )
+
+from shop.accounts import admin_login as _admin_login  # noqa: E402,F401  (registers the lockouts screen)

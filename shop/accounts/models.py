@@ -169,3 +169,29 @@ class BuyerInvitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} → {self.organization}"
+
+
+class LockoutScope(models.TextChoices):
+    ACCOUNT = "account", _("Account (login name)")
+    ADDRESS = "address", _("Client address")
+    RESET_MAIL = "reset-mail", _("Password-reset e-mails to one address")
+
+
+class LoginLockout(models.Model):
+    """A login throttle limit that was exceeded (``shop.accounts.throttle``). The counters
+    live in the cache; this row shows staff who is locked out until when, and deleting it
+    (unlock) clears the counter."""
+
+    key = models.CharField(_("throttle key"), max_length=80, unique=True)
+    scope = models.CharField(_("scope"), max_length=16, choices=LockoutScope.choices)
+    value = models.CharField(_("login name or address"), max_length=254)
+    locked_at = models.DateTimeField(_("locked at"))
+    locked_until = models.DateTimeField(_("locked until"))
+
+    class Meta:
+        verbose_name = _("login lockout")
+        verbose_name_plural = _("login lockouts")
+        ordering = ["-locked_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_scope_display()}: {self.value}"

@@ -2,7 +2,11 @@
 
 - the type is decided from the bytes, never from the file name or the declared content type;
 - a PDF must start with ``%PDF-`` and end with ``%%EOF`` (within the last kilobyte, as PDF
-  readers allow) and is kept as sent, capped at ``settings.DOCUMENT_MAX_BYTES``;
+  readers allow), be at most ``settings.DOCUMENT_MAX_BYTES`` and parse with pikepdf (qpdf);
+  it is then rewritten (``_rewrite_pdf``): JavaScript, open and page actions, annotations
+  with actions, forms, embedded files, bookmarks and metadata are dropped, and only the
+  objects still reachable are written to a fresh file. An encrypted or unreadable PDF is
+  refused;
 - anything else must be an image accepted by ``shop.common.images.normalize_upload``,
   which decodes and re-encodes it without metadata;
 - everything else (HTML named ``.jpg``, Word files, archives…) is refused.
@@ -12,10 +16,12 @@ Nothing is written to storage here: the caller names and saves ``content``.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import IO
 
+import pikepdf
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -26,6 +32,15 @@ from shop.common.images import ImageErrorCode, normalize_upload, read_capped
 PDF_MAGIC = b"%PDF-"
 PDF_EOF = b"%%EOF"
 PDF_TRAILER_WINDOW = 1024
+PDF_MAX_PAGES = 200
+# A page keeps only what draws it; everything else (actions, associated files, thumbnails…)
+# is dropped. The catalogue is new: no open action, names, forms, outlines or metadata.
+PDF_KEPT_PAGE_KEYS = ("/Type", "/Resources", "/MediaBox", "/CropBox", "/BleedBox", "/TrimBox",
+                      "/ArtBox", "/Contents", "/Rotate", "/Group", "/UserUnit", "/Annots")
+# Annotations that play or carry something are dropped; the others (stamps, seals, notes)
+# keep their appearance but lose their actions.
+PDF_DROPPED_ANNOTATIONS = ("/FileAttachment", "/Sound", "/Movie", "/Screen", "/RichMedia", "/3D")
+PDF_DROPPED_ANNOTATION_KEYS = ("/A", "/AA", "/PA", "/AF", "/FS", "/Parent")
 
 CONTENT_TYPES = {
     ".pdf": "application/pdf",
@@ -89,7 +104,7 @@ def normalize_document(upload: IO[bytes]) -> NormalizedDocument:
                 code=DocumentErrorCode.INVALID_DOCUMENT.value,
             )
         return NormalizedDocument(
-            content=ContentFile(data, name="document.pdf"), kind="pdf", extension=".pdf"
+            content=ContentFile(_rewrite_pdf(data), name="document.pdf"), kind="pdf", extension=".pdf"
         )
     try:
         image = normalize_upload(ContentFile(data, name="document"))
@@ -105,3 +120,52 @@ def normalize_document(upload: IO[bytes]) -> NormalizedDocument:
             code=DocumentErrorCode.INVALID_DOCUMENT.value,
         ) from None
     return NormalizedDocument(content=image.content, kind="image", extension=image.extension)
+
+
+def _unreadable_pdf() -> ValidationError:
+    return ValidationError(
+        _("The PDF file could not be read (damaged, encrypted or not a PDF). Save it again as a PDF and upload that."),
+        code=DocumentErrorCode.INVALID_DOCUMENT.value,
+    )
+
+
+def _clean_page(page: pikepdf.Dictionary) -> None:
+    for key in list(page.keys()):
+        if key not in PDF_KEPT_PAGE_KEYS:
+            del page[key]
+    annotations = page.get("/Annots")
+    if not isinstance(annotations, pikepdf.Array):
+        if annotations is not None:
+            del page["/Annots"]
+        return
+    kept = pikepdf.Array()
+    for annotation in annotations:
+        if not isinstance(annotation, pikepdf.Dictionary):
+            continue
+        if annotation.get("/Subtype") in PDF_DROPPED_ANNOTATIONS:
+            continue
+        for key in PDF_DROPPED_ANNOTATION_KEYS:
+            if key in annotation:
+                del annotation[key]
+        kept.append(annotation)
+    page["/Annots"] = kept
+
+
+def _rewrite_pdf(data: bytes) -> bytes:
+    """The PDF rewritten without anything active: what a viewer shows stays (page content,
+    fonts, images), what it runs or opens goes. Raises ``ValidationError`` if it does not parse."""
+    try:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            if not 1 <= len(pdf.pages) <= PDF_MAX_PAGES:
+                raise _unreadable_pdf()
+            for page in pdf.pages:
+                _clean_page(page.obj)
+            with pikepdf.new() as fresh:
+                # Copies the pages and what they reference, nothing else of the original.
+                fresh.pages.extend(pdf.pages)
+                out = io.BytesIO()
+                fresh.save(out, fix_metadata_version=False, deterministic_id=True,
+                           object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    except (pikepdf.PdfError, pikepdf.PikepdfError, ValueError, RuntimeError, TypeError, KeyError):
+        raise _unreadable_pdf() from None
+    return out.getvalue()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 
+import pikepdf
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Permission
@@ -281,7 +282,11 @@ def test_evidence_is_downloaded_by_staff_as_stored(world, maker, checker):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert b"".join(response.streaming_content) == minimal_pdf()
+    assert response["Content-Security-Policy"].startswith("sandbox;")
+    served = b"".join(response.streaming_content)
+    assert served == pdf.file.open("rb").read()  # the stored (rewritten) file
+    with pikepdf.open(io.BytesIO(served)) as stored:
+        assert b"Fair receipt" in stored.pages[0].Contents.read_bytes()
     response = checker.get(record_url(record, "evidence", png.pk))
     assert response["Content-Type"] == "image/png"
     assert Image.open(io.BytesIO(b"".join(response.streaming_content))).size == (64, 48)

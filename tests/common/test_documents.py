@@ -2,6 +2,7 @@
 
 import io
 
+import pikepdf
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -20,11 +21,15 @@ def pdf() -> bytes:
     return image("PDF")
 
 
-def test_a_real_pdf_is_kept_as_sent():
+def test_a_real_pdf_is_rewritten_with_its_page_kept():
     data = pdf()
     doc = normalize_document(ContentFile(data, name="执照.pdf"))
     assert (doc.kind, doc.extension, doc.content_type) == ("pdf", ".pdf", "application/pdf")
-    assert doc.content.read() == data
+    stored = pikepdf.open(io.BytesIO(doc.content.read()))
+    original = pikepdf.open(io.BytesIO(data))
+    assert len(stored.pages) == 1
+    assert list(stored.pages[0].mediabox) == list(original.pages[0].mediabox)
+    assert len(stored.pages[0].images) == 1  # the scanned page is still there
 
 
 @pytest.mark.parametrize("fmt, extension", [("JPEG", ".jpg"), ("PNG", ".png"), ("WEBP", ".webp")])
