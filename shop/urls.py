@@ -3,11 +3,15 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
+from shop.common.storage import private_file
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("graphql/", include("shop.graphql.urls")),
     path("stripe/", include("orders.stripe.urls")),
+    # Operations and storage (helper 8): signed private files.
+    path("files/<str:token>/", private_file, name="private_file"),
     path("", include("frontend.urls")),
 ]
 

@@ -7,7 +7,6 @@ revealed).
 """
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.files.storage import default_storage
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
@@ -18,11 +17,11 @@ from suppliers.selectors import can_read_supplier_documents
 
 
 def _serve(file: FieldFile, download_name: str) -> FileResponse:
-    if not file or not default_storage.exists(file.name):
+    if not file or not file.storage.exists(file.name):
         raise Http404
     extension = "." + file.name.rsplit(".", 1)[-1].lower() if "." in file.name else ""
     response = FileResponse(
-        default_storage.open(file.name, "rb"), content_type=content_type_for(file.name),
+        file.storage.open(file.name, "rb"), content_type=content_type_for(file.name),
         as_attachment=False, filename=f"{download_name}{extension}",
     )
     response["X-Content-Type-Options"] = "nosniff"
