@@ -16,10 +16,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core import signing
-from django.core.signals import setting_changed
 from django.core.files.storage import FileSystemStorage, Storage, storages
-from django.http import FileResponse, Http404, HttpRequest
+from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.http import FileResponse, Http404, HttpRequest
 from django.urls import reverse
 from django.utils.functional import LazyObject, empty
 from django.views.decorators.http import require_safe

@@ -5,10 +5,10 @@ cache headers; private documents are signed and short-lived, or served after a p
 from __future__ import annotations
 
 import re
-from email.message import Message
 import socket
 import urllib.error
 import urllib.request
+from email.message import Message
 
 import boto3
 import pytest
