@@ -46,8 +46,12 @@ INSTALLED_APPS = [
     "catalog",
     "orders",
     "frontend",
-    "shop.demo",
 ]
+# --- Safe configuration (production) ---------------------------------------------------------
+# The demo seeding and benchmark commands only where asked for: in development, or SHOP_DEMO=1.
+SHOP_DEMO = env.bool("SHOP_DEMO", default=DEBUG)
+if SHOP_DEMO:
+    INSTALLED_APPS.append("shop.demo")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -137,6 +141,23 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# A production process (DEBUG off) refuses to start without a cache and broker that every host
+# shares (or each process would get its own cache, throttles and eager tasks) and without the
+# absolute public address that e-mail links and QR codes start with.
+if not DEBUG:
+    import re as _re
+
+    if not REDIS_URL or CELERY_TASK_ALWAYS_EAGER:
+        raise environ.ImproperlyConfigured(
+            "Production needs REDIS_URL (the shared cache; also the Celery broker unless "
+            "CELERY_BROKER_URL is set). Set DEBUG=1 for a single-process trial."
+        )
+    if not _re.fullmatch(r"https?://[^/\s]+/?", SITE_URL):
+        raise environ.ImproperlyConfigured(
+            "Production needs SITE_URL, the shop's absolute public address such as "
+            "https://shop.example.cn (e-mail links and QR codes start with it)."
+        )
 
 # --- Auth -------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
