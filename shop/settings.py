@@ -52,6 +52,9 @@ INSTALLED_APPS = [
 SHOP_DEMO = env.bool("SHOP_DEMO", default=DEBUG)
 if SHOP_DEMO:
     INSTALLED_APPS.append("shop.demo")
+INSTALLED_APPS.append("health_check")  # /readyz (shop/common/health.py)
+# Load balancers and probes reach the app over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

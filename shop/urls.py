@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
+from shop.common.health import healthz, readyz
 from shop.common.storage import private_file
 
 urlpatterns = [
@@ -12,6 +13,8 @@ urlpatterns = [
     path("stripe/", include("orders.stripe.urls")),
     # Operations and storage (helper 8): signed private files.
     path("files/<str:token>/", private_file, name="private_file"),
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("", include("frontend.urls")),
 ]
 
