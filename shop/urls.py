@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.static import serve
 
 from shop.common.health import healthz, readyz
+from shop.common.observability import metrics
 from shop.common.storage import private_file
 
 urlpatterns = [
@@ -15,6 +16,7 @@ urlpatterns = [
     path("files/<str:token>/", private_file, name="private_file"),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
+    path("metrics", metrics, name="metrics"),
     path("", include("frontend.urls")),
 ]
 

@@ -45,7 +45,7 @@ def test_environment_selects_postgres_redis_and_a_real_broker():
     )
     assert out.returncode == 0, out.stderr
     probe = json.loads(out.stdout.strip().splitlines()[-1])
-    assert probe["engine"] == "django.db.backends.postgresql"
+    assert probe["engine"] == "django_prometheus.db.backends.postgresql"  # PostgreSQL, with query metrics
     assert probe["eager"] is False and probe["debug"] is False
     assert probe["cache"] == "django.core.cache.backends.redis.RedisCache"
 
