@@ -187,7 +187,7 @@ USE_TZ = True
 
 # --- Static and media -------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "var" / "static")))
 # --- Media storage (public photos; private documents, evidence, exports) ----------------
 # MEDIA_STORAGE=filesystem: MEDIA_ROOT (public, served by nginx under MEDIA_URL) and
 # PRIVATE_MEDIA_ROOT (never public; default: a "private" folder beside MEDIA_ROOT), both on a
