@@ -339,6 +339,9 @@ if SENTRY_DSN:
     )
 # Prometheus (django-prometheus): /metrics with "Authorization: Bearer $METRICS_TOKEN" only.
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# Celery workers serve their task metrics on this port (0: off); monitoring network only.
+CELERY_METRICS_PORT = env.int("CELERY_METRICS_PORT", default=0)
+CELERY_METRICS_ADDRESS = env.str("CELERY_METRICS_ADDRESS", default="127.0.0.1")
 INSTALLED_APPS.append("django_prometheus")
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",

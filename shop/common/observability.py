@@ -98,11 +98,31 @@ def _task_postrun(task_id: str = "", task: Any = None, state: str = "", **kwargs
         TASK_SECONDS.labels(task=name).observe(time.perf_counter() - began)
 
 
+def _worker_metrics_serve(**kwargs: Any) -> None:
+    """A worker host has no web process: with ``CELERY_METRICS_PORT`` the worker serves its own
+    /metrics there (bind it to the monitoring network with ``CELERY_METRICS_ADDRESS``)."""
+    import os
+
+    from prometheus_client import REGISTRY, CollectorRegistry, start_http_server
+
+    port = getattr(settings, "CELERY_METRICS_PORT", 0)
+    if not port:
+        return
+    registry = REGISTRY
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # prefork children write there
+        from prometheus_client import multiprocess
+
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+    start_http_server(port, addr=settings.CELERY_METRICS_ADDRESS, registry=registry)
+
+
 def connect_celery_metrics() -> None:
-    from celery.signals import task_postrun, task_prerun
+    from celery.signals import task_postrun, task_prerun, worker_ready
 
     task_prerun.connect(_task_prerun, weak=False, dispatch_uid="shop-metrics-prerun")
     task_postrun.connect(_task_postrun, weak=False, dispatch_uid="shop-metrics-postrun")
+    worker_ready.connect(_worker_metrics_serve, weak=False, dispatch_uid="shop-metrics-worker")
 
 
 def sentry_init(*, dsn: str, environment: str, traces_sample_rate: float) -> None:
