@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 HOST   ?= 127.0.0.1
 
-.PHONY: run test bench install install-test messages messages-update lint schema clean
+.PHONY: run test bench install install-test messages messages-update lint schema clean scaleout
 
 $(BIN)/python:
 	PYTHON=$(PYTHON) scripts/bootstrap-system run
@@ -40,6 +40,12 @@ bench: install
 	$(BIN)/python manage.py bench_catalog
 	$(BIN)/python manage.py bench_orders
 	$(BIN)/python manage.py bench_graphql_hostile
+
+# Two app hosts behind nginx, a worker and beat, a private Redis and database (PostgreSQL on
+# 127.0.0.1:5432, PGURL=… to change): buyer journeys while one host is killed; prints figures.
+scaleout: install-test
+	PYTHON=$(PYTHON) scripts/bootstrap-system scaleout
+	PYTHON=$(BIN)/python scripts/scaleout-test
 
 lint: install
 	$(BIN)/ruff check .

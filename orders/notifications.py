@@ -44,6 +44,7 @@ from orders.models import (
 )
 from shop.accounts.models import Membership, User
 from shop.accounts.selectors import APPROVING_ROLES
+from shop.common.links import absolute_url
 from shop.common.money import format_yuan
 from suppliers.models import SupplierMember
 
@@ -63,12 +64,6 @@ class Message:
     recipient: str
     context: dict[str, Any]
     language: str = DEFAULT_LANGUAGE
-
-
-def absolute_url(path: str) -> str:
-    """``SITE_URL`` + path; without SITE_URL the path alone."""
-    base = (getattr(settings, "SITE_URL", "") or "").rstrip("/")
-    return f"{base}{path}"
 
 
 def buyer_order_url(order: Order) -> str:

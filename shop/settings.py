@@ -50,8 +50,15 @@ INSTALLED_APPS = [
     "catalog",
     "orders",
     "frontend",
-    "shop.demo",
 ]
+# --- Safe configuration (production) ---------------------------------------------------------
+# The demo seeding and benchmark commands only where asked for: in development, or SHOP_DEMO=1.
+SHOP_DEMO = env.bool("SHOP_DEMO", default=DEBUG)
+if SHOP_DEMO:
+    INSTALLED_APPS.append("shop.demo")
+INSTALLED_APPS.append("health_check")  # /readyz (shop/common/health.py)
+# Load balancers and probes reach the app over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -210,6 +217,23 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# A production process (DEBUG off) refuses to start without a cache and broker that every host
+# shares (or each process would get its own cache, throttles and eager tasks) and without the
+# absolute public address that e-mail links and QR codes start with.
+if not DEBUG:
+    import re as _re
+
+    if not REDIS_URL or CELERY_TASK_ALWAYS_EAGER:
+        raise environ.ImproperlyConfigured(
+            "Production needs REDIS_URL (the shared cache; also the Celery broker unless "
+            "CELERY_BROKER_URL is set). Set DEBUG=1 for a single-process trial."
+        )
+    if not _re.fullmatch(r"https?://[^/\s]+/?", SITE_URL):
+        raise environ.ImproperlyConfigured(
+            "Production needs SITE_URL, the shop's absolute public address such as "
+            "https://shop.example.cn (e-mail links and QR codes start with it)."
+        )
+
 # --- Auth -------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "frontend:onboarding:login"
@@ -235,11 +259,52 @@ USE_TZ = True
 
 # --- Static and media -------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
-MEDIA_URL = "/media/"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "var" / "static")))
+# --- Media storage (public photos; private documents, evidence, exports) ----------------
+# MEDIA_STORAGE=filesystem: MEDIA_ROOT (public, served by nginx under MEDIA_URL) and
+# PRIVATE_MEDIA_ROOT (never public; default: a "private" folder beside MEDIA_ROOT), both on a
+# folder every app and worker host mounts. MEDIA_STORAGE=s3: an S3-compatible bucket
+# (django-storages); public objects under "public/", private ones under "private/" (or in
+# AWS_PRIVATE_STORAGE_BUCKET_NAME) with URLs signed for PRIVATE_URL_SECONDS.
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="filesystem")
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
+PRIVATE_MEDIA_ROOT = env.str("PRIVATE_MEDIA_ROOT", default="")
+PRIVATE_URL_SECONDS = env.int("PRIVATE_URL_SECONDS", default=300)
+MEDIA_CACHE_CONTROL = "public, max-age=31536000, immutable"
+if MEDIA_STORAGE == "s3":
+    _s3 = {
+        "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+        "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+        "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+        "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+        "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+        "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="") or None,
+        "file_overwrite": False, "signature_version": "s3v4",
+    }
+    _s3_default: dict = {
+        **_s3, "location": "public", "querystring_auth": False,
+        "custom_domain": env.str("AWS_S3_CUSTOM_DOMAIN", default="") or None,
+        "default_acl": env.str("AWS_DEFAULT_ACL", default="") or None,
+        "object_parameters": {"CacheControl": MEDIA_CACHE_CONTROL},
+    }
+    _s3_private: dict = {
+        **_s3, "location": "private", "querystring_auth": True,
+        "querystring_expire": PRIVATE_URL_SECONDS, "default_acl": "private",
+        "object_parameters": {"CacheControl": "private, no-store"},
+    }
+    _s3_private["bucket_name"] = env.str("AWS_PRIVATE_STORAGE_BUCKET_NAME", default=_s3["bucket_name"])
+    _media_default = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _s3_default}
+    _media_private = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _s3_private}
+elif MEDIA_STORAGE == "filesystem":
+    _media_default = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    _media_private = {"BACKEND": "shop.common.storage.PrivateFileSystemStorage"}
+else:
+    raise environ.ImproperlyConfigured("MEDIA_STORAGE must be 'filesystem' or 's3'.")
+# A separate media domain (e.g. https://media.shop.example.cn/) or the default path.
+MEDIA_URL = env.str("MEDIA_URL", default="/media/")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_default,
+    "private": _media_private,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -356,10 +421,51 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# --- Logging, errors and metrics (see shop/common/observability.py) ---------------------------
+# LOG_FORMAT=json (the production default): one JSON object a line with time, level, logger,
+# message, request_id and user_id, plus method, path, status and duration_ms for each request.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request": {"()": "shop.common.observability.RequestContextFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(user_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request"]},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # One line per request; off in development (runserver prints its own).
+        "shop.request": {"level": env.str("REQUEST_LOG_LEVEL", default="WARNING" if DEBUG else "INFO")},
+    },
 }
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from shop.common.observability import sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN, environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
+# Prometheus (django-prometheus): /metrics with "Authorization: Bearer $METRICS_TOKEN" only.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# Celery workers serve their task metrics on this port (0: off); monitoring network only.
+CELERY_METRICS_PORT = env.int("CELERY_METRICS_PORT", default=0)
+CELERY_METRICS_ADDRESS = env.str("CELERY_METRICS_ADDRESS", default="127.0.0.1")
+INSTALLED_APPS.append("django_prometheus")
+MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "shop.common.observability.RequestLogMiddleware",
+    *MIDDLEWARE,
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+]
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "django_prometheus.db.backends.postgresql"

@@ -19,7 +19,6 @@ from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files import File
-from django.core.files.storage import default_storage
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -27,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from shop.common.audit import audit_record
 from shop.common.documents import NormalizedDocument, normalize_document
+from shop.common.storage import private_storage
 from shop.regions.models import Region, RegionLevel
 from suppliers.errors import SupplierErrorCode as Code
 from suppliers.models import (
@@ -290,7 +290,7 @@ def supplier_apply(
             notify_after_commit(supplier_id=supplier.pk, action="supplier.apply", audit_event_id=event.pk)
     except BaseException as exc:
         for name in saved:
-            default_storage.delete(name)
+            private_storage().delete(name)
         if isinstance(exc, IntegrityError):
             if Supplier.objects.filter(credit_code=credit_code).exists():
                 raise _duplicate_error() from None

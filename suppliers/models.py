@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shop.common.storage import private_storage
 from suppliers.validators import validate_credit_code
 
 
@@ -76,7 +77,8 @@ class Supplier(models.Model):
     )
     status_reason = models.CharField(_("reason for the last status change"), max_length=255, blank=True)
     license_document = models.FileField(
-        _("business licence (PDF or image)"), upload_to="suppliers/licences/%Y/%m/", blank=True
+        _("business licence (PDF or image)"), upload_to="suppliers/licences/%Y/%m/", blank=True,
+        storage=private_storage,
     )
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -200,7 +202,8 @@ class Certification(models.Model):
     issuer = models.CharField(_("issued by"), max_length=128, blank=True)
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
-    document = models.FileField(_("document"), upload_to="certifications/%Y/%m/", blank=True)
+    document = models.FileField(_("document"), upload_to="certifications/%Y/%m/", blank=True,
+                                storage=private_storage)
 
     class Meta:
         verbose_name = _("certification")

@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from shop.common.links import absolute_url
 from shop.common.models import AuditEvent
 from shop.common.outbox import enqueue_on_commit
 from suppliers.models import (
@@ -60,11 +61,6 @@ def notify_after_commit(*, supplier_id: int, action: str, audit_event_id: int) -
         return
     enqueue_on_commit(notify_supplier, supplier_id, event, audit_event_id)
 
-
-def absolute_url(path: str) -> str:
-    """``SITE_URL`` + path; without SITE_URL the path alone (still useful to the reader)."""
-    base = (getattr(settings, "SITE_URL", "") or "").rstrip("/")
-    return f"{base}{path}"
 
 
 def _owner_emails(supplier: Supplier) -> list[str]:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from orders.models.ledger import FundingChannel
 from shop.common.money import format_yuan
+from shop.common.storage import private_storage
 
 
 class OfflineRecordStatus(models.TextChoices):
@@ -69,7 +70,7 @@ class OfflineEvidence(models.Model):
     record = models.ForeignKey(
         OfflineRecord, verbose_name=_("record"), on_delete=models.CASCADE, related_name="evidence"
     )
-    file = models.FileField(_("file"), upload_to="offline-evidence/%Y/%m/")
+    file = models.FileField(_("file"), upload_to="offline-evidence/%Y/%m/", storage=private_storage)
     original_name = models.CharField(_("original name"), max_length=255, blank=True)
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shop.common.storage import private_storage
+
 
 class ReportExportStatus(models.TextChoices):
     PENDING = "pending", _("Waiting")
@@ -31,7 +33,7 @@ class ReportExport(models.Model):
         _("status"), max_length=16, choices=ReportExportStatus.choices,
         default=ReportExportStatus.PENDING, db_index=True,
     )
-    file = models.FileField(_("file"), upload_to="reports/%Y/%m/", blank=True)
+    file = models.FileField(_("file"), upload_to="reports/%Y/%m/", blank=True, storage=private_storage)
     file_name = models.CharField(_("file name"), max_length=200, blank=True)
     rows = models.IntegerField(_("rows"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

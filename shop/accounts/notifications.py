@@ -8,11 +8,7 @@ from django.utils import translation
 
 from shop.accounts.models import BuyerInvitation
 from shop.common.effects import effect_once
-
-
-def absolute_url(path: str) -> str:
-    base = (getattr(settings, "SITE_URL", "") or "").rstrip("/")
-    return f"{base}{path}"
+from shop.common.links import absolute_url
 
 
 def invitation_email_send(*, invitation_id: int) -> bool:

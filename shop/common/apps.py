@@ -6,3 +6,8 @@ class CommonConfig(AppConfig):
     name = "shop.common"
     label = "common"
     verbose_name = _("Audit trail")
+
+    def ready(self) -> None:
+        from shop.common.observability import connect_celery_metrics
+
+        connect_celery_metrics()  # task counters for /metrics (not domain flow)

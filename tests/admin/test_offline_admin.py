@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from pathlib import Path
 
 import pikepdf
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Permission
+from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
@@ -124,7 +126,7 @@ def pending_record(world, amount="500.00", description="柜台采购", county=DU
 
 
 def nothing_written() -> bool:
-    media = settings.MEDIA_ROOT / "offline-evidence"
+    media = Path(storages["private"].location) / "offline-evidence"
     files = [p for p in media.rglob("*") if p.is_file()] if media.exists() else []
     return not OfflineRecord.objects.exists() and not OfflineEvidence.objects.exists() and not files
 

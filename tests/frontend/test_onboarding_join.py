@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 
 
 def files_in(settings) -> list[Path]:
-    root = Path(settings.MEDIA_ROOT)
+    from django.core.files.storage import storages
+
+    root = Path(storages["private"].location)
     return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
 
 

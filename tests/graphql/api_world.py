@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import Permission
+from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from graphql_relay import to_global_id
@@ -209,6 +210,7 @@ SNAPSHOT_MODELS = (Supplier, SupplierMember, Certification, Product, ProductVari
 def database_snapshot() -> dict[str, list[dict]]:
     """Every row of the tables a mutation of issue 3 may touch, and the stored files."""
     rows = {model.__name__: list(model.objects.order_by("pk").values()) for model in SNAPSHOT_MODELS}
-    media = Path(settings.MEDIA_ROOT)
-    rows["files"] = sorted(str(p.relative_to(media)) for p in media.rglob("*") if p.is_file()) if media.exists() else []
+    rows["files"] = []
+    for media in (Path(settings.MEDIA_ROOT), Path(storages["private"].location)):
+        rows["files"] += sorted(str(p.relative_to(media)) for p in media.rglob("*") if p.is_file()) if media.exists() else []
     return rows

@@ -22,7 +22,10 @@ pytestmark = pytest.mark.django_db
 
 
 def stored_files(settings) -> list[Path]:
-    root = Path(settings.MEDIA_ROOT)
+    """Supplier documents are private: under the private storage, never the public media."""
+    from django.core.files.storage import storages
+
+    root = Path(storages["private"].location)
     return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
 
 
