@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0006_order_notifications'),
+        ('orders', '0007_ledger_uncovered'),
     ]
 
     operations = [

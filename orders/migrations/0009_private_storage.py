@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0006_order_notifications'),
+        ('orders', '0008_stripe_truth'),
     ]
 
     operations = [
