@@ -117,7 +117,10 @@ def bulk_insert(model, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
         def flush() -> None:
             if batch:
                 marks = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(batch))
-                cursor.execute(f"INSERT INTO {table} ({cols}) VALUES {marks}", [v for r in batch for v in r])
+                # Datetimes as Django stores them (UTC, no offset on SQLite), or month buckets drift.
+                adapt = connection.ops.adapt_datetimefield_value
+                values = [adapt(v) if isinstance(v, datetime) else v for r in batch for v in r]
+                cursor.execute(f"INSERT INTO {table} ({cols}) VALUES {marks}", values)
                 batch.clear()
 
         for row in rows:
@@ -296,7 +299,7 @@ def build_ledger(*, entries: int, organizations: int, seed: int, log: Log) -> Bu
             refunded = first_line[1] // 2
             when = paid_at + timedelta(days=rng.randrange(1, 20))
             refund_rows.append((refund_id, order_id, "bank_transfer", "succeeded", refunded, "基准测试部分退款",
-                                f"bench-refund-{refund_id}", None, f"BR{refund_id}", None, when, when))
+                                f"bench-refund-{refund_id}", None, f"BR{refund_id}", "shop", None, when, when))
             rline_rows.append((rline_id, refund_id, first_line[0], refunded))
             ledger.append(_Entry(campaign.pk, refund_kind, -refunded, ledger[-len(order_lines)].county_id,
                                  ledger[-len(order_lines)].supplier_id, org_id, parent_id, org_type, channel,
@@ -350,7 +353,7 @@ def build_ledger(*, entries: int, organizations: int, seed: int, log: Log) -> Bu
             "spec", "unit", "sku", "quantity", "unit_price_fen", "total_fen", "refunded_fen"], line_rows)
         report.refunds = bulk_insert(Refund, [
             "id", "order_id", "method", "status", "amount_fen", "reason", "idempotency_key", "stripe_refund_id",
-            "bank_reference", "created_by_id", "created_at", "completed_at"], refund_rows)
+            "bank_reference", "source", "created_by_id", "created_at", "completed_at"], refund_rows)
         bulk_insert(RefundLine, ["id", "refund_id", "order_line_id", "amount_fen"], rline_rows)
         report.offline_records = bulk_insert(OfflineRecord, [
             "id", "campaign_id", "organization_id", "county_id", "supplier_id", "amount_fen", "occurred_on",

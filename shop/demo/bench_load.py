@@ -29,7 +29,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -95,11 +95,43 @@ def _database_env() -> dict[str, str]:
     return {"DATABASE_URL": urlsplit(url)._replace(path="/" + quote(str(name))).geturl()}
 
 
-def server_env(*, workdir: Path, media_root: str) -> dict[str, str]:
+@contextmanager
+def shared_redis() -> Iterator[str]:
+    """The Redis a production server needs (it refuses to start without a shared cache):
+    REDIS_URL when set, else a private ``redis-server`` on a free port that keeps nothing on
+    disk and stops with the benchmark."""
+    if os.environ.get("REDIS_URL"):
+        yield os.environ["REDIS_URL"]
+        return
+    binary = shutil.which("redis-server") or ("/usr/bin/redis-server" if Path("/usr/bin/redis-server").exists() else None)
+    if binary is None:
+        raise ServerError("a production server needs Redis: set REDIS_URL or install redis-server")
+    port = free_port()
+    process = subprocess.Popen(
+        [binary, "--bind", HOST, "--port", str(port), "--save", "", "--appendonly", "no"],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True, preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            with socket.socket() as sock:
+                if sock.connect_ex((HOST, port)) == 0:
+                    break
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise ServerError("the private redis-server did not start")
+            time.sleep(0.05)
+        yield f"redis://{HOST}:{port}/0"
+    finally:
+        _stop(process)
+
+
+def server_env(*, workdir: Path, media_root: str, redis_url: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
            if k not in {"DATABASE_URL", "SQLITE_PATH", "DJANGO_SETTINGS_MODULE"}}
     env.update(_database_env())
     env.update(
+        REDIS_URL=redis_url, SITE_URL=f"http://{HOST}",
         SECRET_KEY=os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
         DEBUG="0", ALLOWED_HOSTS=HOST, SECURE_SSL_REDIRECT="0", MEDIA_ROOT=media_root,
         LOG_LEVEL="WARNING", DJANGO_SETTINGS_MODULE=SETTINGS_MODULE,
@@ -144,10 +176,11 @@ def gunicorn(*, workers: int, media_root: str, timeout: float = 90.0) -> Iterato
         "from shop.settings import *  # noqa: F403\n\n"
         f"STATIC_ROOT = {str(workdir / 'static')!r}\n"
     )
-    env = server_env(workdir=workdir, media_root=media_root)
     log_path = workdir / "gunicorn.log"
     process: subprocess.Popen | None = None
+    stack = ExitStack()
     try:
+        env = server_env(workdir=workdir, media_root=media_root, redis_url=stack.enter_context(shared_redis()))
         collected = subprocess.run(
             [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
             cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=300,
@@ -171,6 +204,7 @@ def gunicorn(*, workers: int, media_root: str, timeout: float = 90.0) -> Iterato
         if process is not None:
             _stop(process)
             atexit.unregister(_stop)
+        stack.close()
         shutil.rmtree(workdir, ignore_errors=True)
 
 

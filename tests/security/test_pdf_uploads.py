@@ -118,8 +118,10 @@ def test_an_encrypted_pdf_is_refused(client, regions, settings):
 def test_documents_are_served_sandboxed(client, regions):
     data = join_post(license_document=upload("licence.pdf", hostile_pdf()))
     data["certifications-0-document"] = upload("cert0.png", image_bytes("PNG"), "image/png")
-    assert client.post("/join/", data).status_code == 302  # the applicant is now logged in
+    assert client.post("/join/", data).status_code == 302
     supplier = Supplier.objects.get()
+    # Applicants are not logged in by the form (no account enumeration): they log in next.
+    client.force_login(supplier.members.get().user)
     licence = client.get(f"/documents/suppliers/{supplier.pk}/licence/")
     assert licence.status_code == 200
     assert licence["Content-Type"] == "application/pdf"
