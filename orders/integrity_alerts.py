@@ -6,10 +6,11 @@ hash chain). On any difference it e-mails every active staff member with an addr
 summary listing the differences (the first ``MAX_LISTED``).
 
 Once per day and set of differences: before sending, a key made of the date and a hash of
-the differences is added to the cache (``cache.add`` is atomic, in Redis too), so a second
+the differences is claimed in the database (``shop.common.effects.effect_once``, the shop's
+one de-duplication of e-mails; unlike a cache key it survives a cache flush), so a second
 run the same day with the same differences (a retried task, a manual rerun) does not mail
-again, while a new difference, or the next day, does. If sending fails the key is deleted
-again so the retry sends.
+again, while a new difference, or the next day, does. If sending fails the claim is given
+back so the retry sends.
 """
 
 from __future__ import annotations
@@ -20,19 +21,17 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.mail import send_mail
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from orders.integrity import ledger_verify, tally_reconcile
 from shop.accounts.models import User
+from shop.common.effects import effect_once
 
 logger = logging.getLogger(__name__)
 MAX_LISTED = 50
 ALERT_LANGUAGE = "zh-hans"
-# Far longer than a day, so the key outlives every rerun of the day it names.
-SENT_KEY_SECONDS = 3 * 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -94,13 +93,9 @@ def ledger_integrity_check(*, today: date | None = None) -> IntegrityReport:
     if not recipients:
         logger.error("ledger integrity check: no active staff member has an e-mail address")
         return IntegrityReport(differences=differences, recipients=[], mailed=False)
-    key = _sent_key(day, differences)
-    if not cache.add(key, 1, timeout=SENT_KEY_SECONDS):
-        return IntegrityReport(differences=differences, recipients=recipients, mailed=False)
-    subject, body = _message(day, reconcile, chain)
-    try:
+    with effect_once(_sent_key(day, differences)) as first:
+        if not first:
+            return IntegrityReport(differences=differences, recipients=recipients, mailed=False)
+        subject, body = _message(day, reconcile, chain)
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-    except Exception:
-        cache.delete(key)
-        raise
     return IntegrityReport(differences=differences, recipients=recipients, mailed=True)
