@@ -203,6 +203,8 @@ def visitors(live_server) -> Iterator[Any]:
                 secure=bool(django_settings.SECURE_PROXY_SSL_HEADER),
             )
             page.on("pageerror", lambda exc: visitor.errors.append(str(exc)))
+            # a script or style the Content-Security-Policy blocked is an error too
+            page.on("console", lambda msg: visitor.errors.append(msg.text) if "Content Security Policy" in msg.text else None)
             page.on("requestfailed", lambda request: visitor.failed.append(request.url))
             return visitor
 

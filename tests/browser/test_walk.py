@@ -150,6 +150,8 @@ def test_walk_home_county_product_trace_in_chinese(live_server, shop_data, brows
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # a script or style the Content-Security-Policy blocked is an error too
+    page.on("console", lambda msg: errors.append(msg.text) if "Content Security Policy" in msg.text else None)
     failed: list[str] = []
     page.on("requestfailed", lambda request: failed.append(request.url))
 

@@ -85,6 +85,7 @@ def test_a_member_lists_a_product_with_photos_and_submits_it(live_server, world,
 
         errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.on("console", lambda msg: errors.append(msg.text) if "Content Security Policy" in msg.text else None)
 
         response = page.goto(f"{live_server.url}/portal/products/new/")
         assert response.status == 200 and page.get_attribute("html", "lang") == "zh-hans"
