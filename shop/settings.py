@@ -200,6 +200,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # The outbox relay publishes what a broker outage left behind (shop.common.outbox).
 OUTBOX_RELAY_SECONDS = env.float("OUTBOX_RELAY_SECONDS", default=20.0)
 OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=7)
+# How long a task's effect-once claim (an e-mail sent…) is kept; must outlive any redelivery.
+EFFECT_CLAIM_KEEP_DAYS = env.int("EFFECT_CLAIM_KEEP_DAYS", default=30)
 CELERY_BEAT_SCHEDULE["outbox-relay"] = {
     "task": "shop.common.tasks.outbox_relay",
     "schedule": OUTBOX_RELAY_SECONDS,

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from shop.common.models import EffectClaim
 
@@ -32,4 +35,14 @@ def effect_once(key: str) -> Iterator[bool]:
         raise
 
 
-__all__ = ["effect_once"]
+def effect_claims_prune(*, keep: timedelta | None = None, limit: int = 5000) -> int:
+    """Delete claims older than ``keep`` (``EFFECT_CLAIM_KEEP_DAYS``, far longer than any
+    redelivery: the outbox keeps sent rows ``OUTBOX_KEEP_DAYS`` and Celery redelivers within
+    its visibility timeout; once-a-day keys name their day). Returns how many were deleted."""
+    keep = keep if keep is not None else timedelta(days=settings.EFFECT_CLAIM_KEEP_DAYS)
+    old = EffectClaim.objects.filter(created_at__lt=timezone.now() - keep).order_by("created_at")
+    ids = list(old.values_list("pk", flat=True)[:limit])
+    return EffectClaim.objects.filter(pk__in=ids).delete()[0] if ids else 0
+
+
+__all__ = ["effect_claims_prune", "effect_once"]

@@ -72,7 +72,7 @@ class EffectClaim(models.Model):
     is delivered twice finds the key taken and does not make it again (``shop.common.effects``)."""
 
     key = models.CharField(_("key"), max_length=200, unique=True)
-    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)  # pruning
 
     class Meta:
         verbose_name = _("effect claim")

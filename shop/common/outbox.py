@@ -30,6 +30,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from shop.celery import app as celery_app
+from shop.common.effects import effect_claims_prune
 from shop.common.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -129,11 +130,13 @@ def outbox_relay(*, limit: int = 500) -> int:
 
 
 def outbox_prune(*, keep: timedelta | None = None, limit: int = 5000) -> int:
-    """Delete rows sent longer than ``keep`` ago (``OUTBOX_KEEP_DAYS``); returns how many."""
+    """Delete rows sent longer than ``keep`` ago (``OUTBOX_KEEP_DAYS``) and effect claims past
+    ``EFFECT_CLAIM_KEEP_DAYS``; returns how many rows went."""
     keep = keep if keep is not None else timedelta(days=settings.OUTBOX_KEEP_DAYS)
     old = OutboxMessage.objects.filter(sent_at__lt=timezone.now() - keep).order_by("sent_at")
     ids = list(old.values_list("pk", flat=True)[:limit])
-    return OutboxMessage.objects.filter(pk__in=ids).delete()[0] if ids else 0
+    deleted = OutboxMessage.objects.filter(pk__in=ids).delete()[0] if ids else 0
+    return deleted + effect_claims_prune(limit=limit)
 
 
 def outbox_pending_count() -> int:

@@ -9,6 +9,7 @@ from django.core import mail
 from shop.accounts.members import member_invite
 from shop.accounts.models import MemberRole
 from shop.accounts.tasks import invitation_send
+from shop.common.effects import effect_once
 from shop.common.models import EffectClaim
 from tests.factories import MembershipFactory
 
@@ -48,3 +49,23 @@ def test_a_failed_invitation_email_is_sent_by_the_retry(admin_membership, settin
     assert invitation_send.apply(args=(invitation.pk,)).get() is True
     assert invitation_send.apply(args=(invitation.pk,)).get() is False
     assert [m.to for m in mail.outbox] == [["new.hand@example.com"]]
+
+
+def test_claims_are_kept_a_month_then_pruned_with_the_outbox(db, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from shop.common.outbox import outbox_prune
+
+    settings.EFFECT_CLAIM_KEEP_DAYS = 30
+    with effect_once("mail:old") as first:
+        assert first
+    with effect_once("mail:recent") as first:
+        assert first
+    EffectClaim.objects.filter(key="mail:old").update(created_at=timezone.now() - timedelta(days=31))
+    EffectClaim.objects.filter(key="mail:recent").update(created_at=timezone.now() - timedelta(days=29))
+    assert outbox_prune() == 1
+    assert list(EffectClaim.objects.values_list("key", flat=True)) == ["mail:recent"]
+    with effect_once("mail:recent") as first:  # still claimed: a redelivered task sends nothing
+        assert not first
