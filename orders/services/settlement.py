@@ -155,12 +155,12 @@ def _require(statement: SettlementStatement, *allowed: str) -> None:
 
 def _require_member(actor, statement: SettlementStatement) -> None:
     if not SupplierMember.objects.filter(user_id=getattr(actor, "pk", None), supplier_id=statement.supplier_id).exists():
-        raise ValidationError(_("You are not a member of this supplier."), code="forbidden")
+        raise ValidationError(_("You are not a member of this supplier."), code="permission_denied")
 
 
 def _require_staff(actor) -> None:
     if not getattr(actor, "is_staff", False):
-        raise ValidationError(_("Only platform staff can do this."), code="forbidden")
+        raise ValidationError(_("Only platform staff can do this."), code="permission_denied")
 
 
 def _move(statement: SettlementStatement, *, actor, to: str, action: str, fields: list[str], reason: str = "") -> None:

@@ -44,7 +44,7 @@ def test_a_statement_goes_from_draft_to_paid_and_every_step_is_audited(world):
     assert (statement.status, statement.amount_fen, statement.payout_fen) == ("draft", 17600, 17600)
     with pytest.raises(ValidationError) as exc:
         statement_confirm(actor=world.owner_b, statement_id=statement.pk)  # another supplier
-    assert exc.value.code == "forbidden"
+    assert exc.value.code == "permission_denied"
     statement_confirm(actor=world.owner_a, statement_id=statement.pk)
     with pytest.raises(ValidationError) as exc:
         statement_approve(actor=world.staff, statement_id=statement.pk)  # its own maker
