@@ -30,3 +30,8 @@ class OrderErrorCode(StrEnum):
     NOT_SHIPPED = "not_shipped"
     ALREADY_SHIPPED = "already_shipped"
     INVALID_RATING = "invalid_rating"
+    # Settlement (结算)
+    INVALID_STATE = "invalid_state"
+    SAME_PERSON = "same_person"
+    NOTHING_TO_SETTLE = "nothing_to_settle"
+    NEGATIVE_AMOUNT = "negative_amount"

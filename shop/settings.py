@@ -471,3 +471,13 @@ MIDDLEWARE = [
 ]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["ENGINE"] = "django_prometheus.db.backends.postgresql"
+
+# --- Supplier settlement (结算, issue 13) ----------------------------------------------
+# The platform's fee on each statement, in basis points of its amount (0 = zero commission,
+# as on 832平台). Rounding: fee_fen = (amount_fen * bp + 5000) // 10000, i.e. half up to the
+# fen in integer arithmetic, once per statement; payout = amount - fee.
+PLATFORM_FEE_BASIS_POINTS = env.int("PLATFORM_FEE_BASIS_POINTS", default=0)
+CELERY_BEAT_SCHEDULE["settlement-reconcile-nightly"] = {
+    "task": "orders.tasks.settlement_reconcile_nightly", "schedule": crontab(hour=3, minute=45),
+}
+CELERY_TASK_ROUTES["orders.tasks.settlement_reconcile_nightly"] = {"queue": "integrity"}

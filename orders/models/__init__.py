@@ -44,3 +44,9 @@ __all__ = [
     "RefundSource", "StripeDispute",
 ]
 from orders.models.report import ReportExport, ReportExportStatus  # noqa: E402,F401
+from orders.models.settlement import (  # noqa: E402,F401
+    SettlementLine,
+    SettlementLineKind,
+    SettlementStatement,
+    StatementStatus,
+)

@@ -11,6 +11,7 @@ from orders.graphql.errors import OrderError
 from orders.graphql.mutations import OrderMutations
 from orders.graphql.order_queries import OrderQueries
 from orders.graphql.queries import CampaignQueries
+from orders.graphql.settlement_queries import SettlementQueries
 from shop.graphql.text_guard import guard_text_arguments
 from shop.regions.graphql.queries import RegionQueries
 from suppliers.graphql.errors import SupplierError
@@ -21,7 +22,7 @@ from suppliers.graphql.queries import SupplierQueries
 
 class Query(
     CatalogQueries, SupplierQueries, RegionQueries, CampaignQueries,
-    SupplierPortalQueries, PortalCatalogQueries, OrderQueries, graphene.ObjectType,
+    SupplierPortalQueries, PortalCatalogQueries, OrderQueries, SettlementQueries, graphene.ObjectType,
 ):
     pass
 

@@ -16,6 +16,8 @@ from orders.graphql.mutations.order_refund import OrderRefund
 from orders.graphql.mutations.order_reject import OrderReject
 from orders.graphql.mutations.payment_create import PaymentCreate
 from orders.graphql.mutations.payment_receipt_record import PaymentReceiptRecord
+from orders.graphql.mutations.statement_confirm import StatementConfirm
+from orders.graphql.mutations.statement_object import StatementObject
 
 
 class OrderMutations(graphene.ObjectType):
@@ -35,3 +37,5 @@ class OrderMutations(graphene.ObjectType):
     # Platform finance staff.
     payment_receipt_record = PaymentReceiptRecord.Field()
     order_refund = OrderRefund.Field()
+    statement_confirm = StatementConfirm.Field()
+    statement_object = StatementObject.Field()

@@ -79,6 +79,11 @@ class Command(BaseCommand):
         )
         for refused in orders.refused:
             self.stdout.write(f"  left as it is: {refused}")
+        from shop.demo.settlement import seed_demo_settlement
+
+        made = seed_demo_settlement()
+        if made:
+            self.stdout.write(f"Demo settlement: {made} draft statement(s); supplier@demo.cn confirms it at /portal/settlement/.")
 
     def _print_logins(self, logins: list[DemoLogin] | None) -> None:
         logins = demo_logins() if logins is None else logins
