@@ -50,3 +50,34 @@ def once_token() -> str:
     from frontend.buying.access import once_token as make
 
     return make()
+
+
+@register.simple_tag(takes_context=True)
+def approvals_waiting(context: Any) -> int | None:
+    """For an approver: orders of the acting organization waiting for approval (one COUNT
+    query); ``None`` for anybody else (no query beyond the cached membership)."""
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return None
+    from frontend.account.acting import acting_membership
+    from orders.selectors.orders import pending_approval_count
+    from shop.accounts.selectors import APPROVING_ROLES
+
+    membership = acting_membership(request)
+    if membership is None or membership.role not in APPROVING_ROLES:
+        return None
+    return pending_approval_count(organization_id=membership.organization_id)
+
+
+@register.simple_tag(takes_context=True)
+def may_export_reports(context: Any) -> bool:
+    """Whether the header shows the 报表 link: staff, or a member of a verified organization
+    (no query beyond the cached membership)."""
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return False
+    if request.user.is_staff:
+        return True
+    from frontend.account.acting import acting_membership
+
+    return acting_membership(request) is not None
