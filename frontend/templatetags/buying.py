@@ -81,3 +81,23 @@ def may_export_reports(context: Any) -> bool:
     from frontend.account.acting import acting_membership
 
     return acting_membership(request) is not None
+
+
+@register.simple_tag(takes_context=True)
+def unverified_organization(context: Any) -> Any:
+    """For a signed-in user who buys through no verified organization: the first of their
+    organizations still pending (or suspended), to say why they cannot order yet. One
+    query, cached on the request; none for anonymous visitors."""
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return None
+    if hasattr(request, "_unverified_organization"):
+        return request._unverified_organization
+    from shop.accounts.models import BuyerOrganization, OrganizationStatus
+
+    organization = (
+        BuyerOrganization.objects.filter(memberships__user=request.user)
+        .exclude(status=OrganizationStatus.VERIFIED).order_by("id").first()
+    )
+    request._unverified_organization = organization
+    return organization
