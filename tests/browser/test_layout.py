@@ -95,6 +95,7 @@ def crawl(page, base: str, start: list[str]) -> dict[str, dict]:
             if parts.netloc or not parts.path.startswith("/"):
                 continue
             queue.append(parts.path)
+    print(f"crawled {visited} pages: {sorted(seen)}")
     assert visited >= 5, "the crawl reached almost nothing"
     return bad
 
@@ -153,8 +154,34 @@ def test_phone_catalog_filters_fold_behind_a_button(live_server, people, browser
     context.close()
 
 
+@pytest.fixture
+def ranked(people):
+    """Twelve organizations with a paid order each, under long names: a full top-10 list."""
+    from orders.models import PaymentMethod
+    from orders.services.payments import order_mark_paid
+    from shop.accounts.models import MemberRole
+    from tests.factories import MembershipFactory, OrganizationFactory, ProductFactory
+
+    for i in range(12):
+        organization = OrganizationFactory(name=f"深圳市宝安区某某街道第{i + 1}社区党群服务中心食堂")
+        user = MembershipFactory(organization=organization, role=MemberRole.ADMIN).user
+        address = people.address_a
+        address.pk = None
+        address.organization = organization
+        address.save()
+        from orders.services import cart_line_add, order_place
+        from tests.orders.world import key
+
+        variant = ProductFactory(supplier=people.supplier_b, name=f"测试特产{i}").variants.get()
+        cart_line_add(user=user, organization=organization, variant_id=variant.pk, quantity=i + 1)
+        order = order_place(user=user, organization=organization, address_id=address.pk,
+                            funding_channel="canteen", idempotency_key=key())
+        order_mark_paid(order_id=order.pk, method=PaymentMethod.BANK_TRANSFER, amount_fen=order.total_fen)
+    return people
+
+
 @pytest.mark.parametrize(("width", "height"), [(1920, 1080), (3840, 2160)])
-def test_the_big_screen_fits_exactly(live_server, people, browser, settings, width, height):
+def test_the_big_screen_fits_exactly(live_server, ranked, browser, settings, width, height):
     settings.SITE_URL = live_server.url
     context = context_for(browser, live_server, None, viewport={"width": width, "height": height})
     page = context.new_page()
@@ -164,6 +191,7 @@ def test_the_big_screen_fits_exactly(live_server, people, browser, settings, wid
         " w: window.innerWidth, h: window.innerHeight})"
     )
     assert size["sw"] <= size["w"] and size["sh"] <= size["h"], size
+    assert page.locator("#screen-top li").count() == 10
     for selector in ("#screen-top", "#screen-top li:last-child", ".screen-county", ".screen-county svg", "#screen-total"):
         rect = page.locator(selector).bounding_box()
         assert rect is not None, selector
