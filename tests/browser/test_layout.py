@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (pytest fixtures imported from test_walk are used as arguments)
 """Layout in headless Chromium: no page overflows sideways on a 390×844 phone, for an
 anonymous visitor, a buyer (approver), a supplier and a staff member, each crawling every
 page its links reach; the phone product page keeps its buy box in view; the 数据大屏 fits

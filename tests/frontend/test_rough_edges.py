@@ -9,7 +9,11 @@ from django.contrib.staticfiles import finders
 
 from shop.accounts.models import MemberRole
 from suppliers.models import CertificationKind
-from tests.factories import CertificationFactory, MembershipFactory, OrganizationFactory, ProductFactory
+from tests.factories import (
+    CertificationFactory,
+    MembershipFactory,
+    OrganizationFactory,
+)
 from tests.frontend.buying_world import count_queries, login, world_fixture  # noqa: F401
 from tests.frontend.test_onboarding_coordinator import application, people, url  # noqa: F401
 
