@@ -66,6 +66,21 @@ class OrderFilterForm(forms.Form):
         label=_("Status"), required=False,
         choices=[("", _("All orders"))] + list(OrderStatus.choices),
     )
+    number = forms.CharField(label=_("Order number"), required=False, max_length=32)
+    placed_from = forms.DateField(
+        label=_("Placed from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    placed_until = forms.DateField(
+        label=_("Placed until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    supplier = forms.CharField(label=_("Supplier"), required=False, max_length=64)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("placed_from"), data.get("placed_until")
+        if start and end and start > end:
+            self.add_error("placed_until", _("The end date must not be before the start date."))
+        return data
 
 
 FUNDING_DEFAULT = FundingChannel.CANTEEN.value

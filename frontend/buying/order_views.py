@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
@@ -30,15 +30,31 @@ FS = FulfilmentStatus
 @require_safe
 @buyer_view
 def order_list(request: HttpRequest) -> HttpResponse:
+    return _order_list(request, approvals=False)
+
+
+@require_safe
+@buyer_view
+def approval_queue(request: HttpRequest) -> HttpResponse:
+    """待我审批: the organization's orders waiting for an approver (approvers only)."""
+    if request.buyer.role not in APPROVING_ROLES:  # type: ignore[attr-defined]
+        raise PermissionDenied
+    return _order_list(request, approvals=True)
+
+
+def _order_list(request: HttpRequest, *, approvals: bool) -> HttpResponse:
     form = OrderFilterForm(request.GET)
-    status_filter = ""
+    filters: dict = {}
     code = 200
     if form.is_valid():
-        status_filter = form.cleaned_data["status"]
+        filters = {k: v for k, v in form.cleaned_data.items() if v}
     else:
         code = 400
+    if approvals:
+        filters["status"] = S.PENDING_APPROVAL
+    status_filter = filters.get("status", "")
     organization = request.buyer.organization  # type: ignore[attr-defined]
-    qs = orders_for_organization(organization=organization, status=status_filter).prefetch_related(
+    qs = orders_for_organization(organization=organization, **filters).prefetch_related(
         Prefetch("fulfilments", queryset=Fulfilment.objects.select_related("supplier").order_by("id"))
     )
     page = Paginator(qs, ORDERS_PER_PAGE).get_page(request.GET.get("page"))
@@ -47,7 +63,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
         {
             "buyer": request.buyer, "form": form, "page": page, "orders": list(page.object_list),  # type: ignore[attr-defined]
             "page_range": list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
-            "status_filter": status_filter,
+            "status_filter": status_filter, "filtered": bool(filters), "approvals": approvals,
         },
         status=code,
     )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from frontend.buying import cart_views, order_views, pay_views
+from frontend.buying import cart_views, order_views, pay_views, reorder_views
 
 urlpatterns = [
     path("cart/", cart_views.cart, name="cart"),
@@ -11,6 +11,8 @@ urlpatterns = [
     path("cart/remove/", cart_views.cart_remove, name="cart_remove"),
     path("checkout/", cart_views.checkout, name="checkout"),
     path("orders/", order_views.order_list, name="orders"),
+    path("orders/approvals/", order_views.approval_queue, name="approvals"),
+    path("orders/<int:pk>/reorder/", reorder_views.order_reorder, name="order_reorder"),
     path("orders/<int:pk>/", order_views.order_detail, name="order"),
     path("orders/<int:pk>/print/", order_views.order_print, name="order_print"),
     path("orders/<int:pk>/approve/", order_views.order_approve, name="order_approve"),

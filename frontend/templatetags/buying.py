@@ -50,3 +50,54 @@ def once_token() -> str:
     from frontend.buying.access import once_token as make
 
     return make()
+
+
+@register.simple_tag(takes_context=True)
+def approvals_waiting(context: Any) -> int | None:
+    """For an approver: orders of the acting organization waiting for approval (one COUNT
+    query); ``None`` for anybody else (no query beyond the cached membership)."""
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return None
+    from frontend.account.acting import acting_membership
+    from orders.selectors.orders import pending_approval_count
+    from shop.accounts.selectors import APPROVING_ROLES
+
+    membership = acting_membership(request)
+    if membership is None or membership.role not in APPROVING_ROLES:
+        return None
+    return pending_approval_count(organization_id=membership.organization_id)
+
+
+@register.simple_tag(takes_context=True)
+def may_export_reports(context: Any) -> bool:
+    """Whether the header shows the 报表 link: staff, or a member of a verified organization
+    (no query beyond the cached membership)."""
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return False
+    if request.user.is_staff:
+        return True
+    from frontend.account.acting import acting_membership
+
+    return acting_membership(request) is not None
+
+
+@register.simple_tag(takes_context=True)
+def unverified_organization(context: Any) -> Any:
+    """For a signed-in user who buys through no verified organization: the first of their
+    organizations still pending (or suspended), to say why they cannot order yet. One
+    query, cached on the request; none for anonymous visitors."""
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return None
+    if hasattr(request, "_unverified_organization"):
+        return request._unverified_organization
+    from shop.accounts.models import BuyerOrganization, OrganizationStatus
+
+    organization = (
+        BuyerOrganization.objects.filter(memberships__user=request.user)
+        .exclude(status=OrganizationStatus.VERIFIED).order_by("id").first()
+    )
+    request._unverified_organization = organization
+    return organization

@@ -3,9 +3,11 @@ organizations' orders, a supplier only its own fulfilments (its part of an order
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from datetime import date
 
-from orders.models import Fulfilment, Order, OrderEvent, OrderLine
+from django.db.models import Prefetch, Q, QuerySet
+
+from orders.models import Fulfilment, Order, OrderEvent, OrderLine, OrderStatus
 from shop.accounts.models import BuyerOrganization
 from shop.accounts.selectors import memberships_of
 
@@ -18,11 +20,33 @@ def _pk(value: object) -> int | None:
     return pk if 0 < pk < 2**31 else None
 
 
-def orders_for_organization(*, organization: BuyerOrganization, status: str = "") -> QuerySet[Order]:
+def orders_for_organization(
+    *, organization: BuyerOrganization, status: str = "", number: str = "",
+    placed_from: date | None = None, placed_until: date | None = None, supplier: str = "",
+) -> QuerySet[Order]:
+    """The organization's orders, newest first, narrowed by status, part of the order
+    number, placing date range (inclusive, local dates) and supplier name."""
     qs = Order.objects.filter(organization=organization).select_related("placed_by")
     if status:
         qs = qs.filter(status=status)
+    if number:
+        qs = qs.filter(number__icontains=number)
+    if placed_from:
+        qs = qs.filter(created_at__date__gte=placed_from)
+    if placed_until:
+        qs = qs.filter(created_at__date__lte=placed_until)
+    if supplier:
+        qs = qs.filter(
+            pk__in=Fulfilment.objects.filter(
+                Q(supplier__short_name__icontains=supplier) | Q(supplier__legal_name__icontains=supplier)
+            ).values("order_id")
+        )
     return qs.order_by("-id")
+
+
+def pending_approval_count(*, organization_id: int) -> int:
+    """Orders of the organization waiting for an approver (one COUNT query)."""
+    return Order.objects.filter(organization_id=organization_id, status=OrderStatus.PENDING_APPROVAL).count()
 
 
 def order_detail_queryset() -> QuerySet[Order]:

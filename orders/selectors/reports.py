@@ -135,19 +135,20 @@ def report_params_clean(
 
 
 def report_organizations_for(*, user) -> list[BuyerOrganization]:
-    """Verified organizations the user administers (whose reports they may export)."""
+    """Verified organizations the user belongs to (administrator, approver or purchaser),
+    whose reports they may export: purchasers export their own organization's reports."""
     if not getattr(user, "is_authenticated", False):
         return []
     return list(
         BuyerOrganization.objects.filter(
-            memberships__user=user, memberships__role=MemberRole.ADMIN,
+            memberships__user=user, memberships__role__in=list(MemberRole.values),
             status=OrganizationStatus.VERIFIED,
-        ).order_by("name")
+        ).distinct().order_by("name")
     )
 
 
 def report_may_export(*, user, organization: BuyerOrganization | None) -> bool:
-    """Staff export everything (``organization`` None); an admin only their organization."""
+    """Staff export everything (``organization`` None); a member only their organization."""
     if not getattr(user, "is_authenticated", False):
         return False
     if organization is None:

@@ -231,9 +231,12 @@ def test_an_export_of_a_campaign_that_went_away_fails_cleanly(world):
     assert failed.status == ReportExportStatus.FAILED and failed.error and not failed.file
 
 
-def test_only_staff_or_the_organization_admin_may_create_an_export(world):
+def test_only_staff_or_a_member_of_the_organization_may_create_an_export(world):
     campaign, params = report_params_clean(campaign=world.campaign.slug)
-    for user, organization in [(world.purchaser_a, world.org_a), (world.admin_a, world.org_b), (world.admin_a, None)]:
+    for user, organization in [
+        (world.purchaser_a, world.org_b), (world.purchaser_a, None), (world.admin_a, world.org_b), (world.admin_a, None),
+        (world.owner_a, world.org_a),
+    ]:
         with pytest.raises(ValidationError):
             report_export_create(user=user, campaign=campaign, params=params, organization=organization, queue=False)
     assert ReportExport.objects.count() == 0
