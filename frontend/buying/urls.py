@@ -21,6 +21,8 @@ urlpatterns = [
     path("orders/<int:pk>/documents/acceptance.pdf", document_views.acceptance, name="order_acceptance"),
     path("orders/<int:pk>/documents/<int:part>/delivery-note.pdf", document_views.delivery_note,
          name="order_delivery_note"),
+    path("orders/<int:pk>/documents/<int:part>/invoice.pdf", document_views.invoice, name="order_invoice"),
+    path("orders/<int:pk>/invoice/", document_views.invoice_details, name="order_invoice_details"),
     path("orders/<int:pk>/pay/", pay_views.order_pay, name="order_pay"),
     path("orders/<int:pk>/pay/card/", pay_views.order_pay_card, name="order_pay_card"),
     path("orders/<int:pk>/pay/return/", pay_views.order_pay_return, name="order_pay_return"),

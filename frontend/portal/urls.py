@@ -1,6 +1,6 @@
 from django.urls import path
 
-from frontend.portal import image_views, order_views, product_views, views
+from frontend.portal import image_views, invoice_views, order_views, product_views, views
 
 app_name = "portal"
 
@@ -23,4 +23,5 @@ urlpatterns = [
     path("orders/<int:pk>/", order_views.order_detail, name="order_detail"),
     path("orders/<int:pk>/confirm/", order_views.order_confirm, name="order_confirm"),
     path("orders/<int:pk>/ship/", order_views.order_ship, name="order_ship"),
+    path("orders/<int:pk>/invoice/", invoice_views.invoice_upload, name="invoice_upload"),
 ]
