@@ -124,3 +124,12 @@ def stripe_reconcile_nightly() -> int:
     for problem in problems:
         logger.error("stripe reconcile: %s", problem)
     return len(problems)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, retry_backoff_max=600, max_retries=5, acks_late=True)
+def invoice_reminders_daily() -> int:
+    """Beat (daily): remind suppliers of their open invoices, once a day each (see
+    ``orders.invoice_reminders``). Returns how many suppliers were reminded."""
+    from orders.invoice_reminders import invoice_reminders_send
+
+    return invoice_reminders_send()

@@ -7,9 +7,9 @@ import io
 
 import pikepdf
 import pytest
-from pypdf import PdfReader
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from pypdf import PdfReader
 from reportlab.pdfgen import canvas
 
 from orders.models import Fulfilment, InvoiceStatus, InvoiceType, Order
@@ -140,3 +140,38 @@ def test_an_image_or_an_unpaid_order_is_refused(world):
     assert not part.invoice_file and part.invoice_status == InvoiceStatus.PENDING
     with pytest.raises(ValidationError):  # the owner of another supplier
         fulfilment_invoice_upload(actor=world.owner_b, fulfilment=part, upload=io.BytesIO(invoice_pdf()))
+
+
+def test_reminders_go_once_a_day_to_suppliers_with_open_invoices(world, mailoutbox, django_assert_max_num_queries):
+    import datetime as dt
+
+    from orders.invoice_reminders import invoice_reminders_send
+    from orders.tasks import invoice_reminders_daily
+
+    place(world)  # unpaid: no reminder
+    order = paid_order(world)
+    part_b = order.fulfilments.get(supplier=world.supplier_b)
+    fulfilment_invoice_upload(actor=world.owner_b, fulfilment=part_b, upload=io.BytesIO(invoice_pdf()))
+    today = dt.date(2026, 12, 3)
+    with django_assert_max_num_queries(6):
+        assert invoice_reminders_send(day=today) == 1  # supplier A only: B has invoiced
+    assert len(mailoutbox) == 1 and world.owner_a.email in mailoutbox[0].to
+    assert order.number in mailoutbox[0].body and "发票" in mailoutbox[0].subject
+    assert invoice_reminders_send(day=today) == 0 and invoice_reminders_daily.delay().get() == 0
+    assert len(mailoutbox) == 1
+    assert invoice_reminders_send(day=today + dt.timedelta(days=1)) == 1
+
+
+def test_staff_see_open_invoices_in_the_admin(client, world, django_assert_max_num_queries):
+    order = paid_order(world)
+    unpaid = place(world, items=[(world.variant_a, 1)])
+    part_b = order.fulfilments.get(supplier=world.supplier_b)
+    fulfilment_invoice_upload(actor=world.owner_b, fulfilment=part_b, upload=io.BytesIO(invoice_pdf()))
+    login(client, world.staff)
+    client.get("/admin/orders/fulfilment/?invoice=open")
+    with django_assert_max_num_queries(12):
+        html = client.get("/admin/orders/fulfilment/?invoice=open").content.decode()
+    part_a = order.fulfilments.get(supplier=world.supplier_a)
+    assert f"/admin/orders/fulfilment/{part_a.pk}/" in html
+    assert f"/admin/orders/fulfilment/{part_b.pk}/" not in html
+    assert f"/admin/orders/fulfilment/{unpaid.fulfilments.get().pk}/" not in html
