@@ -175,3 +175,23 @@ def test_staff_see_open_invoices_in_the_admin(client, world, django_assert_max_n
     assert f"/admin/orders/fulfilment/{part_a.pk}/" in html
     assert f"/admin/orders/fulfilment/{part_b.pk}/" not in html
     assert f"/admin/orders/fulfilment/{unpaid.fulfilments.get().pk}/" not in html
+
+
+def test_checkout_page_takes_a_special_invoice(client, world):
+    from tests.frontend.buying_world import checkout_key
+
+    login(client, world.purchaser_a)
+    assert client.post("/cart/add/", {"variant": world.variant_a.pk, "quantity": "1"}).status_code == 302
+    html = client.get("/checkout/").content.decode()
+    assert 'name="invoice_type" value="normal"' in html and "checked" in html
+    data = {"address": world.address_a.pk, "invoice_title": world.org_a.invoice_title,
+            "tax_number": world.org_a.tax_number, "funding_channel": "union",
+            "idempotency_key": checkout_key(html), "invoice_type": "special"}
+    bad = client.post("/checkout/", data)
+    assert bad.status_code == 400 and 'id="id_invoice_bank_account_error"' in bad.content.decode()
+    assert not Order.objects.exists()
+    data.update(invoice_address_phone="深圳市宝安区测试路1号 0755-12345678",
+                invoice_bank_account="中国银行宝安支行 6222000011112222", invoice_email="finance@example.cn")
+    assert client.post("/checkout/", data).status_code == 302
+    order = Order.objects.get()
+    assert (order.invoice_type, order.invoice_email) == (InvoiceType.SPECIAL, "finance@example.cn")
