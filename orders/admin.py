@@ -145,4 +145,4 @@ class LedgerEntryAdmin(admin.ModelAdmin):
 
 # Orders, payments, bank receipts and refunds live in their own modules; importing them
 # registers their screens.
-from orders import admin_offline, admin_orders, admin_payments, admin_settlement  # noqa: E402, F401
+from orders import admin_invoices, admin_offline, admin_orders, admin_payments, admin_settlement  # noqa: E402, F401

@@ -138,3 +138,12 @@ def settlement_reconcile_nightly() -> int:
     for problem in report.differences:
         logging.getLogger("orders.settlement").error("settlement difference: %s", problem)
     return len(report.differences)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, retry_backoff_max=600, max_retries=5, acks_late=True)
+def invoice_reminders_daily() -> int:
+    """Beat (daily): remind suppliers of their open invoices, once a day each (see
+    ``orders.invoice_reminders``). Returns how many suppliers were reminded."""
+    from orders.invoice_reminders import invoice_reminders_send
+
+    return invoice_reminders_send()

@@ -151,6 +151,9 @@ CELERY_BEAT_SCHEDULE["campaign-coverage-daily"] = {
 # webhooks); the nightly reconcile compares the last STRIPE_RECONCILE_DAYS of card money.
 STRIPE_CATCH_UP_AFTER_MINUTES = env.int("STRIPE_CATCH_UP_AFTER_MINUTES", default=5)
 STRIPE_RECONCILE_DAYS = env.int("STRIPE_RECONCILE_DAYS", default=180)
+CELERY_BEAT_SCHEDULE["invoice-reminders-daily"] = {
+    "task": "orders.tasks.invoice_reminders_daily", "schedule": crontab(hour=9, minute=30),
+}
 CELERY_BEAT_SCHEDULE["stripe-catch-up"] = {"task": "orders.tasks.stripe_catch_up", "schedule": 180.0}
 CELERY_BEAT_SCHEDULE["stripe-reconcile-nightly"] = {
     "task": "orders.tasks.stripe_reconcile_nightly", "schedule": crontab(hour=3, minute=15),
@@ -481,3 +484,4 @@ CELERY_BEAT_SCHEDULE["settlement-reconcile-nightly"] = {
     "task": "orders.tasks.settlement_reconcile_nightly", "schedule": crontab(hour=3, minute=45),
 }
 CELERY_TASK_ROUTES["orders.tasks.settlement_reconcile_nightly"] = {"queue": "integrity"}
+CELERY_TASK_ROUTES["orders.tasks.invoice_reminders_daily"] = {"queue": "mail"}

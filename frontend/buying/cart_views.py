@@ -14,9 +14,11 @@ from catalog.models import ProductVariant
 from catalog.selectors import product_detail
 from frontend.buying.access import apply_errors, buyer_view, once_claim, once_release
 from frontend.buying.forms import FUNDING_DEFAULT, CartLineForm, CheckoutForm
+from orders.models import InvoiceType
 from orders.selectors.cart import cart_view
 from orders.services import cart as cart_services
 from orders.services.checkout import order_place
+from orders.services.invoices import INVOICE_FIELDS
 from orders.services.lifecycle import new_idempotency_key
 from shop.accounts.models import DeliveryAddress
 
@@ -159,11 +161,13 @@ def checkout(request: HttpRequest) -> HttpResponse:
         form = CheckoutForm(request.POST, addresses=addresses)
         if form.is_valid():
             data = form.cleaned_data
+            invoice = {name: data[name] for name in INVOICE_FIELDS} if data["invoice_type"] else None
             try:
                 order = order_place(
                     user=request.user, organization=organization, address_id=data["address"],
                     funding_channel=data["funding_channel"], idempotency_key=data["idempotency_key"],
                     invoice_title=data["invoice_title"], tax_number=data["tax_number"], note=data["note"],
+                    invoice=invoice,
                 )
             except ValidationError as exc:
                 apply_errors(form, exc)
@@ -180,7 +184,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
             initial={
                 "address": str(default.pk) if default else "",
                 "invoice_title": organization.invoice_title, "tax_number": organization.tax_number,
-                "funding_channel": FUNDING_DEFAULT, "idempotency_key": new_idempotency_key(),
+                "invoice_type": InvoiceType.NORMAL, "funding_channel": FUNDING_DEFAULT, "idempotency_key": new_idempotency_key(),
             },
         )
     view = _cart(request)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from orders.models import FundingChannel, OrderStatus
+from orders.models import FundingChannel, InvoiceType, OrderStatus
 from orders.services.checkout import ORDER_FUNDING_CHANNELS
 
 
@@ -29,6 +29,13 @@ class CheckoutForm(forms.Form):
     address = ServiceChoiceField(label=_("Delivery address"), widget=forms.RadioSelect)
     invoice_title = forms.CharField(label=_("Invoice title (抬头)"), max_length=128, required=False)
     tax_number = forms.CharField(label=_("Tax number (税号)"), max_length=20, required=False)
+    # Invoice type and its fields (issue 12): absent from a post, the order keeps the old
+    # optional title and tax number; present, orders.services.invoices validates per type.
+    invoice_type = forms.ChoiceField(label=_("Invoice type"), choices=InvoiceType.choices,
+                                     widget=forms.RadioSelect, required=False)
+    invoice_address_phone = forms.CharField(label=_("Registered address and phone (专票)"), max_length=200, required=False)
+    invoice_bank_account = forms.CharField(label=_("Bank and account number (专票)"), max_length=200, required=False)
+    invoice_email = forms.CharField(label=_("E-mail for the electronic invoice"), max_length=254, required=False)
     funding_channel = ServiceChoiceField(
         label=_("Funding channel"), widget=forms.RadioSelect,
         choices=[(c.value, c.label) for c in ORDER_FUNDING_CHANNELS],
@@ -84,3 +91,18 @@ class OrderFilterForm(forms.Form):
 
 
 FUNDING_DEFAULT = FundingChannel.CANTEEN.value
+
+
+class InvoiceDetailsForm(forms.Form):
+    """The order's invoice details; ``orders.services.invoices`` decides what each type needs."""
+
+    invoice_type = forms.ChoiceField(label=_("Invoice type"), choices=InvoiceType.choices, widget=forms.RadioSelect)
+    invoice_title = forms.CharField(label=_("Invoice title (抬头)"), max_length=128, required=False)
+    tax_number = forms.CharField(label=_("Tax number (税号)"), max_length=20, required=False)
+    invoice_address_phone = forms.CharField(label=_("Registered address and phone (专票)"), max_length=200, required=False)
+    invoice_bank_account = forms.CharField(label=_("Bank and account number (专票)"), max_length=200, required=False)
+    invoice_email = forms.CharField(label=_("E-mail for the electronic invoice"), max_length=254, required=False)
+
+    @classmethod
+    def for_order(cls, order) -> InvoiceDetailsForm:
+        return cls(prefix="invoice", initial={name: getattr(order, name) for name in cls.base_fields})

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from frontend.buying.access import apply_errors, buyer_view, member_order_or_404
-from frontend.buying.forms import AcceptForm, OrderFilterForm, ReasonForm
+from frontend.buying.forms import AcceptForm, InvoiceDetailsForm, OrderFilterForm, ReasonForm
 from orders.models import Fulfilment, FulfilmentStatus, Order, OrderStatus, PaymentMethod
 from orders.selectors.orders import orders_for_organization
 from orders.selectors.uncovered import order_counted_in
@@ -118,6 +118,8 @@ def _render_detail(request: HttpRequest, order: Order, *, template: str = "front
         "reject_form": forms.get("reject") or ReasonForm(prefix="reject"),
         "cancel_form": forms.get("cancel") or ReasonForm(prefix="cancel"),
         "accept_form": forms.get("accept") or AcceptForm(prefix="accept"),
+        "invoice_form": forms.get("invoice") or InvoiceDetailsForm.for_order(order),
+        "invoice_editable": order.status != S.CANCELLED and not any(f.invoice_status == "issued" for f in fulfilments),
         "action_error": action_error,
         "accept_failed_pk": accept_failed_pk,
         "payment_method_label": PaymentMethod(method).label if method in PaymentMethod.values else method,

@@ -160,7 +160,7 @@ def can_ship(fulfilment: Fulfilment) -> bool:
 
 def _render_detail(
     request: HttpRequest, fulfilment: Fulfilment, *, ship_form: ShipForm | None = None,
-    confirm_errors: list[str] | None = None, status: int = 200,
+    confirm_errors: list[str] | None = None, status: int = 200, invoice_errors: list[str] | None = None,
 ) -> HttpResponse:
     order = fulfilment.order
     return render(
@@ -177,6 +177,7 @@ def _render_detail(
             "unpaid": order.status in UNPAID,
             "ship_form": ship_form or ShipForm(),
             "confirm_errors": confirm_errors or [],
+            "invoice_errors": invoice_errors or [],
             "carriers": CARRIERS,
             "once": once_token(),
         },

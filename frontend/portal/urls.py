@@ -1,6 +1,6 @@
 from django.urls import path
 
-from frontend.portal import image_views, order_views, product_views, settlement_views, views
+from frontend.portal import image_views, invoice_views, order_views, product_views, settlement_views, views
 
 app_name = "portal"
 
@@ -26,4 +26,5 @@ urlpatterns = [
     path("settlement/", settlement_views.settlement, name="settlement"),
     path("settlement/<int:pk>/answer/", settlement_views.settlement_answer, name="settlement_answer"),
     path("settlement/<int:pk>/<str:fmt>/", settlement_views.settlement_download, name="settlement_download"),
+    path("orders/<int:pk>/invoice/", invoice_views.invoice_upload, name="invoice_upload"),
 ]

@@ -92,6 +92,10 @@ class DeliverySnapshot(graphene.ObjectType):
 class Invoice(graphene.ObjectType):
     title = graphene.String(required=True, description="Invoice title (抬头).")
     tax_number = graphene.String(required=True, description="Tax number (税号).")
+    type = graphene.String(required=True, description="normal (普通发票) or special (增值税专用发票).")
+    email = graphene.String(required=True, description="E-mail for the electronic invoice; empty when none.")
+    address_phone = graphene.String(required=True, description="Registered address and phone (专票).")
+    bank_account = graphene.String(required=True, description="Bank and account number (专票).")
 
 
 class Fulfilment(graphene.ObjectType):
@@ -109,6 +113,7 @@ class Fulfilment(graphene.ObjectType):
     auto_accepted = graphene.Boolean(required=True, description="Accepted automatically after the waiting days.")
     rating = graphene.Int(description="The buyer's rating, 1 to 5.")
     comment = graphene.String(required=True)
+    invoice_status = graphene.String(required=True, description="pending (待开票) or issued (已开票).")
     lines = graphene.List(graphene.NonNull(OrderLine), required=True)
     order = graphene.Field(lambda: Order, required=True)
 
@@ -270,7 +275,9 @@ class Order(graphene.ObjectType):
     def resolve_invoice(root: models.Order, info: graphene.ResolveInfo) -> Invoice | None:
         if viewer_of(root).is_supplier:
             return None
-        return Invoice(title=root.invoice_title, tax_number=root.tax_number)
+        return Invoice(title=root.invoice_title, tax_number=root.tax_number, type=root.invoice_type,
+                       email=root.invoice_email, address_phone=root.invoice_address_phone,
+                       bank_account=root.invoice_bank_account)
 
     @staticmethod
     def resolve_total(root: models.Order, info: graphene.ResolveInfo) -> MoneyValue | None:

@@ -15,6 +15,8 @@ from orders.models.offline import OfflineEvidence, OfflineRecord, OfflineRecordS
 from orders.models.order import (
     Fulfilment,
     FulfilmentStatus,
+    InvoiceStatus,
+    InvoiceType,
     Order,
     OrderEvent,
     OrderEventKind,
@@ -38,7 +40,7 @@ from orders.models.payment import (
 
 __all__ = [
     "BankReceipt", "BankReceiptStatus", "Campaign", "Cart", "CartLine", "EntryKind",
-    "Fulfilment", "FulfilmentStatus", "FundingChannel", "LedgerAlert", "LedgerEntry", "LedgerHead", "OfflineEvidence", "OfflineRecord", "OfflineRecordStatus", "Order", "OrderEvent",
+    "Fulfilment", "FulfilmentStatus", "FundingChannel", "InvoiceStatus", "InvoiceType", "LedgerAlert", "LedgerEntry", "LedgerHead", "OfflineEvidence", "OfflineRecord", "OfflineRecordStatus", "Order", "OrderEvent",
     "OrderEventKind", "OrderNotification", "OrderLine", "OrderStatus", "Payment", "PaymentMethod", "PaymentStatus",
     "Refund", "RefundLine", "RefundStatus", "StripeEvent", "TallyAggregate",
     "RefundSource", "StripeDispute",

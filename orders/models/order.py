@@ -12,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 
 from orders.models.ledger import FundingChannel
 from shop.common.money import format_yuan
+from shop.common.storage import private_storage
 
 
 class OrderStatus(models.TextChoices):
@@ -22,6 +23,16 @@ class OrderStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted (completed)")
     CANCELLED = "cancelled", _("Cancelled")
     REFUNDED = "refunded", _("Refunded")
+
+
+class InvoiceType(models.TextChoices):
+    NORMAL = "normal", _("General VAT invoice (普通发票)")
+    SPECIAL = "special", _("Special VAT invoice (增值税专用发票)")
+
+
+class InvoiceStatus(models.TextChoices):
+    PENDING = "pending", _("To be invoiced (待开票)")
+    ISSUED = "issued", _("Invoiced (已开票)")
 
 
 class Order(models.Model):
@@ -54,6 +65,10 @@ class Order(models.Model):
     ship_address = models.CharField(_("address"), max_length=255)
     invoice_title = models.CharField(_("invoice title (抬头)"), max_length=128, blank=True)
     tax_number = models.CharField(_("tax number (税号)"), max_length=20, blank=True)
+    invoice_type = models.CharField(_("invoice type"), max_length=8, choices=InvoiceType.choices, default=InvoiceType.NORMAL)
+    invoice_email = models.EmailField(_("e-mail for the electronic invoice"), blank=True)
+    invoice_address_phone = models.CharField(_("registered address and phone"), max_length=200, blank=True)
+    invoice_bank_account = models.CharField(_("bank and account number"), max_length=200, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
     total_fen = models.BigIntegerField(_("total (fen)"))
     paid_fen = models.BigIntegerField(_("paid (fen)"), default=0)
@@ -136,6 +151,13 @@ class Fulfilment(models.Model):
     auto_accepted = models.BooleanField(_("accepted automatically"), default=False)
     rating = models.PositiveSmallIntegerField(_("rating (1–5)"), null=True, blank=True)
     comment = models.CharField(_("comment"), max_length=500, blank=True)
+    invoice_status = models.CharField(
+        _("invoice status"), max_length=8, choices=InvoiceStatus.choices, default=InvoiceStatus.PENDING, db_index=True,
+    )
+    invoice_file = models.FileField(
+        _("electronic invoice"), storage=private_storage, upload_to="invoices/%Y/%m/", blank=True,
+    )
+    invoice_issued_at = models.DateTimeField(_("invoiced at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("fulfilment")

@@ -81,10 +81,12 @@ def _validate_inputs(
 def order_place(
     *, user, organization: BuyerOrganization, address_id: object, funding_channel: str,
     idempotency_key: str, invoice_title: str | None = None, tax_number: str | None = None,
-    note: str = "",
+    note: str = "", invoice: dict[str, str] | None = None,
 ) -> Order:
     """Place the member's cart as an order. Returns the existing order when the same
-    ``idempotency_key`` was used before by this member (a double click or a retry)."""
+    ``idempotency_key`` was used before by this member (a double click or a retry).
+    ``invoice``: the invoice details (``orders.services.invoices.invoice_details_clean``),
+    which then include the title and tax number."""
     member_require_ordering(user=user, organization=organization)
     existing = Order.objects.filter(placed_by=user, idempotency_key=str(idempotency_key)[:64]).first()
     if existing is not None:
@@ -92,6 +94,12 @@ def order_place(
     invoice_title = (organization.invoice_title if invoice_title is None else invoice_title).strip()
     tax_number = (organization.tax_number if tax_number is None else tax_number).strip().upper()
     note = (note or "").strip()
+    extra: dict[str, str] = {}
+    if invoice is not None:
+        from orders.services.invoices import invoice_details_clean
+
+        extra = invoice_details_clean(**invoice)
+        invoice_title, tax_number = extra.pop("invoice_title"), extra.pop("tax_number")
     address = _validate_inputs(
         organization=organization, address_id=address_id, funding_channel=funding_channel,
         idempotency_key=idempotency_key, invoice_title=invoice_title, tax_number=tax_number, note=note,
@@ -102,6 +110,7 @@ def order_place(
                 return _place(
                     user=user, organization=organization, address=address, funding_channel=funding_channel,
                     idempotency_key=idempotency_key, invoice_title=invoice_title, tax_number=tax_number, note=note,
+                    invoice_extra=extra,
                 )
         except IntegrityError:
             # The same key committed by a concurrent request first: that order is the answer.
@@ -114,7 +123,8 @@ def order_place(
     raise AssertionError("unreachable")
 
 
-def _place(*, user, organization, address, funding_channel, idempotency_key, invoice_title, tax_number, note) -> Order:
+def _place(*, user, organization, address, funding_channel, idempotency_key, invoice_title, tax_number, note,
+           invoice_extra: dict[str, str]) -> Order:
     cart_lines = list(
         CartLine.objects.filter(cart__user=user, cart__organization=organization)
         .annotate(product_id=F("variant__product_id"))
@@ -163,7 +173,7 @@ def _place(*, user, organization, address, funding_channel, idempotency_key, inv
         organization=organization, placed_by=user, idempotency_key=idempotency_key, status=status,
         funding_channel=funding_channel, delivery_address=address, ship_label=address.label,
         ship_recipient=address.recipient, ship_phone=address.phone, ship_address=address.address,
-        invoice_title=invoice_title, tax_number=tax_number, note=note, total_fen=total,
+        invoice_title=invoice_title, tax_number=tax_number, note=note, total_fen=total, **invoice_extra,
         payment_reference=new_payment_reference(),
         payment_due_at=None if needs_approval else timezone.now() + timedelta(hours=settings.ORDER_PAYMENT_HOURS),
     )

@@ -23,6 +23,10 @@ class CheckoutCompleteInput(graphene.InputObjectType):
     )
     invoice_title = graphene.String(description="Invoice title (抬头); the organization's when omitted.")
     tax_number = graphene.String(description="Tax number (税号); the organization's when omitted.")
+    invoice_type = graphene.String(description="normal (普通发票) or special (增值税专用发票); when given, the invoice fields are validated for that type.")
+    invoice_email = graphene.String(description="E-mail for the electronic invoice.")
+    invoice_address_phone = graphene.String(description="Registered address and phone (required for special).")
+    invoice_bank_account = graphene.String(description="Bank and account number (required for special).")
     note = graphene.String(description="A note for the suppliers (at most 500 characters).")
     organization_id = graphene.ID(description="Global ID of the buyer organization; the user's first one when omitted.")
 
@@ -50,6 +54,19 @@ class CheckoutComplete(OrderMutation):
             user=user, organization=organization, address_id=address_pk,
             funding_channel=input["funding_channel"].value, idempotency_key=input["idempotency_key"],
             invoice_title=input.get("invoice_title"), tax_number=input.get("tax_number"),
-            note=input.get("note") or "",
+            note=input.get("note") or "", invoice=_invoice(input, organization),
         )
         return {"order": scoped(order, MEMBER)}
+
+
+def _invoice(input: dict[str, Any], organization) -> dict[str, str] | None:
+    if input.get("invoice_type") is None:
+        return None
+    return {
+        "invoice_type": input["invoice_type"],
+        "invoice_title": input.get("invoice_title") if input.get("invoice_title") is not None else organization.invoice_title,
+        "tax_number": input.get("tax_number") if input.get("tax_number") is not None else organization.tax_number,
+        "invoice_email": input.get("invoice_email") or "",
+        "invoice_address_phone": input.get("invoice_address_phone") or "",
+        "invoice_bank_account": input.get("invoice_bank_account") or "",
+    }

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0009_private_storage'),
+        ('orders', '0010_invoices'),
         ('suppliers', '0004_private_storage'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
