@@ -20,14 +20,17 @@ from orders.models import (
     OrderLine,
     Payment,
     Refund,
+    SettlementStatement,
 )
+from orders.services.settlement import statement_generate
 from tests.graphql.api_world import client_for, post
 from tests.graphql.orders_api import ERRORS, ORDER_FIELDS, add_to_cart, data, gid, key, place
 from tests.orders.world import World, build_world
 
 pytestmark = pytest.mark.django_db
 
-SNAPSHOT = (Order, OrderLine, Fulfilment, OrderEvent, Payment, BankReceipt, Refund, LedgerEntry, Cart, CartLine, ProductVariant)
+SNAPSHOT = (Order, OrderLine, Fulfilment, OrderEvent, Payment, BankReceipt, Refund, LedgerEntry, Cart, CartLine, ProductVariant,
+            SettlementStatement)
 
 
 def snapshot() -> dict[str, list[dict]]:
@@ -64,6 +67,25 @@ def call(scene: Scene, actor: str, document: str, variables: dict[str, Any]) -> 
 
 def part(scene: Scene, order: Order, supplier: Any) -> Fulfilment:
     return order.fulfilments.get(supplier=supplier)
+
+
+def statement_of_a(scene: Scene) -> SettlementStatement:
+    """A draft settlement statement of supplier A (an order of buyer B, paid, shipped and
+    accepted), made once per scene."""
+    if not hasattr(scene, "statement"):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from tests.orders.settlement.helpers import paid_order, ship_and_accept
+
+        ship_and_accept(scene.world, paid_order(scene.world))
+        today = timezone.localdate()
+        scene.statement = statement_generate(  # type: ignore[attr-defined]
+            actor=scene.world.staff, supplier_id=scene.world.supplier_a.pk,
+            period_start=today - timedelta(days=31), period_end=today,
+        )
+    return scene.statement  # type: ignore[attr-defined]
 
 
 MUTATIONS: list[tuple[str, str, Any, dict[str, str], Any, str]] = [
@@ -175,14 +197,31 @@ MUTATIONS: list[tuple[str, str, Any, dict[str, str], Any, str]] = [
         lambda s: {"id": gid("Fulfilment", part(s, s.small, s.world.supplier_a))},
         "orderId",
     ),
+    (
+        "statementConfirm",
+        f"mutation($id: ID!) {{ statementConfirm(statementId: $id) {{ statement {{ status }} {ERRORS} }} }}",
+        lambda s: {"id": gid("SettlementStatement", statement_of_a(s))},
+        {"owner_b": "NOT_FOUND", "purchaser_a": "PERMISSION_DENIED", "staff": "PERMISSION_DENIED", "anonymous": "PERMISSION_DENIED"},
+        lambda s: {"id": gid("Order", s.small)},
+        "statementId",
+    ),
+    (
+        "statementObject",
+        f"mutation($id: ID!) {{ statementObject(statementId: $id, reason: \"金额不符\") {{ statement {{ status }} {ERRORS} }} }}",
+        lambda s: {"id": gid("SettlementStatement", statement_of_a(s))},
+        {"owner_b": "NOT_FOUND", "purchaser_a": "PERMISSION_DENIED", "staff": "PERMISSION_DENIED", "anonymous": "PERMISSION_DENIED"},
+        lambda s: {"id": gid("Order", s.small)},
+        "statementId",
+    ),
 ]
 
 
 @pytest.mark.parametrize("name, document, variables, denied, wrong, field", MUTATIONS, ids=[m[0] for m in MUTATIONS])
 def test_refused_mutations_change_nothing(scene, name, document, variables, denied, wrong, field):
+    values = variables(scene)  # made before the snapshot: it may set up the object acted on
     before = snapshot()
     for actor, code in denied.items():
-        result = call(scene, actor, document, variables(scene))
+        result = call(scene, actor, document, values)
         errors = data(result, name)["errors"]
         assert [e["code"] for e in errors] == [code], (actor, errors)
         assert all(e["message"] for e in errors)
@@ -190,7 +229,8 @@ def test_refused_mutations_change_nothing(scene, name, document, variables, deni
     if wrong is not None:
         # The ID of another type (or no ID at all) is refused even for the allowed actor.
         allowed = {"fulfilmentCreate": "owner_b", "fulfilmentConfirm": "owner_a", "orderRefund": "staff",
-                   "orderApprove": "approver_a", "orderReject": "approver_a"}.get(name, "purchaser_a")
+                   "orderApprove": "approver_a", "orderReject": "approver_a",
+                   "statementConfirm": "owner_a", "statementObject": "owner_a"}.get(name, "purchaser_a")
         result = call(scene, allowed, document, wrong(scene))
         assert [(e["field"], e["code"]) for e in data(result, name)["errors"]] == [(field, "INVALID_ID")]
         assert snapshot() == before
