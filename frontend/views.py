@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from catalog.models import Product
+from catalog.selectors_search import search_suggestions
 from catalog.selectors import (
     category_tree,
     counties_with_product_counts,
@@ -100,6 +101,20 @@ def catalog(request: HttpRequest) -> HttpResponse:
         "errors": errors,
     }
     return render(request, "frontend/catalog.html", context, status=status)
+
+
+SUGGEST_MAX_LENGTH = 64
+
+
+@require_safe
+def suggest(request: HttpRequest) -> HttpResponse:
+    """Suggestions as the buyer types (an HTML fragment the catalog search box shows):
+    products, suppliers and places whose name, pinyin or initials match."""
+    q = request.GET.get("q", "").replace("\x00", "").strip()[:SUGGEST_MAX_LENGTH]
+    found = search_suggestions(q=q)
+    response = render(request, "frontend/includes/suggestions.html", {"q": q, **found})
+    response["Cache-Control"] = "private, max-age=60"
+    return response
 
 
 def _visible_product_or_404(slug: str) -> Product:

@@ -104,3 +104,22 @@ def test_catalog_page_runs_the_same_queries_for_1_and_24_products(client, catego
     assert counts[(1, "relevance")] == counts[(24, "relevance")] == counts[(24, "sales")]
     assert counts[(24, "relevance")] <= 12
     print("catalog page queries:", counts)
+
+
+def test_suggest_endpoint_and_catalog_cards(client, products):
+    body = client.get("/products/suggest/", {"q": "sy"}).content.decode()
+    assert "都安山羊肉" in body and "七百弄山羊" in body
+    assert client.get("/products/suggest/", {"q": "\x00" * 100}).status_code == 200
+    page = client.get("/products/", {"q": "shanyang"}).content.decode()
+    assert 'data-suggest-url="/products/suggest/"' in page and "frontend/search.js" in page
+    assert page.count('class="card-stats') == 2  # the sales line on each card
+    product_page = client.get("/products/duan-goat-meat/").content.decode()
+    assert 'class="card-stats' in product_page
+
+
+def test_graphql_products_accept_search_and_sort(products, client):
+    query = '{ products(filter: {search: "shanyang"}, sortBy: PRICE_ASC) { edges { node { name salesCount ratingCount ratingAverage } } } }'
+    response = client.post("/graphql/", {"query": query}, content_type="application/json")
+    nodes = [e["node"] for e in response.json()["data"]["products"]["edges"]]
+    assert [n["name"] for n in nodes] == ["都安山羊肉", "七百弄山羊"]
+    assert nodes[0] == {"name": "都安山羊肉", "salesCount": 0, "ratingCount": 0, "ratingAverage": None}
