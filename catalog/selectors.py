@@ -5,13 +5,19 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from catalog.errors import CatalogErrorCode
 from catalog.models import Category, Product, ProductImage, ProductVariant
-from catalog.selectors_search import SEARCH_SYNONYMS, SORTS, ordering, query_terms, search_condition, search_rank
+from catalog.selectors_search import (
+    SORTS,
+    ordering,
+    query_terms,
+    search_condition,
+    search_rank,
+)
 from catalog.stats import with_stats
 from shop.regions.models import Region, RegionLevel
 from suppliers.models import CertificationKind, Supplier
@@ -136,7 +142,7 @@ def product_list(*, filters: ProductFilter | None = None, stats: bool = True) ->
         if sort == "relevance":
             qs = qs.alias(search_rank=search_rank(terms, head))
     elif sort == "relevance":
-        qs = qs.alias(search_rank=Value(0))
+        sort = "newest"  # nothing to rank without a search
     if f.county:
         qs = qs.filter(Q(county__slug=f.county) | Q(county_id=f.county))
     if f.township:

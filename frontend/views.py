@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from catalog.models import Product
-from catalog.selectors_search import search_suggestions
 from catalog.selectors import (
     category_tree,
     counties_with_product_counts,
@@ -23,6 +22,7 @@ from catalog.selectors import (
     products_of_supplier,
     townships_with_product_counts,
 )
+from catalog.selectors_search import search_suggestions
 from frontend.forms import catalog_filter_form, filter_params
 from frontend.qr import QR_CACHE_SECONDS, qr_etag, qr_svg, trace_url
 from orders.selectors import campaign_progress_current
