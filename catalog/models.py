@@ -10,6 +10,8 @@ from decimal import Decimal
 
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import F, Value
+from django.db.models.functions import Least
 from django.utils.translation import gettext_lazy as _
 
 from shop.common.money import MoneyField
@@ -102,6 +104,9 @@ class Product(models.Model):
     min_price = MoneyField(_("lowest price"), null=True, blank=True)
     total_stock = models.PositiveIntegerField(_("total stock"), default=0)
     search_text = models.TextField(_("search text"), blank=True, editable=False)
+    # ``|name|english name|pinyin|initials|``: ranks name matches (exact, prefix, contains)
+    # above matches of the supplier, origin or description. See catalog.pinyin.
+    search_name = models.TextField(_("searchable name"), blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -118,6 +123,15 @@ class Product(models.Model):
             models.Index(fields=["county", "-created_at"], condition=VISIBLE, name="product_visible_county"),
             models.Index(fields=["category", "-created_at"], condition=VISIBLE, name="product_visible_category"),
             models.Index(fields=["supplier", "status"]),
+            # In stock first (see catalog.selectors.STOCK_RANK), then newest or cheapest.
+            models.Index(
+                Least(F("total_stock"), Value(1)).desc(), F("created_at").desc(), F("id").desc(),
+                condition=VISIBLE, name="product_visible_stock_newest",
+            ),
+            models.Index(
+                Least(F("total_stock"), Value(1)).desc(), F("min_price"), F("id"),
+                condition=VISIBLE, name="product_visible_stock_price",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -223,3 +237,44 @@ class ProductImage(models.Model):
             if int(key) >= size:
                 return default_storage.url(self.thumbnails[key])
         return self.image.url if self.image else ""
+
+
+class SearchTermKind(models.TextChoices):
+    SUPPLIER = "supplier", _("Supplier")
+    COUNTY = "county", _("County")
+    TOWNSHIP = "township", _("Township")
+    VILLAGE = "village", _("Village")
+
+
+class SearchTerm(models.Model):
+    """A supplier or a place that search suggestions offer, with its name's pinyin.
+
+    Maintained by ``catalog.services_search`` whenever a product (its supplier, its origin)
+    or a supplier changes; suggestions show only terms that still have visible products."""
+
+    kind = models.CharField(_("kind"), max_length=16, choices=SearchTermKind.choices)
+    supplier = models.OneToOneField(
+        "suppliers.Supplier", verbose_name=_("supplier"), null=True, blank=True,
+        on_delete=models.CASCADE, related_name="+",
+    )
+    region = models.OneToOneField(
+        "regions.Region", verbose_name=_("place"), null=True, blank=True,
+        on_delete=models.CASCADE, related_name="+",
+    )
+    label = models.CharField(_("label"), max_length=128)
+    search_text = models.TextField(_("search text"), editable=False)
+
+    class Meta:
+        verbose_name = _("search term")
+        verbose_name_plural = _("search terms")
+        ordering = ["kind", "label", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(supplier__isnull=True, region__isnull=False)
+                | models.Q(supplier__isnull=False, region__isnull=True),
+                name="searchterm_supplier_or_region",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label

@@ -11,21 +11,18 @@ from django.utils.translation import gettext as _
 
 from catalog.errors import CatalogErrorCode
 from catalog.models import Category, Product, ProductImage, ProductVariant
+from catalog.selectors_search import (
+    SORTS,
+    ordering,
+    query_terms,
+    search_condition,
+    search_rank,
+)
+from catalog.stats import with_stats
 from shop.regions.models import Region, RegionLevel
 from suppliers.models import CertificationKind, Supplier
 
-SORTS: dict[str, tuple[str, ...]] = {
-    "newest": ("-created_at", "-id"),
-    "price_asc": ("min_price", "id"),
-    "price_desc": ("-min_price", "-id"),
-    "name": ("name", "id"),
-}
 MAX_QUERY_LENGTH = 64
-# Search terms that mean the same product; a term in a group matches any of the group.
-SEARCH_SYNONYMS: tuple[frozenset[str], ...] = (
-    frozenset({"茶油", "油茶", "茶籽油", "camellia"}),
-    frozenset({"柿饼", "柿子饼"}),
-)
 MAX_PRICE = Decimal("9999999999.99")
 
 
@@ -40,7 +37,7 @@ class ProductFilter:
     price_min: Decimal | None = None
     price_max: Decimal | None = None
     in_stock: bool = False
-    sort: str = "newest"
+    sort: str = ""  # "" is relevance with a search, newest without
     errors: dict[str, str] = field(default_factory=dict, compare=False)
 
 
@@ -110,8 +107,8 @@ def product_filter_parse(params: dict[str, object]) -> ProductFilter:
     in_stock = raw_stock in (True, "1", "true", "on", "yes")
     if raw_stock not in (None, "", False, True, "0", "1", "true", "false", "on", "off", "yes", "no"):
         errors["in_stock"] = _("Choose yes or no.")
-    sort = str(params.get("sort") or "newest")
-    if sort not in SORTS:
+    sort = str(params.get("sort") or "")
+    if sort and sort not in SORTS:
         errors["sort"] = _("Unknown sort order.")
     if errors:
         raise ValidationError(
@@ -123,15 +120,6 @@ def product_filter_parse(params: dict[str, object]) -> ProductFilter:
     )
 
 
-def _term_condition(term: str) -> Q:
-    condition = Q(search_text__contains=term)
-    for group in SEARCH_SYNONYMS:
-        if term in group:
-            for synonym in sorted(group - {term}):
-                condition |= Q(search_text__contains=synonym)
-    return condition
-
-
 def _first_image_prefetch() -> Prefetch:
     return Prefetch(
         "images",
@@ -140,13 +128,21 @@ def _first_image_prefetch() -> Prefetch:
     )
 
 
-def product_list(*, filters: ProductFilter | None = None) -> QuerySet[Product]:
-    """Visible products for a listing: supplier, regions, category and images preloaded."""
+def product_list(*, filters: ProductFilter | None = None, stats: bool = True) -> QuerySet[Product]:
+    """Visible products for a listing: supplier, regions, category and images preloaded;
+    with ``stats`` annotated with ``sales_units``, ``rating_average``, ``rating_count``.
+    In stock first, then ``filters.sort`` (see ``catalog.selectors_search``)."""
     f = filters or ProductFilter()
     qs = Product.objects.visible()
-    if f.q:
-        for term in f.q.lower().split():
-            qs = qs.filter(_term_condition(term))
+    terms = query_terms(f.q)
+    sort = f.sort or ("relevance" if terms else "newest")
+    if terms:
+        matches, head = search_condition(terms)
+        qs = qs.filter(matches)
+        if sort == "relevance":
+            qs = qs.alias(search_rank=search_rank(terms, head))
+    elif sort == "relevance":
+        sort = "newest"  # nothing to rank without a search
     if f.county:
         qs = qs.filter(Q(county__slug=f.county) | Q(county_id=f.county))
     if f.township:
@@ -167,17 +163,19 @@ def product_list(*, filters: ProductFilter | None = None) -> QuerySet[Product]:
         qs = qs.filter(min_price__lte=f.price_max)
     if f.in_stock:
         qs = qs.filter(total_stock__gt=0)
+    if stats or sort == "sales":
+        qs = with_stats(qs)
     return (
         qs.select_related("supplier", "county", "township", "village", "category")
         .prefetch_related(_first_image_prefetch())
-        .order_by(*SORTS[f.sort])
+        .order_by(*ordering(sort))
     )
 
 
 def product_detail(*, slug: str) -> Product | None:
-    """One visible product with everything its page shows."""
+    """One visible product with everything its page shows, sales and ratings included."""
     return (
-        Product.objects.visible()
+        with_stats(Product.objects.visible())
         .select_related(
             "supplier", "supplier__county", "supplier__township", "county", "township",
             "village", "category", "category__parent",

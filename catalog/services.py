@@ -7,18 +7,13 @@ from django.utils.translation import gettext as _
 
 from catalog.errors import CatalogErrorCode
 from catalog.models import Product, ProductStatus, ProductVariant
+from catalog.services_search import product_search_fields, search_terms_refresh
 
 
 def product_search_text(*, product: Product) -> str:
-    """Lower-cased text that search matches by substring (Chinese has no word spaces)."""
-    parts = [
-        product.name, product.name_en, product.summary,
-        product.supplier.legal_name, product.supplier.short_name,
-        product.county.name, product.township.name,
-        product.village.name if product.village_id else "",
-        product.category.name, product.category.name_en,
-    ]
-    return " ".join(p for p in parts if p).lower()
+    """Lower-cased text that search matches by substring (Chinese has no word spaces):
+    names with their pinyin and initials; see ``catalog.services_search``."""
+    return product_search_fields(product=product)[0]
 
 
 @transaction.atomic
@@ -31,9 +26,12 @@ def product_refresh_summary(*, product: Product) -> Product:
     )
     product.min_price = agg["min_price"]
     product.total_stock = agg["total_stock"] or 0
-    product.search_text = product_search_text(product=product)
+    product.search_text, product.search_name = product_search_fields(product=product)
     product.is_visible = product.compute_is_visible()
-    product.save(update_fields=["min_price", "total_stock", "search_text", "is_visible", "updated_at"])
+    product.save(update_fields=[
+        "min_price", "total_stock", "search_text", "search_name", "is_visible", "updated_at",
+    ])
+    search_terms_refresh(product=product)
     return product
 
 

@@ -26,6 +26,8 @@ FILTER_FIELDS = (
 )
 
 SORT_LABELS = {
+    "relevance": _("Best match"),
+    "sales": _("Best selling"),
     "newest": _("Newest first"),
     "price_asc": _("Price: low to high"),
     "price_desc": _("Price: high to low"),

@@ -7,6 +7,7 @@ app_name = "frontend"
 urlpatterns = [
     path("", views.home, name="home"),
     path("products/", views.catalog, name="catalog"),
+    path("products/suggest/", views.suggest, name="suggest"),
     path("products/<slug:slug>/", views.product, name="product"),
     path("trace/<slug:slug>/", views.trace, name="trace"),
     path("trace/<slug:slug>/qr.svg", views.trace_qr, name="trace_qr"),

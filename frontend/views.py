@@ -22,6 +22,7 @@ from catalog.selectors import (
     products_of_supplier,
     townships_with_product_counts,
 )
+from catalog.selectors_search import search_suggestions
 from frontend.forms import catalog_filter_form, filter_params
 from frontend.qr import QR_CACHE_SECONDS, qr_etag, qr_svg, trace_url
 from orders.selectors import campaign_progress_current
@@ -100,6 +101,20 @@ def catalog(request: HttpRequest) -> HttpResponse:
         "errors": errors,
     }
     return render(request, "frontend/catalog.html", context, status=status)
+
+
+SUGGEST_MAX_LENGTH = 64
+
+
+@require_safe
+def suggest(request: HttpRequest) -> HttpResponse:
+    """Suggestions as the buyer types (an HTML fragment the catalog search box shows):
+    products, suppliers and places whose name, pinyin or initials match."""
+    q = request.GET.get("q", "").replace("\x00", "").strip()[:SUGGEST_MAX_LENGTH]
+    found = search_suggestions(q=q)
+    response = render(request, "frontend/includes/suggestions.html", {"q": q, **found})
+    response["Cache-Control"] = "private, max-age=60"
+    return response
 
 
 def _visible_product_or_404(slug: str) -> Product:

@@ -19,7 +19,7 @@ FIELD_NAMES = {
 
 
 class ProductFilterInput(graphene.InputObjectType):
-    search = graphene.String(description="Substring of the name, supplier, origin or category (Chinese works).")
+    search = graphene.String(description="Substring of the name, supplier, origin, category or description; pinyin (shanyang) and initials (sy) work. Sorted by relevance when sortBy is not given.")
     county = graphene.String(description="County slug (longchuan, duan, dahua) or 6-digit code.")
     township = graphene.String(description="9-digit township code.")
     category = graphene.String(description="Category slug; includes its sub-categories.")

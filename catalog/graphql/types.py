@@ -122,6 +122,12 @@ class Product(DjangoObjectType):
         required=True, description="Public provenance page (溯源) that the product's QR code points to."
     )
 
+    sales_count = graphene.Int(
+        required=True, description="Units sold in paid orders (paid, shipped or accepted)."
+    )
+    rating_average = graphene.Float(description="Average 1–5 star rating at acceptance; null when unrated.")
+    rating_count = graphene.Int(required=True, description="Number of ratings given at acceptance.")
+
     class Meta:
         model = models.Product
         interfaces = (graphene.relay.Node,)
@@ -129,6 +135,19 @@ class Product(DjangoObjectType):
             "id", "name", "name_en", "slug", "summary", "description", "poor_households",
             "shelf_life_days", "storage",
         )
+
+    @staticmethod
+    def resolve_sales_count(root: models.Product, info: graphene.ResolveInfo) -> int:
+        return getattr(root, "sales_units", 0) or 0
+
+    @staticmethod
+    def resolve_rating_average(root: models.Product, info: graphene.ResolveInfo) -> float | None:
+        value = getattr(root, "rating_average", None)
+        return None if value is None else round(float(value), 2)
+
+    @staticmethod
+    def resolve_rating_count(root: models.Product, info: graphene.ResolveInfo) -> int:
+        return getattr(root, "rating_count", 0) or 0
 
     @staticmethod
     def resolve_min_price(root: models.Product, info: graphene.ResolveInfo) -> MoneyValue | None:

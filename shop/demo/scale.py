@@ -15,7 +15,8 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 
 from catalog.models import Category, Product, ProductImage, ProductStatus, ProductVariant
-from catalog.services import product_image_make_thumbnails, product_search_text
+from catalog.services import product_image_make_thumbnails
+from catalog.services_search import product_search_fields
 from shop.demo.data import KINDS, Kind
 from shop.demo.pictures import HEIGHT, WIDTH, picture_jpeg
 from shop.demo.plan import SupplierPlan
@@ -90,7 +91,7 @@ def seed_scale(*, seed: int, count: int, supplier_plans: tuple[SupplierPlan, ...
                 is_published=True, is_visible=True, min_price=min(v.price for v in variants),
                 total_stock=sum(v.stock for v in variants),
             )
-            product.search_text = product_search_text(product=product)
+            product.search_text, product.search_name = product_search_fields(product=product)
             products.append(product)
             variant_plans[slug] = (kind, variants)
         Product.objects.bulk_create(products, batch_size=BATCH)

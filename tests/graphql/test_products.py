@@ -24,7 +24,8 @@ def listing(gql, **variables) -> dict:
 
 def test_lists_only_visible_products_newest_first(catalog, gql):
     result = listing(gql)
-    assert names(result) == ["龙川大米", "龙川山茶油", "七百弄鸡", "都安山羊肉"]
+    # In stock first: 龙川大米 has no stock.
+    assert names(result) == ["龙川山茶油", "七百弄鸡", "都安山羊肉", "龙川大米"]
     assert result["data"]["products"]["totalCount"] == 4
 
 
@@ -67,9 +68,9 @@ def test_filters(catalog, gql, filter_, expected):
 @pytest.mark.parametrize(
     "sort, expected",
     [
-        ("PRICE_ASC", ["龙川大米", "都安山羊肉", "龙川山茶油", "七百弄鸡"]),
+        ("PRICE_ASC", ["都安山羊肉", "龙川山茶油", "七百弄鸡", "龙川大米"]),
         ("PRICE_DESC", ["七百弄鸡", "龙川山茶油", "都安山羊肉", "龙川大米"]),
-        ("NEWEST", ["龙川大米", "龙川山茶油", "七百弄鸡", "都安山羊肉"]),
+        ("NEWEST", ["龙川山茶油", "七百弄鸡", "都安山羊肉", "龙川大米"])  # in stock first,
     ],
 )
 def test_sorting(catalog, gql, sort, expected):
@@ -100,16 +101,16 @@ def test_forward_pagination_with_cursors_walks_every_product_once(catalog, gql):
             break
         after = page["pageInfo"]["endCursor"]
     assert pages == 2
-    assert seen == ["龙川大米", "都安山羊肉", "龙川山茶油", "七百弄鸡"]
+    assert seen == ["都安山羊肉", "龙川山茶油", "七百弄鸡", "龙川大米"]
 
 
 def test_backward_pagination(catalog, gql):
     last_two = listing(gql, last=2, sortBy="PRICE_ASC")["data"]["products"]
-    assert [e["node"]["name"] for e in last_two["edges"]] == ["龙川山茶油", "七百弄鸡"]
+    assert [e["node"]["name"] for e in last_two["edges"]] == ["七百弄鸡", "龙川大米"]
     assert last_two["pageInfo"]["hasPreviousPage"] is True
     before = listing(gql, last=2, before=last_two["pageInfo"]["startCursor"], sortBy="PRICE_ASC")
     page = before["data"]["products"]
-    assert [e["node"]["name"] for e in page["edges"]] == ["龙川大米", "都安山羊肉"]
+    assert [e["node"]["name"] for e in page["edges"]] == ["都安山羊肉", "龙川山茶油"]
     assert page["pageInfo"]["hasPreviousPage"] is False
 
 
