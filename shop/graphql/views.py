@@ -6,10 +6,10 @@ with its own size cap); any other method is a 405 and any other content type a 4
 with a GraphQL error body. GraphiQL (a ``GET`` for an HTML page) only when ``DEBUG``. A
 request-size cap (413), strict JSON, a token cap at parse time, then the depth, field and
 alias limits of ``shop.graphql.validation`` measured before any other validation rule (with
-fragments memoized, so no nesting of spreads can make validation slow), no batching,
-request parameters type-checked (400 rather than a crash), loaders run by
-``ShopExecutionContext`` (graphql-sync-dataloaders), UTF-8 JSON output, and unexpected
-resolver exceptions reported as a generic, logged error instead of leaking their text.
+fragments memoized, so no nesting of spreads can make validation slow), documents that pass
+cached per process by their text (``shop.graphql.documents``), no batching, request
+parameters type-checked (400 rather than a crash), loaders run by ``ShopExecutionContext``
+(graphql-sync-dataloaders), UTF-8 JSON output, and unexpected resolver exceptions reported as a generic, logged error instead of leaking their text.
 Introspection and graphql-core's "Did you mean …?" suggestions are off unless
 ``GRAPHQL_INTROSPECTION`` (default: ``DEBUG``) allows them; the schema is published as
 ``schema.graphql`` anyway.
@@ -30,9 +30,8 @@ from django.http.multipartparser import MultiPartParserError
 from django.http.request import RawPostDataException
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from graphene_django.settings import graphene_settings
 from graphene_django.views import GraphQLView, HttpError
-from graphql import ExecutionResult, GraphQLError, execute, parse, validate, validate_schema
+from graphql import ExecutionResult, GraphQLError, execute, validate_schema
 
 from shop.graphql.core.csrf import csrf_failure
 from shop.graphql.core.errors import ApiErrorCode
@@ -43,12 +42,8 @@ from shop.graphql.core.uploads import (
     max_upload_bytes,
     operations_from_multipart,
 )
-from shop.graphql.validation import (
-    introspection_allowed,
-    limit_errors,
-    validation_rules,
-    without_suggestions,
-)
+from shop.graphql.documents import checked_document
+from shop.graphql.validation import introspection_allowed, without_suggestions
 
 logger = logging.getLogger(__name__)
 
@@ -215,17 +210,11 @@ class ShopGraphQLView(GraphQLView):
         schema_errors = validate_schema(schema)
         if schema_errors:
             return ExecutionResult(data=None, errors=list(schema_errors))
-        try:
-            document = parse(query, max_tokens=int(getattr(settings, "GRAPHQL_MAX_TOKENS", 2000)))
-        except GraphQLError as exc:
-            return ExecutionResult(errors=_with_code([exc], ApiErrorCode.GRAPHQL_PARSE_FAILED))
-
-        # The limits first, in linear time: the standard rules then see only a bounded document.
-        errors = limit_errors(document)
-        if not errors:
-            errors = validate(schema, document, validation_rules(), graphene_settings.MAX_VALIDATION_ERRORS)
-        if errors:
-            return ExecutionResult(data=None, errors=_with_code(list(errors), ApiErrorCode.GRAPHQL_VALIDATION_FAILED))
+        # One parse and one validation pass per new document; a repeated one comes from the cache.
+        checked = checked_document(schema, query)
+        if checked.document is None:
+            return ExecutionResult(data=None, errors=_with_code(checked.errors, checked.code))
+        document = checked.document
 
         try:
             result = execute(
