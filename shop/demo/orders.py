@@ -23,6 +23,7 @@ from catalog.models import ProductVariant
 from orders.models import Order, OrderStatus
 from shop.accounts.models import BuyerOrganization, DeliveryAddress, User
 from shop.demo import data_buyers as D
+from shop.demo.settlement import settle_demo_order
 from suppliers.models import Supplier
 
 S = OrderStatus
@@ -36,15 +37,21 @@ class DemoOrderPlan:
     status: str  # where the order ends
     items: tuple[tuple[str, int], ...]  # ("demo" supplier or "other", quantity) per line
     note: str = ""
+    statement: str = ""  # for an accepted order: the state its settlement statement ends in
 
 
 PLANS = (
-    DemoOrderPlan("demo-order-01-accepted", S.ACCEPTED, (("demo", 3),), "食堂周三午餐用"),
+    DemoOrderPlan("demo-order-01-accepted", S.ACCEPTED, (("demo", 3),), "食堂周三午餐用", statement="paid"),
     DemoOrderPlan("demo-order-02-shipped", S.SHIPPED, (("demo", 2),)),
     DemoOrderPlan("demo-order-03-paid", S.PAID, (("demo", 4), ("other", 2)), "请工作日送货"),
     DemoOrderPlan("demo-order-04-awaiting-payment", S.AWAITING_PAYMENT, (("other", 5),)),
     DemoOrderPlan("demo-order-05-pending-approval", S.PENDING_APPROVAL, (("large", 0),), "节日慰问品"),
     DemoOrderPlan("demo-order-06-cancelled", S.CANCELLED, (("other", 1),)),
+    # Accepted deliveries of the demo supplier, each stated on its own: a statement in each state.
+    DemoOrderPlan("demo-order-07-accepted", S.ACCEPTED, (("demo", 2),), statement="approved"),
+    DemoOrderPlan("demo-order-08-accepted", S.ACCEPTED, (("demo", 2),), statement="confirmed"),
+    DemoOrderPlan("demo-order-09-accepted", S.ACCEPTED, (("demo", 3),), statement="objected"),
+    DemoOrderPlan("demo-order-10-accepted", S.ACCEPTED, (("demo", 2),), statement="draft"),
 )
 CANCEL_REASON = "采购计划调整"
 CARRIER = "顺丰速运"
@@ -189,6 +196,8 @@ def seed_demo_orders() -> DemoOrdersSummary:
                     continue
                 summary.created += 1
             order = _advance(cast, order, plan, number)
+            if plan.statement and order.status == S.ACCEPTED:
+                settle_demo_order(order=order, supplier_owner=cast.supplier_owner, target=plan.statement)
         except ValidationError as exc:
             # Somebody used the demo in between (sold the stock out, acted on an order):
             # the seed leaves that order as it is rather than stop `make run`.

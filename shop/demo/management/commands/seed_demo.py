@@ -79,11 +79,14 @@ class Command(BaseCommand):
         )
         for refused in orders.refused:
             self.stdout.write(f"  left as it is: {refused}")
-        from shop.demo.settlement import seed_demo_settlement
+        from shop.demo.settlement import demo_statement_states
 
-        made = seed_demo_settlement()
-        if made:
-            self.stdout.write(f"Demo settlement: {made} draft statement(s); supplier@demo.cn confirms it at /portal/settlement/.")
+        states = ", ".join(f"{status} {n}" for status, n in sorted(demo_statement_states().items()))
+        if states:
+            self.stdout.write(
+                f"Demo settlement statements ({states}): supplier@demo.cn confirms or objects at "
+                "/portal/settlement/, admin@demo.cn approves and marks paid (staff@demo.cn generated them)."
+            )
 
     def _print_logins(self, logins: list[DemoLogin] | None) -> None:
         logins = demo_logins() if logins is None else logins
