@@ -18,7 +18,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from orders.models import SettlementLine, SettlementStatement
-from orders.services.settlement import previous_month, statement_approve, statement_generate, statement_mark_paid
+from orders.services.settlement import (
+    previous_month,
+    statement_approve,
+    statement_generate,
+    statement_mark_paid,
+)
 from shop.common.adminactions import apply_per_row, validation_error_text
 from shop.common.money import format_yuan
 from suppliers.models import Supplier, SupplierStatus

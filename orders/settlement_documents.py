@@ -50,7 +50,7 @@ def statement_xlsx(statement: SettlementStatement) -> bytes:
     sheet.append(HEADERS)
     for row in _rows(statement):
         sheet.append(row)
-    for column, width in zip("ABCDEF", (24, 18, 14, 14, 14, 16)):
+    for column, width in zip("ABCDEF", (24, 18, 14, 14, 14, 16), strict=True):
         sheet.column_dimensions[column].width = width
     out = io.BytesIO()
     book.save(out)

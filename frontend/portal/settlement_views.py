@@ -12,7 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from frontend.portal.access import portal_view
-from orders.selectors.settlement import statement_for_supplier, statements_for_supplier, supplier_balance
+from orders.selectors.settlement import (
+    statement_for_supplier,
+    statements_for_supplier,
+    supplier_balance,
+)
 from orders.services.settlement import statement_confirm, statement_object
 from orders.settlement_documents import statement_pdf, statement_xlsx
 

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from frontend.portal import image_views, invoice_views, order_views, product_views, settlement_views, views
+from frontend.portal import (
+    image_views,
+    invoice_views,
+    order_views,
+    product_views,
+    settlement_views,
+    views,
+)
 
 app_name = "portal"
 

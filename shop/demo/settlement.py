@@ -14,7 +14,13 @@ from collections import Counter
 
 from django.utils import timezone
 
-from orders.models import Order, SettlementLine, SettlementLineKind, SettlementStatement, StatementStatus
+from orders.models import (
+    Order,
+    SettlementLine,
+    SettlementLineKind,
+    SettlementStatement,
+    StatementStatus,
+)
 from orders.services.settlement import (
     statement_approve,
     statement_confirm,
