@@ -1,5 +1,6 @@
 """GraphQL types of supplier settlement (结算): plain object types built from the
-settlement selectors' rows (amounts in integer fen)."""
+settlement selectors' rows (amounts in integer fen, as the 64-bit `Int64` scalar the rest
+of the API uses for fen: never a float)."""
 
 from __future__ import annotations
 
@@ -9,22 +10,23 @@ import graphene
 from graphql_relay import to_global_id
 
 from orders.models import SettlementStatement as StatementModel
+from shop.graphql.core.scalars import Int64
 
 
 class SettlementBalance(graphene.ObjectType):
-    pending_fen = graphene.Float(required=True, description="Paid, not yet accepted by the buyer (fen).")
-    available_fen = graphene.Float(required=True, description="Accepted, not yet settled (fen); negative when refunds after a payout are carried.")
-    adjustments_fen = graphene.Float(required=True, description="Refunds after a statement, carried into the next one (fen).")
-    settled_fen = graphene.Float(required=True, description="Paid out by the platform (fen).")
+    pending_fen = Int64(required=True, description="Paid, not yet accepted by the buyer (fen).")
+    available_fen = Int64(required=True, description="Accepted, not yet settled (fen); negative when refunds after a payout are carried.")
+    adjustments_fen = Int64(required=True, description="Refunds after a statement, carried into the next one (fen).")
+    settled_fen = Int64(required=True, description="Paid out by the platform (fen).")
 
 
 class SettlementLine(graphene.ObjectType):
     kind = graphene.String(required=True, description="sale or adjustment")
     order_number = graphene.String(required=True)
     accepted_at = graphene.DateTime()
-    gross_fen = graphene.Float(required=True)
-    refunded_fen = graphene.Float(required=True)
-    amount_fen = graphene.Float(required=True)
+    gross_fen = Int64(required=True)
+    refunded_fen = Int64(required=True)
+    amount_fen = Int64(required=True)
 
 
 class SettlementStatement(graphene.ObjectType):
@@ -33,11 +35,11 @@ class SettlementStatement(graphene.ObjectType):
     status = graphene.String(required=True, description="draft, confirmed, objected, approved, paid")
     period_start = graphene.Date(required=True)
     period_end = graphene.Date(required=True)
-    sales_fen = graphene.Float(required=True)
-    adjustments_fen = graphene.Float(required=True)
-    amount_fen = graphene.Float(required=True)
-    fee_fen = graphene.Float(required=True)
-    payout_fen = graphene.Float(required=True)
+    sales_fen = Int64(required=True)
+    adjustments_fen = Int64(required=True)
+    amount_fen = Int64(required=True)
+    fee_fen = Int64(required=True)
+    payout_fen = Int64(required=True)
     objection = graphene.String(required=True)
     bank_reference = graphene.String(required=True)
     paid_on = graphene.Date()
