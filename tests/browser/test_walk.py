@@ -153,7 +153,8 @@ def test_walk_home_county_product_trace_in_chinese(live_server, shop_data, brows
     # a script or style the Content-Security-Policy blocked is an error too
     page.on("console", lambda msg: errors.append(msg.text) if "Content Security Policy" in msg.text else None)
     failed: list[str] = []
-    page.on("requestfailed", lambda request: failed.append(request.url))
+    # a favicon fetch cancelled by a quick navigation is not a broken page (served: test_rough_edges)
+    page.on("requestfailed", lambda request: None if request.url.endswith("/favicon.svg") else failed.append(request.url))
 
     # Home, in Chinese by default.
     response = page.goto(f"{live_server.url}/")
