@@ -107,6 +107,13 @@ class Product(models.Model):
     # ``|name|english name|pinyin|initials|``: ranks name matches (exact, prefix, contains)
     # above matches of the supplier, origin or description. See catalog.pinyin.
     search_name = models.TextField(_("searchable name"), blank=True, editable=False)
+    # Counters for cards, the product page and the sales sort, maintained by
+    # orders.services.product_stats in the transactions that change them (an order entering or
+    # leaving the paid statuses, a rating given at acceptance), as increments so concurrent
+    # payments never lose a count; tally_reconcile recomputes and compares them.
+    sales_units = models.PositiveIntegerField(_("units sold"), default=0, editable=False)
+    rating_sum = models.PositiveIntegerField(_("sum of ratings"), default=0, editable=False)
+    rating_count = models.PositiveIntegerField(_("number of ratings"), default=0, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -132,6 +139,10 @@ class Product(models.Model):
                 Least(F("total_stock"), Value(1)).desc(), F("min_price"), F("id"),
                 condition=VISIBLE, name="product_visible_stock_price",
             ),
+            models.Index(
+                Least(F("total_stock"), Value(1)).desc(), F("sales_units").desc(), F("created_at").desc(),
+                F("id").desc(), condition=VISIBLE, name="product_visible_stock_sales",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -140,6 +151,11 @@ class Product(models.Model):
     @property
     def in_stock(self) -> bool:
         return self.total_stock > 0
+
+    @property
+    def rating_average(self) -> float | None:
+        """Average 1–5 star rating given at acceptance; None when unrated."""
+        return self.rating_sum / self.rating_count if self.rating_count else None
 
     def compute_is_visible(self) -> bool:
         """What ``is_visible`` should be, from this row and its (loaded) supplier."""

@@ -18,7 +18,6 @@ from catalog.selectors_search import (
     search_condition,
     search_rank,
 )
-from catalog.stats import with_stats
 from shop.regions.models import Region, RegionLevel
 from suppliers.models import CertificationKind, Supplier
 
@@ -128,9 +127,8 @@ def _first_image_prefetch() -> Prefetch:
     )
 
 
-def product_list(*, filters: ProductFilter | None = None, stats: bool = True) -> QuerySet[Product]:
-    """Visible products for a listing: supplier, regions, category and images preloaded;
-    with ``stats`` annotated with ``sales_units``, ``rating_average``, ``rating_count``.
+def product_list(*, filters: ProductFilter | None = None) -> QuerySet[Product]:
+    """Visible products for a listing: supplier, regions, category and images preloaded.
     In stock first, then ``filters.sort`` (see ``catalog.selectors_search``)."""
     f = filters or ProductFilter()
     qs = Product.objects.visible()
@@ -163,8 +161,6 @@ def product_list(*, filters: ProductFilter | None = None, stats: bool = True) ->
         qs = qs.filter(min_price__lte=f.price_max)
     if f.in_stock:
         qs = qs.filter(total_stock__gt=0)
-    if stats or sort == "sales":
-        qs = with_stats(qs)
     return (
         qs.select_related("supplier", "county", "township", "village", "category")
         .prefetch_related(_first_image_prefetch())
@@ -175,7 +171,7 @@ def product_list(*, filters: ProductFilter | None = None, stats: bool = True) ->
 def product_detail(*, slug: str) -> Product | None:
     """One visible product with everything its page shows, sales and ratings included."""
     return (
-        with_stats(Product.objects.visible())
+        Product.objects.visible()
         .select_related(
             "supplier", "supplier__county", "supplier__township", "county", "township",
             "village", "category", "category__parent",

@@ -97,7 +97,7 @@ def search_suggestions(*, q: str, limit: int = SUGGESTION_LIMIT) -> dict[str, li
         return {"products": [], "suppliers": [], "places": []}
 
     products = list(
-        product_list(filters=ProductFilter(q=" ".join(terms), sort="relevance"), stats=False)
+        product_list(filters=ProductFilter(q=" ".join(terms), sort="relevance"))
         .select_related(None).prefetch_related(None).select_related("county")
         .only("name", "name_en", "slug", "county__name", "county__name_en", "county__code")[:limit]
     )

@@ -8,7 +8,8 @@
   lines, approved offline records, takeover pairs) and the running aggregates against the
   ledger. The heavy work is done by the database: anti-joins return only the rows that
   disagree, and the aggregates are recomputed by two GROUP BY queries whose (small) result
-  is rolled up in Python.
+  is rolled up in Python. It also checks the products' sales and rating counters
+  (``orders.selectors.product_stats``).
 Both return a list of human-readable differences; empty means consistent. Entries outside
 every campaign are not differences: ``reconcile_report`` returns them apart.
 """
@@ -38,6 +39,7 @@ from orders.models import (
     RefundStatus,
     TallyAggregate,
 )
+from orders.selectors.product_stats import product_stats_differences
 from orders.selectors.uncovered import Uncovered, uncovered_summary
 
 CHUNK = 20_000
@@ -105,7 +107,10 @@ def tally_reconcile() -> list[str]:
 
 
 def reconcile_report() -> ReconcileReport:
-    problems = [*_paid_lines(), *_refund_lines(), *_offline_records(), *_takeovers(), *_aggregates(), *_accepted()]
+    problems = [
+        *_paid_lines(), *_refund_lines(), *_offline_records(), *_takeovers(), *_aggregates(), *_accepted(),
+        *product_stats_differences(),
+    ]
     return ReconcileReport(differences=problems, uncovered=uncovered_summary())
 
 

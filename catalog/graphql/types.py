@@ -138,16 +138,16 @@ class Product(DjangoObjectType):
 
     @staticmethod
     def resolve_sales_count(root: models.Product, info: graphene.ResolveInfo) -> int:
-        return getattr(root, "sales_units", 0) or 0
+        return root.sales_units
 
     @staticmethod
     def resolve_rating_average(root: models.Product, info: graphene.ResolveInfo) -> float | None:
-        value = getattr(root, "rating_average", None)
-        return None if value is None else round(float(value), 2)
+        value = root.rating_average
+        return None if value is None else round(value, 2)
 
     @staticmethod
     def resolve_rating_count(root: models.Product, info: graphene.ResolveInfo) -> int:
-        return getattr(root, "rating_count", 0) or 0
+        return root.rating_count
 
     @staticmethod
     def resolve_min_price(root: models.Product, info: graphene.ResolveInfo) -> MoneyValue | None:

@@ -23,6 +23,7 @@ from orders.models.order import (
     OrderLine,
     OrderNotification,
     OrderStatus,
+    PAID_ORDER_STATUSES,
 )
 from orders.models.payment import (
     BankReceipt,
@@ -41,7 +42,7 @@ from orders.models.payment import (
 __all__ = [
     "BankReceipt", "BankReceiptStatus", "Campaign", "Cart", "CartLine", "EntryKind",
     "Fulfilment", "FulfilmentStatus", "FundingChannel", "InvoiceStatus", "InvoiceType", "LedgerAlert", "LedgerEntry", "LedgerHead", "OfflineEvidence", "OfflineRecord", "OfflineRecordStatus", "Order", "OrderEvent",
-    "OrderEventKind", "OrderNotification", "OrderLine", "OrderStatus", "Payment", "PaymentMethod", "PaymentStatus",
+    "OrderEventKind", "OrderNotification", "OrderLine", "OrderStatus", "PAID_ORDER_STATUSES", "Payment", "PaymentMethod", "PaymentStatus",
     "Refund", "RefundLine", "RefundStatus", "StripeEvent", "TallyAggregate",
     "RefundSource", "StripeDispute",
 ]

@@ -25,6 +25,10 @@ class OrderStatus(models.TextChoices):
     REFUNDED = "refunded", _("Refunded")
 
 
+# An order in these statuses is a sale: its lines count in the products' sales figures.
+PAID_ORDER_STATUSES = (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.ACCEPTED)
+
+
 class InvoiceType(models.TextChoices):
     NORMAL = "normal", _("General VAT invoice (普通发票)")
     SPECIAL = "special", _("Special VAT invoice (增值税专用发票)")

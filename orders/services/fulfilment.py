@@ -26,6 +26,7 @@ from catalog.models import ProductVariant
 from orders.errors import OrderErrorCode
 from orders.models import Fulfilment, FulfilmentStatus, Order, OrderEventKind, OrderStatus
 from orders.services.ledger import tally_record_accepted
+from orders.services.product_stats import product_stats_rating
 from orders.services.status import order_event_record, order_lock, order_transition
 from shop.accounts.selectors import membership_for
 from suppliers.models import SupplierMember
@@ -192,6 +193,7 @@ def _accept_locked(*, order: Order, fulfilment: Fulfilment, actor, rating: int |
     fulfilment.rating = rating
     fulfilment.comment = comment
     fulfilment.save(update_fields=["status", "accepted_at", "accepted_by", "auto_accepted", "rating", "comment"])
+    product_stats_rating(fulfilment=fulfilment, rating=rating)
     data: dict = {"auto": auto}
     if rating is not None:
         data["rating"] = rating

@@ -1,7 +1,8 @@
 """The order status pipeline (one place) and the order timeline.
 
 Every state change goes through ``order_transition`` inside the caller's transaction, with
-the order row locked (``order_lock``). Each change writes an ``OrderEvent``; the e-mail for
+the order row locked (``order_lock``); it also keeps the products' sales counters in step
+(``orders.services.product_stats``). Each change writes an ``OrderEvent``; the e-mail for
 it is sent by a Celery task queued in the outbox (``enqueue_on_commit``), so a rolled-back
 change never mails anybody.
 """
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from orders.errors import OrderErrorCode
 from orders.models import Order, OrderEvent, OrderEventKind, OrderStatus
+from orders.services.product_stats import product_stats_order_status
 from shop.common.outbox import enqueue_on_commit
 
 S = OrderStatus
@@ -47,6 +49,7 @@ def order_transition(*, order: Order, status: str, update_fields: list[str] | No
             % {"old": S(order.status).label, "new": S(status).label},
             code=OrderErrorCode.INVALID_TRANSITION.value,
         )
+    old_status = order.status
     order.status = status
     fields = ["status", "updated_at", *(update_fields or [])]
     stamp = _STAMP.get(status)
@@ -54,6 +57,7 @@ def order_transition(*, order: Order, status: str, update_fields: list[str] | No
         setattr(order, stamp, timezone.now())
         fields.append(stamp)
     order.save(update_fields=list(dict.fromkeys(fields)))
+    product_stats_order_status(order=order, old_status=old_status, new_status=status)
     return order
 
 
