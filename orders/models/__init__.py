@@ -13,6 +13,7 @@ from orders.models.ledger import (
 )
 from orders.models.offline import OfflineEvidence, OfflineRecord, OfflineRecordStatus
 from orders.models.order import (
+    PAID_ORDER_STATUSES,
     Fulfilment,
     FulfilmentStatus,
     InvoiceStatus,
@@ -23,7 +24,6 @@ from orders.models.order import (
     OrderLine,
     OrderNotification,
     OrderStatus,
-    PAID_ORDER_STATUSES,
 )
 from orders.models.payment import (
     BankReceipt,
