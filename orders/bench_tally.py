@@ -478,6 +478,7 @@ def measure_all(*, repeat: int, profile: bool, log: Log) -> tuple[list[Timing], 
     from django.conf import settings
     from django.test.utils import override_settings
 
+    from catalog.models import Product
     from orders.integrity import ledger_verify, tally_reconcile
     from orders.models import Campaign
     from orders.selectors.tally import leaderboard, tally_for_campaign
@@ -507,7 +508,12 @@ def measure_all(*, repeat: int, profile: bool, log: Log) -> tuple[list[Timing], 
             time_page("page: progress /tally/", "/tally/", repeat=repeat),
             time_page("page: leaderboard /tally/leaderboard/", "/tally/leaderboard/", repeat=repeat),
             time_page("page: home / (campaign progress)", "/", repeat=repeat),
+            time_page("page: catalog /products/", "/products/", repeat=repeat),
+            time_page("page: catalog by sales", "/products/?sort=sales", repeat=repeat),
         ]
+        best_seller = Product.objects.visible().order_by("-sales_units", "pk").first()
+        if best_seller is not None:
+            timings.append(time_page("page: product (best seller)", f"/products/{best_seller.slug}/", repeat=repeat))
     problems: dict[str, list] = {}
     timing, problems["reconcile"] = time_once("reconcile (tally_reconcile)", tally_reconcile, profile=profile, log=log)
     timings.append(timing)
