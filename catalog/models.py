@@ -249,7 +249,7 @@ class SearchTermKind(models.TextChoices):
 class SearchTerm(models.Model):
     """A supplier or a place that search suggestions offer, with its name's pinyin.
 
-    Maintained by ``catalog.services_search`` whenever a product (its supplier, its origin)
+    Maintained by ``catalog.services.search`` whenever a product (its supplier, its origin)
     or a supplier changes; suggestions show only terms that still have visible products."""
 
     kind = models.CharField(_("kind"), max_length=16, choices=SearchTermKind.choices)

@@ -22,7 +22,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from catalog.models import Product, ProductImage
-from catalog.services import product_image_thumbnail_name
+from catalog.services.listings import product_image_thumbnail_name
 from shop.common.audit import audit_record
 from shop.common.images import make_thumbnail, normalize_upload
 from shop.demo.pictures import picture_jpeg

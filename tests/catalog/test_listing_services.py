@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from catalog.models import Product, ProductImage, ProductStatus, ProductVariant
-from catalog.services import (
+from catalog.services.listings import (
     product_archive,
     product_create,
     product_image_add,

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from catalog.models import ProductStatus, ProductVariant
-from catalog.services import product_image_add, product_reject, variant_create
+from catalog.services.listings import product_image_add, product_reject, variant_create
 from tests.frontend.portal_world import build_world, listing, png_upload
 
 pytestmark = pytest.mark.django_db

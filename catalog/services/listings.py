@@ -7,12 +7,12 @@ from django.utils.translation import gettext as _
 
 from catalog.errors import CatalogErrorCode
 from catalog.models import Product, ProductStatus, ProductVariant
-from catalog.services_search import product_search_fields, search_terms_refresh
+from catalog.services.search import product_search_fields, search_terms_refresh
 
 
 def product_search_text(*, product: Product) -> str:
     """Lower-cased text that search matches by substring (Chinese has no word spaces):
-    names with their pinyin and initials; see ``catalog.services_search``."""
+    names with their pinyin and initials; see ``catalog.services.search``."""
     return product_search_fields(product=product)[0]
 
 

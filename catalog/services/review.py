@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from catalog.errors import CatalogErrorCode
 from catalog.models import Product, ProductStatus, ProductVariant
-from catalog.services import product_approve, product_reject, product_unpublish
+from catalog.services.listings import product_approve, product_reject, product_unpublish
 from shop.common.audit import audit_record, diff, snapshot
 
 PRICE_ACCEPT_FIELDS = ("price_accepted",)  # who accepted is the event's actor
