@@ -17,13 +17,13 @@ from django.utils.translation import gettext_lazy
 from catalog.admin_inlines import VariantInlineFormSet
 from catalog.admin_review import ProductReviewMixin
 from catalog.models import Category, Product, ProductImage, ProductStatus, ProductVariant
-from catalog.services.listings import (
+from catalog.services.images import (
     product_image_add,
     product_image_delete,
     product_image_update,
     product_images_reorder,
-    product_refresh_summary,
 )
+from catalog.services.listings import product_refresh_summary
 from catalog.services.review import (
     awaiting_review_condition,
     flagged_variants,

@@ -100,7 +100,7 @@ class Product(models.Model):
     # status changes) in the same transaction, so listings need no join to decide
     # visibility and the partial indexes below serve every sort order and the count.
     is_visible = models.BooleanField(_("visible in the storefront"), default=False, editable=False)
-    # Summaries maintained by catalog.services.product_refresh_summary.
+    # Summaries maintained by catalog.services.listings.product_refresh_summary.
     min_price = MoneyField(_("lowest price"), null=True, blank=True)
     total_stock = models.PositiveIntegerField(_("total stock"), default=0)
     search_text = models.TextField(_("search text"), blank=True, editable=False)

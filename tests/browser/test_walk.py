@@ -54,7 +54,7 @@ def photo(color: tuple[int, int, int]) -> ContentFile:
 
 
 def attach_photo(product, *, alt: str, color: tuple[int, int, int]) -> None:
-    from catalog.services.listings import product_image_add
+    from catalog.services.images import product_image_add
 
     product_image_add(product=product, upload=photo(color), alt=alt)
 

@@ -7,11 +7,11 @@ from django.core.exceptions import ValidationError
 
 from catalog.models import Product, ProductStatus, ProductVariant
 from catalog.selectors import products_awaiting_review
-from catalog.services.listings import product_approve
 from catalog.services.review import (
     flagged_variants,
     has_overpriced_variant,
     has_variant_needing_price_review,
+    product_approve,
     product_review_approve,
     product_review_reject,
     variant_price_accept,

@@ -18,7 +18,7 @@ from django.test import Client
 from django.urls import reverse
 from moto.server import ThreadedMotoServer
 
-from catalog.services.listings import product_image_add
+from catalog.services.images import product_image_add
 from tests.catalog.test_images import image_bytes
 from tests.factories import ProductFactory, SupplierFactory, UserFactory
 

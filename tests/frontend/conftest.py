@@ -30,7 +30,7 @@ def png_bytes(color: tuple[int, int, int] = (60, 140, 80), size: tuple[int, int]
 
 def attach_image(product: Product, *, alt: str = "", color: tuple[int, int, int] = (60, 140, 80)) -> ProductImage:
     """A real PNG through the catalog service."""
-    from catalog.services.listings import product_image_add
+    from catalog.services.images import product_image_add
 
     upload = ContentFile(png_bytes(color), name="photo.png")
     return product_image_add(product=product, upload=upload, alt=alt)
