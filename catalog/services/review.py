@@ -106,7 +106,7 @@ def product_unpublish(*, product: Product) -> Product:
     locked = Product.objects.select_for_update().get(pk=product.pk)
     if locked.is_published:
         locked.is_published = False
-        locked.is_visible = False
+        locked.is_visible = locked.compute_is_visible()
         locked.save(update_fields=["is_published", "is_visible", "updated_at"])
     return locked
 
