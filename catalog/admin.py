@@ -1,5 +1,5 @@
 """Staff screens for the catalog. Review and price acceptance (``catalog.admin_review``) call
-``catalog.review``; edits made in the product form are recorded in the audit trail."""
+``catalog.services.review``; edits made in the product form are recorded in the audit trail."""
 
 from django import forms
 from django.contrib import admin
@@ -17,20 +17,20 @@ from django.utils.translation import gettext_lazy
 from catalog.admin_inlines import VariantInlineFormSet
 from catalog.admin_review import ProductReviewMixin
 from catalog.models import Category, Product, ProductImage, ProductStatus, ProductVariant
-from catalog.review import (
+from catalog.services.images import (
+    product_image_add,
+    product_image_delete,
+    product_image_update,
+    product_images_reorder,
+)
+from catalog.services.listings import product_refresh_summary
+from catalog.services.review import (
     awaiting_review_condition,
     flagged_variants,
     has_overpriced_variant,
     has_variant_needing_price_review,
     needs_price_review_condition,
     price_ratio,
-)
-from catalog.services import (
-    product_image_add,
-    product_image_delete,
-    product_image_update,
-    product_images_reorder,
-    product_refresh_summary,
 )
 from shop.common.admin import AuditedModelAdmin
 from shop.common.images import normalize_upload

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from catalog import validators as v
 from catalog.models import Product, ProductVariant
-from catalog.services import variant_archive, variant_create, variant_update
+from catalog.services.listings import variant_archive, variant_create, variant_update
 
 SERVICE_FIELDS = ("sku", "spec", "unit", "price", "market_price", "min_order_qty", "stock", "lead_time_days", "position")
 CREATE_FIELDS = tuple(f for f in SERVICE_FIELDS if f != "position")

@@ -1,6 +1,6 @@
 """The review side of the product admin: the review panel on the change page (approve and
 publish, reject with a reason, accept a flagged price) and the review actions of the list.
-Every write goes through ``catalog.review`` with ``actor=request.user``; staff status is
+Every write goes through ``catalog.services.review`` with ``actor=request.user``; staff status is
 checked by the admin site and the change permission here."""
 
 from typing import Any
@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from catalog.models import Product, ProductStatus, ProductVariant
-from catalog.review import (
+from catalog.services.review import (
     needs_price_review_condition,
     price_alert_multiple,
     price_ratio,
@@ -73,7 +73,7 @@ class ProductReviewMixin(admin.ModelAdmin):
     def _review_context(self, request: HttpRequest, product: Product) -> dict[str, Any]:
         flagged = getattr(product, "_flagged_variants", None)
         if flagged is None:  # not loaded through get_queryset
-            from catalog.review import flagged_variants
+            from catalog.services.review import flagged_variants
 
             flagged = list(flagged_variants().filter(product=product))
         rows = [

@@ -7,6 +7,7 @@ filtering and sorting never aggregate over variants per request.
 """
 
 from decimal import Decimal
+from functools import reduce
 
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -45,13 +46,33 @@ class ProductStatus(models.TextChoices):
     ARCHIVED = "archived", _("Archived")
 
 
+# The storefront rule, in one place: a product is visible when it is approved and published
+# and its supplier is approved. Each entry is a field path and the value it must have;
+# ``Product.compute_is_visible`` checks it on a loaded row (in this order, so the supplier is
+# read last), ``ProductQuerySet.refresh_visibility`` in SQL. The result is stored in
+# ``Product.is_visible``, which every listing filters on (``VISIBLE``).
+VISIBLE_WHEN: dict[str, object] = {
+    "status": ProductStatus.APPROVED,
+    "is_published": True,
+    "supplier__status": SupplierStatus.APPROVED,
+}
 VISIBLE = models.Q(is_visible=True)
 
 
 class ProductQuerySet(models.QuerySet):
     def visible(self) -> "ProductQuerySet":
-        """Approved, published, and its supplier approved (see ``Product.is_visible``)."""
+        """Approved, published, and its supplier approved (the stored ``Product.is_visible``)."""
         return self.filter(VISIBLE)
+
+    def refresh_visibility(self) -> int:
+        """Rewrite the stored ``is_visible`` of these products from ``VISIBLE_WHEN`` (at most
+        two UPDATEs, of the rows that change); returns how many changed. Suppliers call it
+        through their reverse relation (``supplier.products``) after a status change, so
+        that they need not import the catalog."""
+        rule = models.Q(**VISIBLE_WHEN)
+        shown = self.filter(rule, is_visible=False).update(is_visible=True)
+        hidden = self.filter(is_visible=True).exclude(rule).update(is_visible=False)
+        return shown + hidden
 
 
 class Product(models.Model):
@@ -95,12 +116,13 @@ class Product(models.Model):
     status_reason = models.CharField(_("reason for the last status change"), max_length=255, blank=True)
     is_published = models.BooleanField(_("published"), default=False)
     is_featured = models.BooleanField(_("featured on the home page"), default=False)
-    # Denormalised: status == approved and is_published and supplier.status == approved.
-    # Kept in step by catalog.services (product changes) and suppliers.services (supplier
-    # status changes) in the same transaction, so listings need no join to decide
+    # Denormalised VISIBLE_WHEN: status == approved and is_published and supplier.status ==
+    # approved. Kept in step by catalog.services (product changes) and, through
+    # ProductQuerySet.refresh_visibility, suppliers.services (supplier status changes) in the
+    # same transaction, so listings need no join to decide
     # visibility and the partial indexes below serve every sort order and the count.
     is_visible = models.BooleanField(_("visible in the storefront"), default=False, editable=False)
-    # Summaries maintained by catalog.services.product_refresh_summary.
+    # Summaries maintained by catalog.services.listings.product_refresh_summary.
     min_price = MoneyField(_("lowest price"), null=True, blank=True)
     total_stock = models.PositiveIntegerField(_("total stock"), default=0)
     search_text = models.TextField(_("search text"), blank=True, editable=False)
@@ -158,11 +180,10 @@ class Product(models.Model):
         return self.rating_sum / self.rating_count if self.rating_count else None
 
     def compute_is_visible(self) -> bool:
-        """What ``is_visible`` should be, from this row and its (loaded) supplier."""
-        return (
-            self.status == ProductStatus.APPROVED
-            and self.is_published
-            and self.supplier.status == SupplierStatus.APPROVED
+        """What ``is_visible`` should be (``VISIBLE_WHEN``), from this row and its supplier;
+        the supplier is loaded only when the product itself is approved and published."""
+        return all(
+            reduce(getattr, path.split("__"), self) == value for path, value in VISIBLE_WHEN.items()
         )
 
 
@@ -265,7 +286,7 @@ class SearchTermKind(models.TextChoices):
 class SearchTerm(models.Model):
     """A supplier or a place that search suggestions offer, with its name's pinyin.
 
-    Maintained by ``catalog.services_search`` whenever a product (its supplier, its origin)
+    Maintained by ``catalog.services.search`` whenever a product (its supplier, its origin)
     or a supplier changes; suggestions show only terms that still have visible products."""
 
     kind = models.CharField(_("kind"), max_length=16, choices=SearchTermKind.choices)

@@ -258,7 +258,7 @@ def products_awaiting_review() -> QuerySet[Product]:
     from django.db.models import Case, Value, When
 
     from catalog.models import ProductStatus
-    from catalog.review import awaiting_review_condition, flagged_variants
+    from catalog.services.review import awaiting_review_condition, flagged_variants
 
     return (
         Product.objects.filter(awaiting_review_condition())

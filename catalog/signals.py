@@ -13,6 +13,6 @@ NAME_FIELDS = {"legal_name", "short_name"}
 def supplier_saved(sender, instance: Supplier, created: bool, update_fields=None, raw=False, **kwargs) -> None:
     if raw or created or (update_fields is not None and not NAME_FIELDS & set(update_fields)):
         return
-    from catalog.services_search import supplier_search_refresh
+    from catalog.services.search import supplier_search_refresh
 
     supplier_search_refresh(supplier=instance)

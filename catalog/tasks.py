@@ -6,7 +6,7 @@ from celery import shared_task
 from django.core.exceptions import ValidationError
 
 from catalog.models import ProductImage
-from catalog.services import product_image_make_thumbnails
+from catalog.services.images import product_image_make_thumbnails
 
 logger = logging.getLogger(__name__)
 

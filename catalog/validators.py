@@ -1,4 +1,4 @@
-"""Input rules of the listing services (``catalog.services``, section "Listings").
+"""Input rules of the listing services (``catalog.services.listings``).
 
 Each function either returns the clean value or raises ``ValidationError`` keyed by the field
 name, with a code from ``CatalogErrorCode``; the caller may collect several fields' errors

@@ -131,7 +131,7 @@ def build_world(*, buyers: int, lines: int, shared_stock: int, media_root: str) 
     from django.test.utils import override_settings
 
     from catalog.models import Product, ProductVariant
-    from catalog.services import product_refresh_summary
+    from catalog.services.listings import product_refresh_summary
     from shop.accounts.models import (
         BuyerOrganization,
         DeliveryAddress,

@@ -235,29 +235,11 @@ def supplier_apply(
     errors = _Errors()
     county, township, village = _clean_regions(data, errors)
     new_email = _clean_applicant(user=user, email=applicant_email, password=password, errors=errors)
-    credit_code = (data.credit_code or "").strip().upper()
-    supplier = Supplier(
-        legal_name=data.legal_name.strip(), short_name=data.short_name.strip(), credit_code=credit_code,
-        supplier_type=data.supplier_type, county=county, township=township, village=village,
-        address=data.address.strip(), description=data.description.strip(),
-        contact_name=data.contact_name.strip(), contact_phone=data.contact_phone.strip(),
+    supplier = _application_supplier(
+        data, county=county, township=township, village=village,
         contact_email=(data.contact_email or new_email or getattr(user, "email", "") or "").strip(),
-        bank_name=data.bank_name.strip(), bank_account_name=data.bank_account_name.strip(),
-        bank_account_number=data.bank_account_number.replace(" ", "").strip(),
-        linkage_mechanism=data.linkage_mechanism, linkage_description=data.linkage_description.strip(),
-        poor_households=data.poor_households, status=SupplierStatus.APPLIED,
-        slug="pending",
     )
-    exclude = ["license_document", "slug", "county", "township", "village"]
-    try:
-        supplier.full_clean(exclude=exclude, validate_unique=False)
-    except ValidationError as exc:
-        errors.add_exc(exc)
-    for name in ("bank_name", "bank_account_name", "bank_account_number"):
-        if not getattr(supplier, name) and name not in errors.errors:
-            errors.add(name, _("This field is required."), Code.REQUIRED)
-    if "credit_code" not in errors.errors and Supplier.objects.filter(credit_code=credit_code).exists():
-        errors.errors.setdefault("credit_code", []).extend(_duplicate_error().error_dict["credit_code"])
+    _check_application_supplier(supplier, errors)
     cleaned_certs = _clean_certifications(certifications, errors)
     if license_document is None:
         errors.add("license_document", _("Upload the business licence."), Code.REQUIRED)
@@ -268,34 +250,82 @@ def supplier_apply(
     saved: list[str] = []
     try:
         with transaction.atomic():
-            supplier.slug = _new_slug(county)
-            supplier.save()  # first: a concurrent duplicate fails here, before the account
-            claim = None
-            if new_email:
-                user, claim = _new_account_or_claim(supplier=supplier, email=new_email, password=password)
-            actor = actor if getattr(actor, "is_authenticated", False) else user
-            _save_file(supplier, "license_document", licence, saved)
-            supplier.save(update_fields=["license_document"])
-            if claim is None:
-                SupplierMember.objects.create(supplier=supplier, user=user, role=SupplierRole.OWNER)
-            for cert, document in cleaned_certs:
-                cert.supplier = supplier
-                if document is not None:
-                    _save_file(cert, "document", document, saved)
-                cert.save()
-            changes: dict[str, Any] = {"status": [None, SupplierStatus.APPLIED.value]}
-            if claim is not None:
-                changes["claim_invitation"] = [None, claim.pk]
-            event = audit_record(actor=actor, instance=supplier, action="supplier.apply", changes=changes)
-            notify_after_commit(supplier_id=supplier.pk, action="supplier.apply", audit_event_id=event.pk)
+            _store_application(
+                supplier=supplier, county=county, licence=licence, certifications=cleaned_certs,
+                new_email=new_email, password=password, user=user, actor=actor, saved=saved,
+            )
     except BaseException as exc:
         for name in saved:
             private_storage().delete(name)
         if isinstance(exc, IntegrityError):
-            if Supplier.objects.filter(credit_code=credit_code).exists():
+            if Supplier.objects.filter(credit_code=supplier.credit_code).exists():
                 raise _duplicate_error() from None
         raise
     return supplier
+
+
+def _application_supplier(
+    data: SupplierApplicationData, *, county: Region | None, township: Region | None,
+    village: Region | None, contact_email: str,
+) -> Supplier:
+    """The unsaved supplier of an application, its text fields stripped."""
+    return Supplier(
+        legal_name=data.legal_name.strip(), short_name=data.short_name.strip(),
+        credit_code=(data.credit_code or "").strip().upper(),
+        supplier_type=data.supplier_type, county=county, township=township, village=village,
+        address=data.address.strip(), description=data.description.strip(),
+        contact_name=data.contact_name.strip(), contact_phone=data.contact_phone.strip(),
+        contact_email=contact_email,
+        bank_name=data.bank_name.strip(), bank_account_name=data.bank_account_name.strip(),
+        bank_account_number=data.bank_account_number.replace(" ", "").strip(),
+        linkage_mechanism=data.linkage_mechanism, linkage_description=data.linkage_description.strip(),
+        poor_households=data.poor_households, status=SupplierStatus.APPLIED,
+        slug="pending",
+    )
+
+
+def _check_application_supplier(supplier: Supplier, errors: _Errors) -> None:
+    """The model's own checks, the bank details (required here) and a credit code that was
+    already used, collected into ``errors``."""
+    exclude = ["license_document", "slug", "county", "township", "village"]
+    try:
+        supplier.full_clean(exclude=exclude, validate_unique=False)
+    except ValidationError as exc:
+        errors.add_exc(exc)
+    for name in ("bank_name", "bank_account_name", "bank_account_number"):
+        if not getattr(supplier, name) and name not in errors.errors:
+            errors.add(name, _("This field is required."), Code.REQUIRED)
+    if "credit_code" not in errors.errors and Supplier.objects.filter(credit_code=supplier.credit_code).exists():
+        errors.errors.setdefault("credit_code", []).extend(_duplicate_error().error_dict["credit_code"])
+
+
+def _store_application(
+    *, supplier: Supplier, county: Region, licence: NormalizedDocument,
+    certifications: list[tuple[Certification, NormalizedDocument | None]], new_email: str,
+    password: str, user: Any, actor: Any, saved: list[str],
+) -> None:
+    """Save a validated application in the caller's transaction; the names of the files
+    written go to ``saved`` so that the caller can remove them if the transaction fails."""
+    supplier.slug = _new_slug(county)
+    supplier.save()  # first: a concurrent duplicate fails here, before the account
+    claim = None
+    if new_email:
+        user, claim = _new_account_or_claim(supplier=supplier, email=new_email, password=password)
+    actor = actor if getattr(actor, "is_authenticated", False) else user
+    _save_file(supplier, "license_document", licence, saved)
+    supplier.save(update_fields=["license_document"])
+    if claim is None:
+        SupplierMember.objects.create(supplier=supplier, user=user, role=SupplierRole.OWNER)
+    for cert, document in certifications:
+        cert.supplier = supplier
+        if document is not None:
+            _save_file(cert, "document", document, saved)
+        cert.save()
+    changes: dict[str, Any] = {"status": [None, SupplierStatus.APPLIED.value]}
+    if claim is not None:
+        changes["claim_invitation"] = [None, claim.pk]
+    event = audit_record(actor=actor, instance=supplier, action="supplier.apply", changes=changes)
+    notify_after_commit(supplier_id=supplier.pk, action="supplier.apply", audit_event_id=event.pk)
 
 
 def _new_account_or_claim(

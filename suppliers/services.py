@@ -95,13 +95,10 @@ def supplier_reinstate(*, supplier: Supplier, actor: Any = None) -> Supplier:
 
 
 def _sync_listing_visibility(*, supplier: Supplier) -> int:
-    """Listings follow their supplier at once, in the same transaction: the catalog keeps a
-    denormalised ``Product.is_visible`` (approved, published, supplier approved). Written
-    through the reverse relation because suppliers must not import catalog."""
-    products = supplier.products.all()  # type: ignore[attr-defined]
-    if supplier.status != S.APPROVED:
-        return products.filter(is_visible=True).update(is_visible=False)
-    return products.filter(status="approved", is_published=True, is_visible=False).update(is_visible=True)
+    """Listings follow their supplier at once, in the same transaction. The rule and the
+    stored ``Product.is_visible`` are the catalog's (``ProductQuerySet.refresh_visibility``),
+    reached through the reverse relation because suppliers must not import catalog."""
+    return supplier.products.all().refresh_visibility()  # type: ignore[attr-defined]
 
 
 def supplier_recommend(*, supplier: Supplier, actor: Any = None, reason: str = "") -> Supplier:
@@ -120,8 +117,9 @@ def supplier_reject(*, supplier: Supplier, reason: str, actor: Any = None) -> Su
 
 
 def supplier_suspend(*, supplier: Supplier, reason: str, actor: Any = None) -> Supplier:
-    """A suspended supplier's listings leave the storefront at once (``Product.visible``
-    filters on the supplier's status); orders in progress are untouched."""
+    """A suspended supplier's listings leave the storefront at once (their stored
+    ``Product.is_visible`` is refreshed in the same transaction); orders in progress are
+    untouched."""
     return supplier_set_status(supplier=supplier, status=S.SUSPENDED, reason=reason, actor=actor)
 
 

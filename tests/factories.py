@@ -6,7 +6,7 @@ from decimal import Decimal
 import factory
 
 from catalog.models import Category, Product, ProductStatus, ProductVariant
-from catalog.services import product_refresh_summary
+from catalog.services.listings import product_refresh_summary
 from orders.models import Campaign
 from shop.accounts.models import BuyerOrganization, MemberRole, Membership, OrganizationType, User
 from shop.regions.models import Region

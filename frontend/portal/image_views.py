@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from catalog.models import Product, ProductImage
 from catalog.selectors import portal_image
-from catalog.services import (
+from catalog.services.images import (
     product_image_delete,
     product_image_set_main,
     product_images_add,

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from catalog.forms import ProductForm, VariantForm, VariantFormSet
 from catalog.models import Product, ProductStatus
 from catalog.selectors import portal_product
-from catalog.services import (
+from catalog.services.listings import (
     product_archive,
     product_create,
     product_restore,

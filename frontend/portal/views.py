@@ -19,7 +19,7 @@ from catalog.selectors import (
     portal_status_counts,
     portal_stock_variants,
 )
-from catalog.services import stock_update_many
+from catalog.services.listings import stock_update_many
 from frontend.portal.access import is_status_refusal, portal_view, suspended_page
 
 PRODUCTS_PER_PAGE = 50

@@ -248,7 +248,7 @@ def stock_release(*, order: Order) -> None:
 
 def _refresh_product_stock(product_ids: set[int]) -> None:
     """Recompute the storefront's in-stock summary after units come back."""
-    from catalog.services import product_refresh_summary
+    from catalog.services.listings import product_refresh_summary
 
     for product in Product.objects.filter(pk__in=sorted(product_ids)).order_by("pk"):
         product_refresh_summary(product=product)

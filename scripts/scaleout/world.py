@@ -20,7 +20,7 @@ from django.db import transaction  # noqa: E402
 from graphql_relay import to_global_id  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from catalog.services import product_image_add  # noqa: E402
+from catalog.services.images import product_image_add  # noqa: E402
 from shop.accounts.models import MemberRole  # noqa: E402
 from shop.regions.services import regions_load  # noqa: E402
 from tests.factories import MembershipFactory  # noqa: E402

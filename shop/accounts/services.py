@@ -130,6 +130,29 @@ def _clean_address(errors: dict[str, list[ValidationError]], data: AddressData, 
     )
 
 
+def _check_new_account(
+    errors: dict[str, list[ValidationError]], *, email: str, display_name: str, phone: str,
+    password: str,
+) -> tuple[str, str]:
+    """The account fields of a registrant who is not logged in, checked into ``errors``;
+    returns the normalised e-mail address and mobile number."""
+    email = BaseUserManager.normalize_email((email or "").strip())
+    _required(errors, {"email": email, "display_name": display_name, "phone": phone, "password": password},
+              "email", "display_name", "phone", "password")
+    if email:
+        _collect(errors, "email", validate_email, email)
+    phone = _collect(errors, "phone", normalise_mobile, phone) or ""
+    if password:
+        candidate = User(email=email, username=email, phone=phone or None, display_name=display_name)
+        try:
+            password_validation.validate_password(password, user=candidate)
+        except ValidationError as exc:
+            errors.setdefault("password", []).extend(
+                ValidationError(m, code=Code.INVALID_PASSWORD.value) for m in exc.messages
+            )
+    return email, phone
+
+
 def organization_register(
     *, name: str, org_type: str, parent_id: object = None, invoice_title: str, tax_number: str,
     contact_phone: str, address: AddressData, user: Any = None, email: str = "",
@@ -167,20 +190,9 @@ def organization_register(
     first_address = _clean_address(errors, address, prefix="address_")
     anonymous = user is None or not getattr(user, "is_authenticated", False)
     if anonymous:
-        email = BaseUserManager.normalize_email((email or "").strip())
-        _required(errors, {"email": email, "display_name": display_name, "phone": phone, "password": password},
-                  "email", "display_name", "phone", "password")
-        if email:
-            _collect(errors, "email", validate_email, email)
-        phone = _collect(errors, "phone", normalise_mobile, phone) or ""
-        if password:
-            candidate = User(email=email, username=email, phone=phone or None, display_name=display_name)
-            try:
-                password_validation.validate_password(password, user=candidate)
-            except ValidationError as exc:
-                errors.setdefault("password", []).extend(
-                    ValidationError(m, code=Code.INVALID_PASSWORD.value) for m in exc.messages
-                )
+        email, phone = _check_new_account(
+            errors, email=email, display_name=display_name, phone=phone, password=password
+        )
     if errors:
         raise ValidationError(errors)
     claim = anonymous and User._default_manager.filter(email__iexact=email).exists()

@@ -1,6 +1,6 @@
 """Absolute links for e-mails, QR codes and anything read outside the browser.
 
-Production refuses to start without an absolute ``SITE_URL`` (see shop/settings.py), so there
+Production refuses to start without an absolute ``SITE_URL`` (see shop/settings/__init__.py), so there
 every link is ``SITE_URL`` + path. In development without one: the request's own address when
 there is a request, else the address ``make run`` serves.
 """

@@ -15,8 +15,8 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 
 from catalog.models import Category, Product, ProductImage, ProductStatus, ProductVariant
-from catalog.services import product_image_make_thumbnails
-from catalog.services_search import product_search_fields
+from catalog.services.images import product_image_make_thumbnails
+from catalog.services.search import product_search_fields
 from shop.demo.data import KINDS, Kind
 from shop.demo.pictures import HEIGHT, WIDTH, picture_jpeg
 from shop.demo.plan import SupplierPlan

@@ -11,12 +11,8 @@ reach. Pictures are stored as the upload service stores them, made once per kind
 from django.db.models import Model, Q
 
 from catalog.models import Category, Product, ProductStatus, ProductVariant
-from catalog.review import variant_price_accept
-from catalog.services import (
-    product_approve,
-    product_refresh_summary,
-    product_set_status,
-)
+from catalog.services.listings import product_refresh_summary
+from catalog.services.review import product_approve, product_set_status, variant_price_accept
 from shop.demo.data import CATEGORIES
 from shop.demo.plan import ProductPlan, SupplierPlan
 from shop.demo.seed_images import seed_product_images

@@ -1,7 +1,7 @@
 """The demo products' pictures, made once per kind of produce and stored per product.
 
 Each product gets its own stored original and WebP thumbnails (deleting one product's image
-never touches another's files), exactly what ``catalog.services.product_image_add``
+never touches another's files), exactly what ``catalog.services.images.product_image_add``
 followed by the ``make_thumbnails`` task would store: the drawn JPEG goes through
 ``normalize_upload`` and the thumbnails through ``make_thumbnail``. But a kind's picture is
 the same for all its products, so it is normalized and thumbnailed once per kind (34 kinds
@@ -22,7 +22,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from catalog.models import Product, ProductImage
-from catalog.services import product_image_thumbnail_name
+from catalog.services.images import product_image_thumbnail_name
 from shop.common.audit import audit_record
 from shop.common.images import make_thumbnail, normalize_upload
 from shop.demo.pictures import picture_jpeg

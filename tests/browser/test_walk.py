@@ -54,21 +54,15 @@ def photo(color: tuple[int, int, int]) -> ContentFile:
 
 
 def attach_photo(product, *, alt: str, color: tuple[int, int, int]) -> None:
-    from catalog import services
-    from catalog.models import ProductImage
+    from catalog.services.images import product_image_add
 
-    add = getattr(services, "product_image_add", None)
-    if add is not None:
-        add(product=product, upload=photo(color), alt=alt)
-    else:
-        image = ProductImage(product=product, alt=alt)
-        image.image.save("photo.jpg", photo(color), save=True)
+    product_image_add(product=product, upload=photo(color), alt=alt)
 
 
 @pytest.fixture
 def shop_data(regions, served_media):
     from catalog.models import ProductVariant
-    from catalog.services import product_refresh_summary
+    from catalog.services.listings import product_refresh_summary
     from shop.regions.models import Region
     from suppliers.models import CertificationKind
     from tests.factories import (

@@ -20,7 +20,7 @@ from PIL import ExifTags, Image
 
 from catalog.errors import CatalogErrorCode
 from catalog.models import ProductImage
-from catalog.services import (
+from catalog.services.images import (
     product_image_add,
     product_image_delete,
     product_image_set_main,

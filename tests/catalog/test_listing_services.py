@@ -10,13 +10,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from catalog.models import Product, ProductImage, ProductStatus, ProductVariant
-from catalog.services import (
-    product_archive,
-    product_create,
+from catalog.services.images import (
     product_image_add,
     product_image_delete,
     product_image_set_main,
     product_images_add,
+)
+from catalog.services.listings import (
+    product_archive,
+    product_create,
     product_restore,
     product_submit,
     product_update,

@@ -6,16 +6,16 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from catalog.models import Product, ProductStatus, ProductVariant
-from catalog.review import (
+from catalog.selectors import products_awaiting_review
+from catalog.services.review import (
     flagged_variants,
     has_overpriced_variant,
     has_variant_needing_price_review,
+    product_approve,
     product_review_approve,
     product_review_reject,
     variant_price_accept,
 )
-from catalog.selectors import products_awaiting_review
-from catalog.services import product_approve
 from shop.common.audit import audit_events_for
 from shop.common.models import AuditEvent
 from tests.factories import ProductFactory, UserFactory

@@ -12,7 +12,7 @@ from django.core.files.storage import default_storage
 from PIL import Image
 
 from catalog.models import ProductImage
-from catalog.services import product_images_add
+from catalog.services.images import product_images_add
 from orders.models import OrderNotification
 from orders.tasks import order_event_notify
 from shop.common.models import OutboxMessage

@@ -18,7 +18,7 @@ from django.test import Client
 from django.urls import reverse
 from moto.server import ThreadedMotoServer
 
-from catalog.services import product_image_add
+from catalog.services.images import product_image_add
 from tests.catalog.test_images import image_bytes
 from tests.factories import ProductFactory, SupplierFactory, UserFactory
 
@@ -49,7 +49,7 @@ def s3_endpoint():
 
 @pytest.fixture
 def s3_media(settings, s3_endpoint):
-    """The settings MEDIA_STORAGE=s3 produces (see shop/settings.py), on the local server."""
+    """The settings MEDIA_STORAGE=s3 produces (see shop/settings/media.py), on the local server."""
     common = {
         "bucket_name": BUCKET, "endpoint_url": s3_endpoint, "region_name": "us-east-1",
         "access_key": "test", "secret_key": "test", "file_overwrite": False,

@@ -8,7 +8,7 @@ from django.core.files.base import ContentFile
 from PIL import Image
 
 from catalog.models import Product, ProductImage, ProductVariant
-from catalog.services import product_refresh_summary
+from catalog.services.listings import product_refresh_summary
 from shop.regions.models import Region
 from suppliers.models import SupplierType
 from tests.factories import (
@@ -29,16 +29,11 @@ def png_bytes(color: tuple[int, int, int] = (60, 140, 80), size: tuple[int, int]
 
 
 def attach_image(product: Product, *, alt: str = "", color: tuple[int, int, int] = (60, 140, 80)) -> ProductImage:
-    """A real PNG through the catalog service when it exists, else a plain ProductImage."""
-    from catalog import services
+    """A real PNG through the catalog service."""
+    from catalog.services.images import product_image_add
 
     upload = ContentFile(png_bytes(color), name="photo.png")
-    add = getattr(services, "product_image_add", None)
-    if add is not None:
-        return add(product=product, upload=upload, alt=alt)
-    image = ProductImage(product=product, alt=alt, position=product.images.count())
-    image.image.save("photo.png", upload, save=True)
-    return image
+    return product_image_add(product=product, upload=upload, alt=alt)
 
 
 def add_variant(product: Product, *, spec: str, price: str, stock: int = 20, **extra) -> ProductVariant:

@@ -7,7 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from catalog.models import Product
-from catalog.services import product_image_add, variant_create
+from catalog.services.images import product_image_add
+from catalog.services.listings import variant_create
 from shop.regions.models import Region
 from suppliers.models import CountyCoordinator, SupplierMember, SupplierRole
 from tests.factories import (

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.utils import timezone
 
-from catalog.services import product_set_status
+from catalog.services.review import product_set_status
 from suppliers.models import CertificationKind, SupplierStatus
 from suppliers.services import supplier_suspend
 from tests.factories import CampaignFactory, CertificationFactory, ProductFactory, SupplierFactory

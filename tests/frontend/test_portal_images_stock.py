@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from catalog.models import ProductVariant
-from catalog.services import variant_create
+from catalog.services.listings import variant_create
 from shop.common.audit import audit_events_for
 from shop.common.models import AuditEvent
 from tests.frontend.portal_world import build_world, png_upload

@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 
 from catalog.models import Product, ProductStatus, ProductVariant
-from catalog.services import product_reject, variant_update
+from catalog.services.listings import variant_update
+from catalog.services.review import product_reject
 from shop.common.audit import audit_events_for
 from shop.common.models import AuditEvent
 from tests.factories import DUAN, first_township

@@ -6,7 +6,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from catalog.models import ProductStatus, ProductVariant
-from catalog.services import product_image_add, product_reject, variant_create
+from catalog.services.images import product_image_add
+from catalog.services.listings import variant_create
+from catalog.services.review import product_reject
 from tests.frontend.portal_world import build_world, listing, png_upload
 
 pytestmark = pytest.mark.django_db

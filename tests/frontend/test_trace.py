@@ -6,7 +6,7 @@ import pytest
 import qrcode
 import qrcode.constants
 
-from catalog.services import product_unpublish
+from catalog.services.review import product_unpublish
 
 pytestmark = pytest.mark.django_db
 

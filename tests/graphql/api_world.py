@@ -19,7 +19,9 @@ from graphql_relay import to_global_id
 from PIL import Image
 
 from catalog.models import Product, ProductImage, ProductStatus, ProductVariant
-from catalog.services import product_image_add, product_set_status, variant_create
+from catalog.services.images import product_image_add
+from catalog.services.listings import variant_create
+from catalog.services.review import product_set_status
 from shop.common.models import AuditEvent
 from shop.regions.models import Region
 from suppliers.models import (

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from catalog.models import Product, ProductImage, ProductStatus, ProductVariant
-from catalog.services import product_refresh_summary
+from catalog.services.listings import product_refresh_summary
 from shop.regions.models import Region
 from suppliers.models import CertificationKind, SupplierStatus
 from tests.factories import (

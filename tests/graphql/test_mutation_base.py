@@ -9,7 +9,7 @@ from django.test import RequestFactory
 from catalog.errors import CatalogErrorCode
 from catalog.graphql.errors import CatalogError
 from catalog.models import Product, ProductStatus
-from catalog.services import product_reject
+from catalog.services.review import product_reject
 from shop.graphql.core.errors import validation_error_to_errors
 from shop.graphql.core.mutations import BaseMutation
 from shop.graphql.schema import Query

@@ -28,7 +28,7 @@ from django.db import connection, connections
 from django.db.models import Sum
 
 from catalog.models import Product, ProductVariant
-from catalog.services import product_refresh_summary
+from catalog.services.listings import product_refresh_summary
 from orders.bench import child_setup, error_codes
 from orders.models import Order, OrderLine
 from shop.accounts.models import MemberRole

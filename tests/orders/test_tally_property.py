@@ -39,7 +39,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from catalog.models import ProductVariant
-from catalog.services import product_refresh_summary
+from catalog.services.listings import product_refresh_summary
 from orders.integrity import ledger_verify, tally_reconcile
 from orders.models import (
     FulfilmentStatus,

@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from catalog.models import Product, ProductStatus
-from catalog.services import product_approve, product_reject, product_set_status
+from catalog.services.review import product_approve, product_reject, product_set_status
 from suppliers.models import SupplierStatus
 from suppliers.services import (
     supplier_approve,

@@ -7,7 +7,7 @@ from catalog.graphql.errors import CatalogError
 from catalog.graphql.mutations.common import product_fields, supplier_member
 from catalog.graphql.mutations.inputs import ProductCreateInput
 from catalog.graphql.portal_types import PortalProduct
-from catalog.services import product_create
+from catalog.services.listings import product_create
 from shop.graphql.core.mutations import BaseMutation
 
 

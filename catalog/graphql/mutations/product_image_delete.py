@@ -8,7 +8,7 @@ from catalog.graphql.errors import CatalogError
 from catalog.graphql.mutations.common import own_image, supplier_member
 from catalog.graphql.portal_types import PortalProduct
 from catalog.models import Product
-from catalog.services import product_image_delete
+from catalog.services.images import product_image_delete
 from shop.graphql.core.mutations import BaseMutation
 
 

@@ -6,7 +6,7 @@ from catalog.errors import CatalogErrorCode
 from catalog.graphql.errors import CatalogError
 from catalog.graphql.mutations.common import own_product, reloaded, supplier_member
 from catalog.graphql.portal_types import PortalProduct
-from catalog.services import product_images_reorder
+from catalog.services.images import product_images_reorder
 from shop.graphql.core.mutations import BaseMutation, decode_input_id
 
 

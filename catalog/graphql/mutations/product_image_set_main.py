@@ -7,7 +7,7 @@ from catalog.graphql.errors import CatalogError
 from catalog.graphql.mutations.common import own_image, supplier_member
 from catalog.graphql.portal_types import PortalProduct, PortalProductImage
 from catalog.models import Product
-from catalog.services import product_image_set_main
+from catalog.services.images import product_image_set_main
 from shop.graphql.core.mutations import BaseMutation
 
 

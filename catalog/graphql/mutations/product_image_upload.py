@@ -9,7 +9,7 @@ from catalog.errors import CatalogErrorCode
 from catalog.graphql.errors import CatalogError
 from catalog.graphql.mutations.common import own_product, reloaded, supplier_member
 from catalog.graphql.portal_types import PortalProduct, PortalProductImage
-from catalog.services import product_images_add
+from catalog.services.images import product_images_add
 from shop.graphql.core.mutations import BaseMutation
 from shop.graphql.core.uploads import Upload
 

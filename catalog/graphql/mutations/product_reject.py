@@ -6,7 +6,7 @@ from catalog.errors import CatalogErrorCode
 from catalog.graphql.errors import CatalogError
 from catalog.graphql.mutations.common import own_product, reviewer
 from catalog.graphql.portal_types import PortalProduct
-from catalog.review import product_review_reject
+from catalog.services.review import product_review_reject
 from shop.graphql.core.mutations import BaseMutation
 
 

@@ -6,7 +6,7 @@ from catalog.errors import CatalogErrorCode
 from catalog.graphql.errors import CatalogError
 from catalog.graphql.mutations.common import own_product, supplier_member
 from catalog.graphql.portal_types import PortalProduct
-from catalog.services import product_submit
+from catalog.services.listings import product_submit
 from shop.graphql.core.mutations import BaseMutation
 
 

@@ -7,7 +7,7 @@ from catalog.graphql.errors import CatalogError
 from catalog.graphql.mutations.common import own_product, product_fields, supplier_member
 from catalog.graphql.mutations.inputs import ProductUpdateInput
 from catalog.graphql.portal_types import PortalProduct
-from catalog.services import product_update
+from catalog.services.listings import product_update
 from shop.graphql.core.mutations import BaseMutation
 
 

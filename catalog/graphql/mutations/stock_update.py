@@ -9,7 +9,7 @@ from catalog.graphql.errors import CatalogError
 from catalog.graphql.mutations.common import supplier_member
 from catalog.graphql.mutations.inputs import StockChangeInput
 from catalog.graphql.portal_types import PortalVariant
-from catalog.services import stock_update_many
+from catalog.services.listings import stock_update_many
 from shop.graphql.core.mutations import BaseMutation, decode_input_id
 
 MAX_CHANGES = 500

@@ -6,7 +6,7 @@ from catalog.errors import CatalogErrorCode
 from catalog.graphql.errors import CatalogError
 from catalog.graphql.mutations.common import own_variant, reloaded, supplier_member
 from catalog.graphql.portal_types import PortalProduct, PortalVariant
-from catalog.services import variant_archive
+from catalog.services.listings import variant_archive
 from shop.graphql.core.mutations import BaseMutation
 
 

@@ -6,7 +6,7 @@ from catalog.errors import CatalogErrorCode
 from catalog.graphql.errors import CatalogError
 from catalog.graphql.mutations.common import own_variant, reviewer
 from catalog.graphql.portal_types import PortalVariant
-from catalog.review import variant_price_accept
+from catalog.services.review import variant_price_accept
 from shop.graphql.core.mutations import BaseMutation
 
 

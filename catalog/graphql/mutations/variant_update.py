@@ -7,7 +7,7 @@ from catalog.graphql.errors import CatalogError
 from catalog.graphql.mutations.common import own_variant, reloaded, supplier_member, variant_fields
 from catalog.graphql.mutations.inputs import VariantUpdateInput
 from catalog.graphql.portal_types import PortalProduct, PortalVariant
-from catalog.services import variant_update
+from catalog.services.listings import variant_update
 from shop.graphql.core.mutations import BaseMutation
 
 

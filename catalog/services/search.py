@@ -1,7 +1,7 @@
 """Keeps the precomputed search text up to date: ``Product.search_text`` and
 ``search_name`` and the suggestion terms (``SearchTerm``) of suppliers and places.
 
-Called by ``catalog.services.product_refresh_summary`` (every product write ends there) and,
+Called by ``catalog.services.listings.product_refresh_summary`` (every product write ends there) and,
 through ``catalog.signals``, whenever a supplier is saved (suppliers must not import catalog).
 """
 

@@ -1,4 +1,5 @@
-"""Staff review of products and price monitoring.
+"""Product status and publication (``product_set_status``, the one place a product's status
+changes, with its allowed transitions), staff review and price monitoring.
 
 Prices are compared with the market reference price times ``settings.PRICE_ALERT_MULTIPLE``
 (default 1.3). ``overpriced_condition`` and ``needs_price_review_condition`` are the SQL twins
@@ -6,7 +7,8 @@ of ``ProductVariant.is_overpriced`` / ``needs_price_review``; they compare whole
 by the integer ratio of the multiple (1.3 = 13/10: ``price_fen × 10 > market_fen × 13``), so
 neither a float nor a division enters the comparison on SQLite or PostgreSQL.
 
-Services here record the audit row of the review step; being staff is checked by the caller
+The ``product_review_*`` and ``variant_price_accept`` services record the audit row of the
+review step (the status functions above them do not); being staff is checked by the caller
 (the admin).
 """
 
@@ -24,11 +26,89 @@ from django.utils.translation import gettext as _
 
 from catalog.errors import CatalogErrorCode
 from catalog.models import Product, ProductStatus, ProductVariant
-from catalog.services import product_approve, product_reject, product_unpublish
 from shop.common.audit import audit_record, diff, snapshot
 
 PRICE_ACCEPT_FIELDS = ("price_accepted",)  # who accepted is the event's actor
 REVIEW_FIELDS = ("status", "status_reason", "is_published")
+
+
+# --- Status and publication ---------------------------------------------------------------
+
+P = ProductStatus
+PRODUCT_TRANSITIONS: dict[str, set[str]] = {
+    P.DRAFT: {P.SUBMITTED, P.ARCHIVED},
+    P.SUBMITTED: {P.APPROVED, P.REJECTED, P.DRAFT, P.ARCHIVED},
+    P.APPROVED: {P.SUBMITTED, P.ARCHIVED},
+    P.REJECTED: {P.DRAFT, P.SUBMITTED, P.ARCHIVED},
+    P.ARCHIVED: {P.DRAFT},
+}
+
+
+@transaction.atomic
+def product_set_status(*, product: Product, status: str, reason: str = "") -> Product:
+    """The one place product status changes; checks allowed transitions, locks the row."""
+    locked = Product.objects.select_for_update().get(pk=product.pk)
+    if status == locked.status:
+        return locked
+    if status not in PRODUCT_TRANSITIONS.get(locked.status, set()):
+        raise ValidationError(
+            _("A product cannot go from “%(old)s” to “%(new)s”.")
+            % {"old": P(locked.status).label, "new": P(status).label},
+            code=CatalogErrorCode.INVALID.value,
+        )
+    reason = (reason or "").strip()
+    if status == P.REJECTED and not reason:
+        raise ValidationError(
+            {"reason": ValidationError(_("Give a reason."), code=CatalogErrorCode.REQUIRED.value)}
+        )
+    locked.status = status
+    locked.status_reason = reason[:255]
+    if status != P.APPROVED:
+        locked.is_published = False
+    locked.is_visible = locked.compute_is_visible()
+    locked.save(update_fields=["status", "status_reason", "is_published", "is_visible", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def product_approve(*, product: Product, publish: bool = True) -> Product:
+    # Price monitoring: no approval while an active variant's price awaits staff acceptance.
+    # The product row is locked first (as every product change does), then its variants.
+    Product.objects.select_for_update().only("pk").get(pk=product.pk)
+    variants = ProductVariant.objects.select_for_update().filter(product_id=product.pk, is_active=True)
+    flagged = [v for v in variants.order_by("pk") if v.needs_price_review]
+    if flagged:
+        names = ", ".join(
+            _("%(sku)s at ¥%(price)s (market price ¥%(market)s)")
+            % {"sku": v.sku, "price": v.price, "market": v.market_price}
+            for v in flagged
+        )
+        raise ValidationError(
+            _("Staff must accept the price of these variants before approval: %(variants)s.")
+            % {"variants": names},
+            code=CatalogErrorCode.PRICE_REVIEW_REQUIRED.value,
+        )
+    product = product_set_status(product=product, status=P.APPROVED)
+    if publish and not product.is_published:
+        product.is_published = True
+        product.is_visible = product.compute_is_visible()
+        product.save(update_fields=["is_published", "is_visible", "updated_at"])
+    return product
+
+
+def product_reject(*, product: Product, reason: str) -> Product:
+    return product_set_status(product=product, status=P.REJECTED, reason=reason)
+
+
+@transaction.atomic
+def product_unpublish(*, product: Product) -> Product:
+    """Take a product off the storefront; its review status stays as it is."""
+    locked = Product.objects.select_for_update().get(pk=product.pk)
+    if locked.is_published:
+        locked.is_published = False
+        locked.is_visible = locked.compute_is_visible()
+        locked.save(update_fields=["is_published", "is_visible", "updated_at"])
+    return locked
 
 
 # --- Price monitoring in SQL ----------------------------------------------------------------
