@@ -16,7 +16,7 @@ from collections import defaultdict
 
 from django.db import transaction
 
-from catalog.services_stats import product_rating_add, product_sales_add, product_stats_store
+from catalog.services.stats import product_rating_add, product_sales_add, product_stats_store
 from orders.models import PAID_ORDER_STATUSES, Fulfilment, Order, OrderLine
 from orders.selectors.product_stats import product_stats_expected
 
