@@ -31,6 +31,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from orders.models import StripeEvent
+from orders.services.card import payment_card_sync
 from orders.stripe.client import stripe_webhook_secret
 from orders.stripe.payments import (
     StripeUnavailable,
@@ -114,8 +115,6 @@ def stripe_event_store(*, data: dict) -> StripeEvent:
 
 
 def _process(data: dict) -> str:
-    from orders.services.card import payment_card_sync
-
     event = stripe_event_store(data=data)
     if event.processed_at is not None:
         return "duplicate"
