@@ -18,7 +18,7 @@ from catalog.services import (
     product_set_status,
 )
 from shop.demo.data import CATEGORIES
-from shop.demo.plan import ProductPlan, SupplierPlan
+from shop.demo.plan_rows import ProductPlan, SupplierPlan
 from shop.demo.seed_images import seed_product_images
 from shop.regions.models import Region
 from suppliers.models import Certification, Supplier, SupplierStatus
