@@ -49,6 +49,7 @@ scaleout: install-test
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 
 schema: install
 	$(BIN)/python manage.py graphql_schema --schema shop.graphql.schema.schema --out schema.graphql

@@ -1,14 +1,14 @@
-"""Search, relevance, sort orders and suggestions of the storefront catalog.
+"""Search, relevance and sort orders of the storefront catalog (suggestions as the buyer
+types: ``catalog.selectors_suggestions``).
 
 Matching is by substring of the precomputed ``Product.search_text`` (names, their pinyin and
 initials, supplier, origin places, summary, category), or of the description; on PostgreSQL
 trigram indexes serve both (``catalog/migrations/0002`` and ``0006``), SQLite scans.
 """
 
-from django.db.models import Case, Exists, F, IntegerField, OrderBy, OuterRef, Q, Value, When
+from django.db.models import Case, F, IntegerField, OrderBy, Q, Value, When
 from django.db.models.functions import Least
 
-from catalog.models import Product, SearchTerm, SearchTermKind
 from catalog.pinyin import SEPARATOR
 
 # Search terms that mean the same product; a term in a group matches any of the group.
@@ -27,7 +27,6 @@ SORTS: dict[str, tuple[str, ...]] = {
     "newest": ("-created_at", "-id"),
     "name": ("name", "id"),
 }
-SUGGESTION_LIMIT = 5
 
 
 def query_terms(q: str) -> list[str]:
@@ -44,7 +43,7 @@ def _term_condition(term: str) -> Q:
     return condition
 
 
-def _all(conditions: list[Q]) -> Q:
+def all_of(conditions: list[Q]) -> Q:
     result = Q()
     for condition in conditions:
         result &= condition
@@ -54,8 +53,8 @@ def _all(conditions: list[Q]) -> Q:
 def search_condition(terms: list[str]) -> tuple[Q, Q]:
     """``(matches, head)``: every term in the search text or every term in the description;
     ``head`` is the first half alone (a match not only in the description)."""
-    head = _all([_term_condition(t) for t in terms])
-    in_description = _all([Q(description__icontains=t) for t in terms])
+    head = all_of([_term_condition(t) for t in terms])
+    in_description = all_of([Q(description__icontains=t) for t in terms])
     return head | in_description, head
 
 
@@ -67,7 +66,7 @@ def search_rank(terms: list[str], head: Q) -> Case:
         When(search_name__contains=f"{SEPARATOR}{phrase}{SEPARATOR}", then=Value(0)),
         When(search_name__contains=f"{SEPARATOR}{phrase}", then=Value(1)),
         When(search_name__contains=phrase, then=Value(2)),
-        When(_all([Q(search_name__contains=t) for t in terms]), then=Value(3)),
+        When(all_of([Q(search_name__contains=t) for t in terms]), then=Value(3)),
         When(head, then=Value(4)),
         default=Value(5),
         output_field=IntegerField(),
@@ -80,43 +79,3 @@ def ordering(sort: str) -> list:
     for name in SORTS[sort]:
         fields.append(F(name[1:]).desc() if name.startswith("-") else F(name).asc())
     return fields
-
-
-def _has_visible_products(field: str, ref: str) -> Exists:
-    return Exists(Product.objects.visible().filter(**{field: OuterRef(ref)}))
-
-
-def search_suggestions(*, q: str, limit: int = SUGGESTION_LIMIT) -> dict[str, list]:
-    """What the search box offers as the buyer types: ``products`` (best matches, in stock
-    first), ``suppliers`` and ``places`` (counties, townships, villages) with visible products.
-    Three queries whatever the data size; nothing for an empty query."""
-    from catalog.selectors import ProductFilter, product_list
-
-    terms = query_terms(q)[:8]
-    if not terms:
-        return {"products": [], "suppliers": [], "places": []}
-
-    products = list(
-        product_list(filters=ProductFilter(q=" ".join(terms), sort="relevance"))
-        .select_related(None).prefetch_related(None).select_related("county")
-        .only("name", "name_en", "slug", "county__name", "county__name_en", "county__code")[:limit]
-    )
-    matches = _all([Q(search_text__contains=t) for t in terms])
-    exact = Q(search_text__contains=f"{SEPARATOR}{' '.join(terms)}")
-    ranked = Case(When(exact, then=Value(0)), default=Value(1), output_field=IntegerField())
-    terms_qs = SearchTerm.objects.filter(matches).annotate(rank=ranked).order_by("rank", "label", "id")
-    suppliers = list(
-        terms_qs.filter(kind=SearchTermKind.SUPPLIER)
-        .filter(_has_visible_products("supplier", "supplier_id"))
-        .select_related("supplier").only("label", "kind", "supplier__slug")[:limit]
-    )
-    places = list(
-        terms_qs.exclude(kind=SearchTermKind.SUPPLIER)
-        .filter(
-            _has_visible_products("county", "region_id")
-            | _has_visible_products("township", "region_id")
-            | _has_visible_products("village", "region_id")
-        )
-        .select_related("region").only("label", "kind", "region__code", "region__slug")[:limit]
-    )
-    return {"products": products, "suppliers": suppliers, "places": places}

@@ -22,7 +22,7 @@ from catalog.selectors import (
     products_of_supplier,
     townships_with_product_counts,
 )
-from catalog.selectors_search import search_suggestions
+from catalog.selectors_suggestions import search_suggestions
 from frontend.forms import catalog_filter_form, filter_params
 from frontend.qr import QR_CACHE_SECONDS, qr_etag, qr_svg, trace_url
 from orders.selectors import campaign_progress_current

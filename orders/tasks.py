@@ -1,15 +1,35 @@
-"""Celery tasks for orders: take ids, call a service, safe to retry."""
+"""Celery tasks for orders: take ids, call a service, safe to retry.
+
+Nothing in ``orders.services`` imports this module: services queue these tasks by name
+through ``shop.common.outbox.enqueue_on_commit``, so the imports here sit at the top."""
 
 import logging
+from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
+
+from orders.coverage_alerts import coverage_check
+from orders.integrity_alerts import ledger_integrity_check
+from orders.invoice_reminders import invoice_reminders_send
+from orders.models import Order, OrderStatus
+from orders.report_tasks import report_export_run  # noqa: F401  (registered here: Celery autodiscovers tasks.py only)
+from orders.selectors.settlement import settlement_reconcile
+from orders.services.card_catch_up import card_payments_catch_up
+from orders.services.fulfilment import fulfilments_auto_accept as fulfilments_auto_accept_due
+from orders.services.lifecycle import order_expire
+from orders.services.notifications import order_event_send
+from orders.stripe.client import card_payments_enabled
+from orders.stripe.reconcile import stripe_reconcile
 
 logger = logging.getLogger(__name__)
+settlement_logger = logging.getLogger("orders.settlement")
 
 
 @shared_task(
     # SMTP errors are OSErrors: a mail server that is down is retried with backoff. What was
-    # already sent is skipped on the retry (see ``orders.notifications``).
+    # already sent is skipped on the retry (see ``orders.services.notifications``).
     autoretry_for=(OSError,),
     retry_backoff=True,
     retry_backoff_max=600,
@@ -18,8 +38,6 @@ logger = logging.getLogger(__name__)
 )
 def order_event_notify(event_id: int) -> int:
     """E-mail the people concerned by an order event; returns how many e-mails were sent."""
-    from orders.notifications import order_event_send
-
     return order_event_send(event_id=event_id)
 
 
@@ -29,11 +47,6 @@ def orders_cancel_unpaid() -> int:
     sale. Each order is expired in its own transaction by ``order_expire``, which checks the
     status and deadline again under the row lock, so running twice (or two beats at once)
     expires each order once. Returns how many were cancelled by this run."""
-    from django.utils import timezone
-
-    from orders.models import Order, OrderStatus
-    from orders.services.lifecycle import order_expire
-
     due = (
         Order.objects.filter(status=OrderStatus.AWAITING_PAYMENT, payment_due_at__lte=timezone.now())
         .order_by("pk").values_list("pk", flat=True)
@@ -50,10 +63,7 @@ def orders_cancel_unpaid() -> int:
 @shared_task(acks_late=True)
 def fulfilments_auto_accept() -> int:
     """Beat: accept deliveries the buyer did not accept within ``ORDER_AUTO_ACCEPT_DAYS``."""
-    from orders.services.fulfilment import fulfilments_auto_accept as auto_accept
-
-    return auto_accept()
-from orders.report_tasks import report_export_run  # noqa: E402,F401  (reports: Celery autodiscovers tasks.py only)
+    return fulfilments_auto_accept_due()
 
 
 @shared_task(
@@ -69,8 +79,6 @@ def ledger_reconcile_nightly() -> int:
     """Beat (nightly): reconcile the ledger with its sources and verify the hash chain; on
     any difference e-mail active staff once per day and set of differences. Returns the
     number of differences found."""
-    from orders.integrity_alerts import ledger_integrity_check
-
     return len(ledger_integrity_check().differences)
 
 
@@ -84,8 +92,6 @@ def ledger_reconcile_nightly() -> int:
 def campaign_coverage_daily() -> int:
     """Beat (hourly, sends at most once a day): while no active campaign covers today,
     e-mail active staff once (see ``orders.coverage_alerts``). Returns the mails sent."""
-    from orders.coverage_alerts import coverage_check
-
     return len(coverage_check().sent_to)
 
 
@@ -95,13 +101,6 @@ def stripe_catch_up() -> dict:
     ``STRIPE_CATCH_UP_AFTER_MINUTES`` and the open disputes, and settle refunds whose Stripe
     call never got recorded; the same code path as the webhook, so a missed event is made
     good and a repeated run changes nothing."""
-    from datetime import timedelta
-
-    from django.conf import settings
-
-    from orders.services.card_catch_up import card_payments_catch_up
-    from orders.stripe.client import card_payments_enabled
-
     if not card_payments_enabled():
         return {}
     done = card_payments_catch_up(older_than=timedelta(minutes=settings.STRIPE_CATCH_UP_AFTER_MINUTES))
@@ -113,11 +112,6 @@ def stripe_catch_up() -> dict:
 def stripe_reconcile_nightly() -> int:
     """Beat (nightly): compare card money with Stripe's (``stripe_reconcile``) over the last
     ``STRIPE_RECONCILE_DAYS``; every difference is logged as an error. Returns how many."""
-    from django.conf import settings
-
-    from orders.stripe.client import card_payments_enabled
-    from orders.stripe.reconcile import stripe_reconcile
-
     if not card_payments_enabled():
         return 0
     problems = stripe_reconcile(days=settings.STRIPE_RECONCILE_DAYS)
@@ -130,13 +124,9 @@ def stripe_reconcile_nightly() -> int:
 def settlement_reconcile_nightly() -> int:
     """The settlement identity, nightly (integrity queue); returns the number of differences
     and logs each (the command exits non-zero on them)."""
-    import logging
-
-    from orders.selectors.settlement import settlement_reconcile
-
     report = settlement_reconcile()
     for problem in report.differences:
-        logging.getLogger("orders.settlement").error("settlement difference: %s", problem)
+        settlement_logger.error("settlement difference: %s", problem)
     return len(report.differences)
 
 
@@ -144,6 +134,4 @@ def settlement_reconcile_nightly() -> int:
 def invoice_reminders_daily() -> int:
     """Beat (daily): remind suppliers of their open invoices, once a day each (see
     ``orders.invoice_reminders``). Returns how many suppliers were reminded."""
-    from orders.invoice_reminders import invoice_reminders_send
-
     return invoice_reminders_send()

@@ -13,7 +13,7 @@ urlpatterns = [
     path("admin/login/", admin_login),  # on the login throttle (ahead of the admin's own)
     path("admin/", admin.site.urls),
     path("graphql/", include("shop.graphql.urls")),
-    path("stripe/", include("orders.stripe.urls")),
+    path("stripe/", include("orders.urls")),
     # Operations and storage (helper 8): signed private files.
     path("files/<str:token>/", private_file, name="private_file"),
     path("healthz", healthz, name="healthz"),

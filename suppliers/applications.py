@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shop.accounts.selectors import username_for_email
 from shop.common.audit import audit_record
 from shop.common.documents import NormalizedDocument, normalize_document
 from shop.common.storage import private_storage
@@ -353,11 +354,3 @@ def _new_account_or_claim(
         expires_at=timezone.now() + timedelta(days=settings.SUPPLIER_INVITATION_DAYS),
     )
 
-
-def username_for_email(email: str) -> str:
-    """The e-mail as username when it fits and is free (logins use the e-mail anyway)."""
-    User = get_user_model()
-    candidate = email.lower()
-    if len(candidate) <= 150 and not User._default_manager.filter(username=candidate).exists():
-        return candidate
-    return f"user-{secrets.token_hex(8)}"

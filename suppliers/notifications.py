@@ -54,12 +54,11 @@ class Message:
 def notify_after_commit(*, supplier_id: int, action: str, audit_event_id: int) -> None:
     """Queue the e-mails of an audited event once the transaction commits. ``robust``: a
     broker outage must not undo a committed change (the task can be run again)."""
-    from suppliers.tasks import notify_supplier  # the task module imports this one
-
     event = NOTIFIED_ACTIONS.get(action)
     if event is None:
         return
-    enqueue_on_commit(notify_supplier, supplier_id, event, audit_event_id)
+    # By name: suppliers.tasks imports this module.
+    enqueue_on_commit("suppliers.tasks.notify_supplier", supplier_id, event, audit_event_id)
 
 
 

@@ -19,8 +19,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shop.accounts.selectors import username_for_email
 from shop.common.audit import audit_record
-from suppliers.applications import username_for_email
 from suppliers.errors import SupplierErrorCode as Code
 from suppliers.guards import supplier_require_not_suspended
 from suppliers.models import Supplier, SupplierInvitation, SupplierMember, SupplierRole

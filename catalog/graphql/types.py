@@ -12,18 +12,22 @@ from catalog.graphql.loaders import (
     CategoryChildrenLoader,
     CertificationsByProductIdLoader,
     ImagesByProductIdLoader,
+    ProductsBySupplierIdLoader,
     VariantsByProductIdLoader,
 )
 from shop.graphql.core.errors import ApiErrorCode, api_error
-from shop.graphql.core.loaders import loader, prefetched, related
+from shop.graphql.core.loaders import loader, prefetched, related, then
 from shop.graphql.core.money import Money, MoneyValue
-from shop.graphql.core.pagination import CountableConnection
+from shop.graphql.core.pagination import CountableConnection, check_page_size
 from shop.regions.graphql.loaders import RegionByCodeLoader
 from shop.regions.graphql.types import Region
-from suppliers.graphql.loaders import SupplierByIdLoader
-from suppliers.graphql.types import Certification, Supplier
+from suppliers import models as supplier_models
+from suppliers.graphql.enums import LinkageMechanismEnum, SupplierTypeEnum
+from suppliers.graphql.loaders import CertificationsBySupplierIdLoader, SupplierByIdLoader
+from suppliers.graphql.types import Certification
 
 MAX_THUMBNAIL_SIZE = 4096
+SUPPLIER_PRODUCTS_DEFAULT = 20
 
 
 def _absolute(info: graphene.ResolveInfo, url: str) -> str:
@@ -103,6 +107,73 @@ class Variant(DjangoObjectType):
     @staticmethod
     def resolve_is_overpriced(root: models.ProductVariant, info: graphene.ResolveInfo) -> bool:
         return root.is_overpriced
+
+
+# Public supplier data. Contact details, bank account, credit code, street address and status
+# are private and are deliberately not fields of this type (a test checks).
+class Supplier(DjangoObjectType):
+    """An approved supplier: a cooperative, enterprise or family farm in a supply county."""
+
+    name = graphene.String(required=True, description="Short name, or the legal name when there is none.")
+    supplier_type = graphene.Field(SupplierTypeEnum, required=True)
+    linkage_mechanism = graphene.Field(LinkageMechanismEnum, required=True)
+    county = graphene.Field(Region, required=True)
+    township = graphene.Field(Region, required=True)
+    village = graphene.Field(Region)
+    certifications = graphene.List(graphene.NonNull(Certification), required=True)
+    products = graphene.List(
+        graphene.NonNull(lambda: Product), required=True,
+        first=graphene.Int(default_value=SUPPLIER_PRODUCTS_DEFAULT, description="At most this many, newest first."),
+        description="The supplier's products that are on sale.",
+    )
+
+    class Meta:
+        model = supplier_models.Supplier
+        interfaces = (graphene.relay.Node,)
+        fields = (
+            "id", "slug", "legal_name", "description", "linkage_description", "poor_households",
+        )
+
+    @staticmethod
+    def resolve_name(root: supplier_models.Supplier, info: graphene.ResolveInfo) -> str:
+        return root.display_name
+
+    @staticmethod
+    def resolve_supplier_type(root: supplier_models.Supplier, info: graphene.ResolveInfo) -> str:
+        return root.supplier_type
+
+    @staticmethod
+    def resolve_linkage_mechanism(root: supplier_models.Supplier, info: graphene.ResolveInfo) -> str:
+        return root.linkage_mechanism
+
+    @staticmethod
+    def resolve_county(root: supplier_models.Supplier, info: graphene.ResolveInfo):
+        return related(info, root, "county", RegionByCodeLoader)
+
+    @staticmethod
+    def resolve_township(root: supplier_models.Supplier, info: graphene.ResolveInfo):
+        return related(info, root, "township", RegionByCodeLoader)
+
+    @staticmethod
+    def resolve_village(root: supplier_models.Supplier, info: graphene.ResolveInfo):
+        return related(info, root, "village", RegionByCodeLoader)
+
+    @staticmethod
+    def resolve_certifications(root: supplier_models.Supplier, info: graphene.ResolveInfo):
+        return loader(info, CertificationsBySupplierIdLoader).load(root.id)
+
+    @staticmethod
+    def resolve_products(root: supplier_models.Supplier, info: graphene.ResolveInfo, first: int):
+        if first is None:
+            raise api_error(_("“first” must not be null."), code=ApiErrorCode.INVALID_ARGUMENT, field="first")
+        check_page_size(first, field="first")
+        return then(loader(info, ProductsBySupplierIdLoader).load(root.id), lambda rows: rows[:first])
+
+
+class SupplierCountableConnection(CountableConnection):
+    class Meta:
+        node = Supplier
+        strict_types = True
 
 
 class Product(DjangoObjectType):

@@ -9,6 +9,7 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal
 
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -55,8 +56,6 @@ def write_xlsx(tables: Sequence[Table], *, summary: Sequence[tuple[str, object]]
     bold = Font(bold=True)
     used: set[str] = set()
     if summary:
-        from django.utils.translation import pgettext
-
         sheet = workbook.create_sheet(_sheet_name(pgettext("report", "Summary"), used))
         for label, value in summary:
             label_cell = WriteOnlyCell(sheet, value=label)

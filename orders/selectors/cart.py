@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from catalog.models import ProductVariant
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+
+from catalog.models import ProductImage, ProductVariant
 from orders.models import Cart, CartLine
 from shop.common.money import yuan_to_fen
 
@@ -51,8 +54,6 @@ class CartView:
 
 
 def line_problem(variant: ProductVariant, quantity: int) -> str:
-    from django.utils.translation import gettext as _
-
     if not (variant.is_active and variant.product.is_visible):
         return _("No longer on sale.")
     if quantity < variant.min_order_qty:
@@ -67,10 +68,6 @@ def cart_view(*, cart: Cart | None) -> CartView:
     supplier, then the first image of each product)."""
     if cart is None or cart.pk is None:
         return CartView(cart=cart)
-    from django.db.models import Prefetch
-
-    from catalog.models import ProductImage
-
     lines = list(
         CartLine.objects.filter(cart=cart)
         .select_related("variant__product__supplier", "variant__product__county")

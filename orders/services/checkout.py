@@ -32,6 +32,7 @@ from orders.models import (
     OrderLine,
     OrderStatus,
 )
+from orders.services.invoices import invoice_details_clean
 from orders.services.status import order_event_record
 from shop.accounts.guards import member_require_ordering
 from shop.accounts.models import BuyerOrganization, DeliveryAddress
@@ -96,8 +97,6 @@ def order_place(
     note = (note or "").strip()
     extra: dict[str, str] = {}
     if invoice is not None:
-        from orders.services.invoices import invoice_details_clean
-
         extra = invoice_details_clean(**invoice)
         invoice_title, tax_number = extra.pop("invoice_title"), extra.pop("tax_number")
     address = _validate_inputs(

@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 
 from orders.errors import OrderErrorCode
 from orders.models import FulfilmentStatus, Order, OrderEventKind, OrderStatus, PaymentStatus
+from orders.services.card import payment_card_abandon
 from orders.services.checkout import stock_release
+from orders.services.refunds import order_refund_full
 from orders.services.status import order_event_record, order_lock, order_transition
 from shop.accounts.selectors import APPROVING_ROLES, membership_for
 
@@ -76,8 +78,6 @@ def _cancel_unpaid(*, order: Order, actor, reason: str, kind: str) -> None:
     if order.payments.filter(status=PaymentStatus.PENDING, method="stripe").exists():
         # Close the open PaymentIntents at Stripe once the cancellation is committed (a late
         # card payment would still be refunded automatically; this avoids the attempt).
-        from orders.services.card import payment_card_abandon
-
         order_id = order.pk
         transaction.on_commit(lambda: payment_card_abandon(order_id=order_id), robust=True)
     order.payments.filter(status=PaymentStatus.PENDING).update(status=PaymentStatus.CANCELLED)
@@ -117,8 +117,6 @@ def order_cancel(*, actor, order: Order, reason: str) -> Order:
             )
         locked.cancel_reason = reason
         locked.save(update_fields=["cancel_reason", "updated_at"])
-    from orders.services.refunds import order_refund_full
-
     order_refund_full(actor=actor, order=locked, reason=reason, idempotency_key=f"cancel-{locked.pk}")
     return Order.objects.get(pk=locked.pk)
 

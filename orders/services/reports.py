@@ -44,9 +44,7 @@ def report_export_create(
             title=report_title(campaign=campaign, params=params, organization=organization)[:200],
         )
         if queue:
-            from orders.report_tasks import report_export_run
-
-            enqueue_on_commit(report_export_run, export.pk)
+            enqueue_on_commit("orders.report_tasks.report_export_run", export.pk)
     return export
 
 

@@ -72,9 +72,7 @@ def order_event_record(
         fulfilment=fulfilment, data=data or {},
     )
     if notify:
-        from orders.tasks import order_event_notify
-
-        enqueue_on_commit(order_event_notify, event.pk)
+        enqueue_on_commit("orders.tasks.order_event_notify", event.pk)  # by name: tasks import services
     return event
 
 

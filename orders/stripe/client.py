@@ -8,6 +8,7 @@ host (tests use a localstripe server); empty means the real Stripe.
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -76,3 +77,17 @@ def stripe_client() -> stripe.StripeClient:
     return _client(
         _setting("STRIPE_SECRET_KEY"), stripe_api_base(), int(getattr(settings, "STRIPE_TIMEOUT_SECONDS", 20))
     )
+
+
+def stripe_event_verify(*, body: bytes, signature: str | None, secret: str) -> dict | None:
+    """The event of a webhook delivery as a dict, or None unless the ``Stripe-Signature``
+    header verifies against the raw body (``construct_event``, default tolerance of 300 s)
+    and the body is a JSON object with an id."""
+    try:
+        stripe.Webhook.construct_event(body, signature, secret)
+        data = json.loads(body)
+    except (stripe.SignatureVerificationError, ValueError, UnicodeDecodeError, TypeError, KeyError, IndexError):
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("id"), str) or not data["id"]:
+        return None
+    return data

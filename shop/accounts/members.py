@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from shop.accounts.errors import AccountErrorCode as Code
 from shop.accounts.guards import organization_require_not_suspended
 from shop.accounts.models import BuyerInvitation, BuyerOrganization, MemberRole, Membership, User
+from shop.accounts.selectors import username_for_email
 from shop.accounts.services import require_admin
 from shop.common.audit import audit_record
 from shop.common.outbox import enqueue_on_commit
@@ -90,9 +91,7 @@ def member_invite(*, organization: BuyerOrganization, email: str, role: str, act
             actor=actor, instance=locked, action="buyer_organization.invite",
             changes={"email": [None, email], "role": [None, role]},
         )
-        from shop.accounts.tasks import invitation_send
-
-        enqueue_on_commit(invitation_send, invitation.pk)
+        enqueue_on_commit("shop.accounts.tasks.invitation_send", invitation.pk)
     return invitation
 
 
@@ -168,8 +167,6 @@ def _create_invited_user(invitation: BuyerInvitation, *, email: str, display_nam
         raise ValidationError({"password": [
             ValidationError(m, code=Code.INVALID_PASSWORD.value) for m in exc.messages
         ]}) from None
-    from suppliers.applications import username_for_email
-
     try:
         with transaction.atomic():
             return User._default_manager.create_user(

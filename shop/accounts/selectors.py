@@ -1,5 +1,9 @@
-"""Reads of memberships: which organization a member acts for, and with what role."""
+"""Reads of memberships: which organization a member acts for, and with what role; the
+username a new account gets."""
 
+import secrets
+
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from shop.accounts.models import BuyerOrganization, MemberRole, Membership, OrganizationStatus
@@ -36,3 +40,12 @@ def membership_for(*, user, organization_id: object = None) -> Membership | None
 def organization_for_member(*, user, organization_id: object = None) -> BuyerOrganization | None:
     membership = membership_for(user=user, organization_id=organization_id)
     return membership.organization if membership else None
+
+
+def username_for_email(email: str) -> str:
+    """The e-mail as username when it fits and is free (logins use the e-mail anyway)."""
+    User = get_user_model()
+    candidate = email.lower()
+    if len(candidate) <= 150 and not User._default_manager.filter(username=candidate).exists():
+        return candidate
+    return f"user-{secrets.token_hex(8)}"

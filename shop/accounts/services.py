@@ -33,8 +33,10 @@ from shop.accounts.models import (
     OrganizationType,
     User,
 )
+from shop.accounts.selectors import username_for_email
 from shop.accounts.validators import normalise_mobile, normalise_phone, normalise_tax_number
 from shop.common.audit import audit_record
+from shop.common.outbox import enqueue_on_commit
 
 OS = OrganizationStatus
 ORGANIZATION_TRANSITIONS: dict[str, set[str]] = {
@@ -202,8 +204,6 @@ def organization_register(
                 user = None
                 make_password(password)  # the same work as a new account's
             elif anonymous:
-                from suppliers.applications import username_for_email
-
                 # A mobile number another account uses is not said so: it is left off.
                 free_phone = phone if not User._default_manager.filter(phone=phone).exists() else None
                 user = User._default_manager.create_user(
@@ -248,9 +248,7 @@ def _claim_invitation(*, organization: BuyerOrganization, email: str) -> None:
         actor=None, instance=organization, action="buyer_organization.register",
         changes={"name": [None, organization.name], "admin_invitation": [None, email]},
     )
-    from shop.accounts.tasks import invitation_send
-
-    transaction.on_commit(lambda: invitation_send.delay(invitation.pk), robust=True)
+    enqueue_on_commit("shop.accounts.tasks.invitation_send", invitation.pk)
     return None
 
 

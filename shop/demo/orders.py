@@ -21,6 +21,11 @@ from django.db import transaction
 
 from catalog.models import ProductVariant
 from orders.models import Order, OrderStatus
+from orders.services.cart import cart_clear, cart_line_add
+from orders.services.checkout import order_place
+from orders.services.fulfilment import fulfilment_confirm, fulfilment_ship, order_accept
+from orders.services.lifecycle import order_approve, order_cancel
+from orders.services.payments import order_mark_paid
 from shop.accounts.models import BuyerOrganization, DeliveryAddress, User
 from shop.demo import data_buyers as D
 from shop.demo.settlement import settle_demo_order
@@ -117,9 +122,6 @@ def _lines(cast: _Cast, plan: DemoOrderPlan, number: int) -> list[tuple[ProductV
 
 
 def _place(cast: _Cast, plan: DemoOrderPlan, number: int) -> Order | None:
-    from orders.services.cart import cart_clear, cart_line_add
-    from orders.services.checkout import order_place
-
     lines = _lines(cast, plan, number)
     if not lines or any(qty > v.stock for v, qty in lines):
         return None  # the demo catalogue is too small for this order: leave it out
@@ -136,9 +138,6 @@ def _place(cast: _Cast, plan: DemoOrderPlan, number: int) -> Order | None:
 
 def _advance(cast: _Cast, order: Order, plan: DemoOrderPlan, number: int) -> Order:
     """Move ``order`` forward to ``plan.status`` one service call at a time."""
-    from orders.services.lifecycle import order_approve, order_cancel
-    from orders.services.payments import order_mark_paid
-
     if plan.status == S.CANCELLED:
         if order.status != S.CANCELLED:
             order = order_cancel(actor=cast.purchaser, order=order, reason=CANCEL_REASON)
@@ -158,11 +157,7 @@ def _advance(cast: _Cast, order: Order, plan: DemoOrderPlan, number: int) -> Ord
 
 def _ship(cast: _Cast, order: Order, number: int) -> Order:
     """The demo supplier confirms and ships its part (the demo orders that ship hold only
-    its products). Skipped while the fulfilment services are not there."""
-    try:
-        from orders.services.fulfilment import fulfilment_confirm, fulfilment_ship
-    except ImportError:
-        return order
+    its products)."""
     for fulfilment in order.fulfilments.filter(supplier__members__user=cast.supplier_owner).order_by("pk"):
         fulfilment_confirm(actor=cast.supplier_owner, fulfilment=fulfilment)
         fulfilment.refresh_from_db()
@@ -172,10 +167,6 @@ def _ship(cast: _Cast, order: Order, number: int) -> Order:
 
 
 def _accept(cast: _Cast, order: Order) -> Order:
-    try:
-        from orders.services.fulfilment import order_accept
-    except ImportError:
-        return order
     order_accept(actor=cast.purchaser, order=order, rating=5, comment="鸡肉新鲜,包装完好,食堂师傅很满意。")
     return Order.objects.get(pk=order.pk)
 

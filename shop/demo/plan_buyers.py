@@ -14,8 +14,8 @@ from shop.demo.data_buyers import (
     THRESHOLD_YUAN,
 )
 from shop.demo.data_suppliers import GIVEN_NAMES
-from shop.demo.plan import AddressPlan, OrgPlan, RegionIndex, rng_for, short_village
 from shop.demo.plan_catalog import mobile
+from shop.demo.plan_rows import AddressPlan, OrgPlan, RegionIndex, rng_for, short_village
 from suppliers.validators import make_credit_code
 
 DISTRICT = "440306"

@@ -18,7 +18,7 @@ from shop.demo.data_suppliers import (
     SUSPENSION_REASON,
     Archetype,
 )
-from shop.demo.plan import (
+from shop.demo.plan_rows import (
     CertPlan,
     ProductPlan,
     RegionIndex,

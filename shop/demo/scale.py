@@ -19,8 +19,8 @@ from catalog.services.images import product_image_make_thumbnails
 from catalog.services.search import product_search_fields
 from shop.demo.data import KINDS, Kind
 from shop.demo.pictures import HEIGHT, WIDTH, picture_jpeg
-from shop.demo.plan import SupplierPlan
 from shop.demo.plan_catalog import plan_variants
+from shop.demo.plan_rows import SupplierPlan
 from suppliers.models import Supplier, SupplierStatus
 
 BATCH = 1000

@@ -25,7 +25,7 @@ from shop.accounts.models import (
 from shop.common.money import fen_to_yuan
 from shop.demo import data_buyers as D
 from shop.demo.data import COUNTIES, COUNTY_SLUGS
-from shop.demo.plan import OrgPlan
+from shop.demo.plan_rows import OrgPlan
 from shop.demo.seed_catalog import checked
 from shop.regions.models import Region
 from suppliers.models import CountyCoordinator, Supplier, SupplierMember, SupplierRole

@@ -14,7 +14,7 @@ from catalog.models import Category, Product, ProductStatus, ProductVariant
 from catalog.services.listings import product_refresh_summary
 from catalog.services.review import product_approve, product_set_status, variant_price_accept
 from shop.demo.data import CATEGORIES
-from shop.demo.plan import ProductPlan, SupplierPlan
+from shop.demo.plan_rows import ProductPlan, SupplierPlan
 from shop.demo.seed_images import seed_product_images
 from shop.regions.models import Region
 from suppliers.models import Certification, Supplier, SupplierStatus

@@ -13,7 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalog.models import Product
-from shop.demo.plan import DemoPlan, ProductPlan, RegionIndex, demo_plan
+from shop.demo.plan import DemoPlan, demo_plan
+from shop.demo.plan_rows import ProductPlan, RegionIndex
 from shop.demo.scale import seed_scale
 from shop.demo.seed_buyers import (
     DemoLogin,

@@ -7,6 +7,7 @@ from catalog.graphql.errors import CatalogError
 from catalog.graphql.mutations import CatalogMutations
 from catalog.graphql.portal_queries import PortalCatalogQueries
 from catalog.graphql.queries import CatalogQueries
+from catalog.graphql.supplier_queries import SupplierQueries
 from orders.graphql.errors import OrderError
 from orders.graphql.mutations import OrderMutations
 from orders.graphql.order_queries import OrderQueries
@@ -17,7 +18,6 @@ from shop.regions.graphql.queries import RegionQueries
 from suppliers.graphql.errors import SupplierError
 from suppliers.graphql.mutations import SupplierMutations
 from suppliers.graphql.portal_queries import SupplierPortalQueries
-from suppliers.graphql.queries import SupplierQueries
 
 
 class Query(

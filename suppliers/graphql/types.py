@@ -1,23 +1,15 @@
-"""Public supplier data. Contact details, bank account, credit code, street address and
-status are private and are deliberately not fields of these types (a test checks)."""
+"""Public supplier data: certifications. The public ``Supplier`` type, which lists the
+supplier's products, lives in ``catalog.graphql.types`` (the catalog imports suppliers, not
+the other way round)."""
 
 import datetime as dt
 
 import graphene
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from graphene_django import DjangoObjectType
 
-from shop.graphql.core.errors import ApiErrorCode, api_error
-from shop.graphql.core.loaders import loader, related, then
-from shop.graphql.core.pagination import CountableConnection, check_page_size
-from shop.regions.graphql.loaders import RegionByCodeLoader
-from shop.regions.graphql.types import Region
 from suppliers import models
-from suppliers.graphql.enums import CertificationKindEnum, LinkageMechanismEnum, SupplierTypeEnum
-from suppliers.graphql.loaders import CertificationsBySupplierIdLoader
-
-SUPPLIER_PRODUCTS_DEFAULT = 20
+from suppliers.graphql.enums import CertificationKindEnum
 
 
 class Certification(DjangoObjectType):
@@ -40,71 +32,3 @@ class Certification(DjangoObjectType):
         return (root.valid_from is None or root.valid_from <= today) and (
             root.valid_until is None or today <= root.valid_until
         )
-
-
-class Supplier(DjangoObjectType):
-    """An approved supplier: a cooperative, enterprise or family farm in a supply county."""
-
-    name = graphene.String(required=True, description="Short name, or the legal name when there is none.")
-    supplier_type = graphene.Field(SupplierTypeEnum, required=True)
-    linkage_mechanism = graphene.Field(LinkageMechanismEnum, required=True)
-    county = graphene.Field(Region, required=True)
-    township = graphene.Field(Region, required=True)
-    village = graphene.Field(Region)
-    certifications = graphene.List(graphene.NonNull(Certification), required=True)
-    products = graphene.List(
-        graphene.NonNull("catalog.graphql.types.Product"), required=True,
-        first=graphene.Int(default_value=SUPPLIER_PRODUCTS_DEFAULT, description="At most this many, newest first."),
-        description="The supplier's products that are on sale.",
-    )
-
-    class Meta:
-        model = models.Supplier
-        interfaces = (graphene.relay.Node,)
-        fields = (
-            "id", "slug", "legal_name", "description", "linkage_description", "poor_households",
-        )
-
-    @staticmethod
-    def resolve_name(root: models.Supplier, info: graphene.ResolveInfo) -> str:
-        return root.display_name
-
-    @staticmethod
-    def resolve_supplier_type(root: models.Supplier, info: graphene.ResolveInfo) -> str:
-        return root.supplier_type
-
-    @staticmethod
-    def resolve_linkage_mechanism(root: models.Supplier, info: graphene.ResolveInfo) -> str:
-        return root.linkage_mechanism
-
-    @staticmethod
-    def resolve_county(root: models.Supplier, info: graphene.ResolveInfo):
-        return related(info, root, "county", RegionByCodeLoader)
-
-    @staticmethod
-    def resolve_township(root: models.Supplier, info: graphene.ResolveInfo):
-        return related(info, root, "township", RegionByCodeLoader)
-
-    @staticmethod
-    def resolve_village(root: models.Supplier, info: graphene.ResolveInfo):
-        return related(info, root, "village", RegionByCodeLoader)
-
-    @staticmethod
-    def resolve_certifications(root: models.Supplier, info: graphene.ResolveInfo):
-        return loader(info, CertificationsBySupplierIdLoader).load(root.id)
-
-    @staticmethod
-    def resolve_products(root: models.Supplier, info: graphene.ResolveInfo, first: int):
-        # Imported here: the catalog depends on suppliers, not the other way round.
-        from catalog.graphql.loaders import ProductsBySupplierIdLoader
-
-        if first is None:
-            raise api_error(_("“first” must not be null."), code=ApiErrorCode.INVALID_ARGUMENT, field="first")
-        check_page_size(first, field="first")
-        return then(loader(info, ProductsBySupplierIdLoader).load(root.id), lambda rows: rows[:first])
-
-
-class SupplierCountableConnection(CountableConnection):
-    class Meta:
-        node = Supplier
-        strict_types = True

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from catalog.models import SearchTerm
 from catalog.pinyin import pinyin_forms
 from catalog.selectors import ProductFilter, product_list
-from catalog.selectors_search import search_suggestions
+from catalog.selectors_suggestions import search_suggestions
 from tests.factories import ProductFactory
 from tests.frontend.conftest import add_variant
 

@@ -7,8 +7,8 @@ from celery.exceptions import Retry
 from django.core import mail
 
 from orders.models import OrderEvent, OrderEventKind, PaymentMethod
-from orders.notifications import Message, render
 from orders.services.fulfilment import fulfilment_ship, order_accept
+from orders.services.notifications import Message, render
 from orders.services.payments import order_mark_paid
 from orders.services.refunds import order_refund
 from orders.services.status import order_event_record

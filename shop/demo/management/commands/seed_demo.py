@@ -13,6 +13,7 @@ from shop.demo.data_buyers import DEMO_PASSWORD
 from shop.demo.orders import seed_demo_orders
 from shop.demo.seed_buyers import DemoLogin, demo_logins
 from shop.demo.services import demo_campaign_seed, demo_seed
+from shop.demo.settlement import demo_statement_states
 
 
 class Command(BaseCommand):
@@ -79,8 +80,6 @@ class Command(BaseCommand):
         )
         for refused in orders.refused:
             self.stdout.write(f"  left as it is: {refused}")
-        from shop.demo.settlement import demo_statement_states
-
         states = ", ".join(f"{status} {n}" for status, n in sorted(demo_statement_states().items()))
         if states:
             self.stdout.write(

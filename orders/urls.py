@@ -1,8 +1,8 @@
-"""Stripe webhook URL (included at /stripe/)."""
+"""The Stripe webhook URL (included at /stripe/)."""
 
 from django.urls import path
 
-from orders.stripe.webhooks import stripe_webhook
+from orders.webhooks import stripe_webhook
 
 urlpatterns = [
     path("webhook/", stripe_webhook, name="stripe_webhook"),

@@ -2,11 +2,11 @@ import graphene
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from catalog.graphql.types import Supplier, SupplierCountableConnection
 from shop.graphql.core.errors import ApiErrorCode, api_error
 from shop.graphql.core.pagination import paginate
 from shop.regions.models import RegionLevel
 from shop.regions.selectors import regions_list
-from suppliers.graphql.types import Supplier, SupplierCountableConnection
 from suppliers.selectors import suppliers_public
 
 
