@@ -26,7 +26,11 @@ from orders.selectors.reports import (
     report_organizations_for,
     report_params_clean,
 )
-from orders.services import reports as report_services
+from orders.services.reports import (
+    report_direct_export_max_rows,
+    report_export_build,
+    report_export_create,
+)
 from shop.accounts.models import BuyerOrganization
 from shop.common.serving import private_file_response
 
@@ -77,14 +81,14 @@ def reports_home(request: HttpRequest) -> HttpResponse:
             status = 400
         else:
             rows = report_row_estimate(campaign=campaign, params=params, organization=organization)
-            large = rows > report_services.DIRECT_EXPORT_MAX_ROWS
-            export = report_services.report_export_create(
+            large = rows > report_direct_export_max_rows()
+            export = report_export_create(
                 user=request.user, campaign=campaign, params=params, organization=organization, queue=large
             )
             if large:
                 messages.info(request, _("The report has %(rows)s rows: it is being prepared. Download it below when it is ready.") % {"rows": rows})
                 return redirect("frontend:reports_home")
-            export = report_services.report_export_build(export_id=export.pk)
+            export = report_export_build(export_id=export.pk)
             if export is None or export.status != ReportExportStatus.DONE:
                 messages.error(request, _("The report could not be prepared. Please try again."))
                 return redirect("frontend:reports_home")
@@ -100,7 +104,7 @@ def reports_home(request: HttpRequest) -> HttpResponse:
     return render(request, "frontend/reports/home.html", {
         "form": form, "organization": organization, "exports": exports,
         "preparing": any(e.status in (ReportExportStatus.PENDING, ReportExportStatus.RUNNING) for e in exports),
-        "max_rows": report_services.DIRECT_EXPORT_MAX_ROWS,
+        "max_rows": report_direct_export_max_rows(),
     }, status=status)
 
 

@@ -7,7 +7,9 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from orders.models import Cart, Fulfilment, FulfilmentStatus, Order, PaymentMethod
-from orders.services import cart_line_add, fulfilment_confirm, order_place
+from orders.services.cart import cart_line_add
+from orders.services.checkout import order_place
+from orders.services.fulfilment import fulfilment_confirm
 from orders.services.payments import order_mark_paid
 from shop.accounts.members import member_invite
 from shop.accounts.models import OrganizationStatus
