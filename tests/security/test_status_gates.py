@@ -14,7 +14,7 @@ from orders.services.payments import order_mark_paid
 from shop.accounts.members import member_invite
 from shop.accounts.models import OrganizationStatus
 from shop.accounts.services import AddressData, address_save, organization_set_status
-from suppliers.services import supplier_reinstate, supplier_suspend
+from suppliers.services.status import supplier_reinstate, supplier_suspend
 from tests.graphql import api_world as api
 from tests.graphql.api_world import client_for, codes, database_snapshot, gid, post, post_multipart
 from tests.orders import world as orders_world
