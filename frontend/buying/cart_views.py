@@ -7,6 +7,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -101,9 +103,6 @@ def cart_add(request: HttpRequest) -> HttpResponse:
 
 
 def _safe_next(request: HttpRequest, url: str) -> str:
-    from django.urls import reverse
-    from django.utils.http import url_has_allowed_host_and_scheme
-
     if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return url
     return reverse("frontend:cart")

@@ -19,6 +19,8 @@ from frontend.buying.forms import AcceptForm, InvoiceDetailsForm, OrderFilterFor
 from orders.models import Fulfilment, FulfilmentStatus, Order, OrderStatus, PaymentMethod
 from orders.selectors.orders import orders_for_organization
 from orders.selectors.uncovered import order_counted_in
+from orders.services.fulfilment import fulfilment_accept
+from orders.services.fulfilment import order_accept as order_accept_service
 from orders.services.lifecycle import order_approve as order_approve_service
 from orders.services.lifecycle import order_cancel as order_cancel_service
 from orders.services.lifecycle import order_reject as order_reject_service
@@ -204,8 +206,6 @@ def order_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def order_accept(request: HttpRequest, pk: int) -> HttpResponse:
     """Accept delivery (验收) of one shipped part (``fulfilment``) or of every shipped part."""
-    from orders.services.fulfilment import fulfilment_accept, order_accept
-
     order = member_order_or_404(request, pk)
     form = AcceptForm(request.POST, prefix="accept")
     if not form.is_valid():
@@ -218,7 +218,7 @@ def order_accept(request: HttpRequest, pk: int) -> HttpResponse:
         if part is not None:
             fulfilment_accept(actor=request.user, fulfilment=part, rating=data["rating"], comment=data["comment"])
         else:
-            order_accept(actor=request.user, order=order, rating=data["rating"], comment=data["comment"])
+            order_accept_service(actor=request.user, order=order, rating=data["rating"], comment=data["comment"])
     except ValidationError as exc:
         return _refused(request, order, exc, form, "accept")
     messages.success(request, _("Delivery accepted. Thank you for your rating."))

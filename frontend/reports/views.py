@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -20,6 +21,7 @@ from frontend.account.acting import acting_membership
 from frontend.reports.forms import ReportForm
 from orders.models import Campaign, ReportExportStatus
 from orders.reports import report_row_estimate
+from orders.reports.build import CONTENT_TYPES
 from orders.selectors.reports import (
     report_export_for_requester,
     report_exports_for,
@@ -51,8 +53,6 @@ def _scope(request: HttpRequest) -> BuyerOrganization | None:
 
 
 def _attachment(content: bytes, *, file_name: str, content_type: str) -> HttpResponse:
-    from django.utils.http import content_disposition_header
-
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(True, file_name)
     return response
@@ -94,8 +94,6 @@ def reports_home(request: HttpRequest) -> HttpResponse:
                 return redirect("frontend:reports_home")
             with export.file.open("rb") as handle:
                 content = handle.read()
-            from orders.reports.build import CONTENT_TYPES
-
             return _attachment(content, file_name=export.file_name, content_type=CONTENT_TYPES[export.params["fmt"]])
     else:
         lang = "en" if (translation.get_language() or "").startswith("en") else "zh-hans"
