@@ -9,6 +9,12 @@ from __future__ import annotations
 import io
 
 from openpyxl import Workbook
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from orders.models import SettlementStatement
 from shop.common.money import fen_to_yuan
@@ -58,13 +64,6 @@ def statement_xlsx(statement: SettlementStatement) -> bytes:
 
 
 def statement_pdf(statement: SettlementStatement) -> bytes:
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     title = ParagraphStyle("title", fontName="STSong-Light", fontSize=16, leading=22)
     out = io.BytesIO()

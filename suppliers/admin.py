@@ -15,7 +15,7 @@ from suppliers.models import (
     Supplier,
     SupplierMember,
 )
-from suppliers.services import (
+from suppliers.services.status import (
     supplier_approve,
     supplier_recommend,
     supplier_reinstate,

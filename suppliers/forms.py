@@ -18,8 +18,12 @@ from django.utils.crypto import get_random_string
 from django.utils.translation import gettext_lazy as _
 
 from shop.regions.models import Region, RegionLevel
-from suppliers.applications import MAX_CERTIFICATIONS, CertificationData, SupplierApplicationData
 from suppliers.models import CertificationKind, Supplier
+from suppliers.services.applications import (
+    MAX_CERTIFICATIONS,
+    CertificationData,
+    SupplierApplicationData,
+)
 from suppliers.validators import validate_credit_code
 
 SUPPLIER_FIELDS = [

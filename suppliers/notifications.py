@@ -92,7 +92,7 @@ def _messages_for(supplier: Supplier, event: str, audit: AuditEvent) -> list[Mes
     claim_id = (audit.changes.get("claim_invitation") or [None, None])[1] if event == "applied" else None
     if claim_id is not None:
         # Applied with the address of an existing account, not logged in: that address is
-        # asked to claim the application (see ``suppliers.applications``).
+        # asked to claim the application (see ``suppliers.services.applications``).
         claim = SupplierInvitation.objects.filter(pk=claim_id, supplier=supplier).first()
         url = absolute_url(reverse("frontend:onboarding:invitation", args=[claim.token])) if claim else ""
         messages = [Message("applied_claim", claim.email, {**context, "invitation": claim, "invitation_url": url})] if claim else []

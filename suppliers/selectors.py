@@ -1,6 +1,6 @@
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 
-from suppliers.models import CountyCoordinator, Supplier, SupplierMember
+from suppliers.models import CountyCoordinator, Supplier, SupplierInvitation, SupplierMember
 
 # Fields that never leave the back office: payouts and private contact details.
 PRIVATE_FIELDS: tuple[str, ...] = (
@@ -69,8 +69,6 @@ def _reviewer_counties(user) -> set[str] | None:
 def applications_for_reviewer(*, user, status: str | None = None) -> QuerySet[Supplier]:
     """The suppliers a coordinator (their counties) or staff (all) may review, those waiting
     for the county first, then those waiting for the platform, newest first."""
-    from django.db.models import Case, IntegerField, Value, When
-
     qs = Supplier.objects.select_related("county", "township", "village")
     counties = _reviewer_counties(user)
     if counties is not None:
@@ -105,8 +103,6 @@ def can_read_supplier_documents(*, user, supplier: Supplier) -> bool:
 
 def supplier_team(*, supplier: Supplier) -> tuple[list[SupplierMember], list]:
     """Members (owners first) and invitations not yet accepted, newest first."""
-    from suppliers.models import SupplierInvitation
-
     members = list(
         SupplierMember.objects.filter(supplier=supplier).select_related("user")
         .order_by("created_at", "id")
@@ -121,8 +117,6 @@ def supplier_team(*, supplier: Supplier) -> tuple[list[SupplierMember], list]:
 
 def invitation_by_token(*, token: str):
     """The invitation of a link (used or expired ones too, to say so), or None."""
-    from suppliers.models import SupplierInvitation
-
     if not token or len(token) > 64:
         return None
     return SupplierInvitation.objects.select_related("supplier").filter(token=token).first()

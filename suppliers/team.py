@@ -172,7 +172,7 @@ def supplier_invitation_accept(
                 _("Your account already belongs to another supplier."), code=Code.ALREADY_MEMBER.value
             )
         # An application made with this address by someone not logged in has no owner yet:
-        # the address's account claims it (``suppliers.applications``).
+        # the address's account claims it (``suppliers.services.applications``).
         unclaimed = not SupplierMember.objects.filter(supplier=invitation.supplier).exists()
         member = existing or SupplierMember.objects.create(
             supplier=invitation.supplier, user=user,

@@ -7,6 +7,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -16,7 +18,7 @@ from frontend.buying.access import apply_errors, buyer_view, once_claim, once_re
 from frontend.buying.forms import FUNDING_DEFAULT, CartLineForm, CheckoutForm
 from orders.models import InvoiceType
 from orders.selectors.cart import cart_view
-from orders.services import cart as cart_services
+from orders.services.cart import cart_for, cart_line_add, cart_line_remove, cart_line_update
 from orders.services.checkout import order_place
 from orders.services.invoices import INVOICE_FIELDS
 from orders.services.lifecycle import new_idempotency_key
@@ -25,7 +27,7 @@ from shop.accounts.models import DeliveryAddress
 
 def _cart(request: HttpRequest):
     buyer = request.buyer  # type: ignore[attr-defined]
-    return cart_view(cart=cart_services.cart_for(user=request.user, organization=buyer.organization))
+    return cart_view(cart=cart_for(user=request.user, organization=buyer.organization))
 
 
 def _render_cart(request: HttpRequest, *, error_variant: str = "", error_text: str = "", status: int = 200) -> HttpResponse:
@@ -84,7 +86,7 @@ def cart_add(request: HttpRequest) -> HttpResponse:
     if not once_claim(request):  # a double click: the first POST already added it
         return redirect(_safe_next(request, back))
     try:
-        line = cart_services.cart_line_add(
+        line = cart_line_add(
             user=request.user, organization=request.buyer.organization,  # type: ignore[attr-defined]
             variant_id=form.cleaned_data["variant"], quantity=form.cleaned_data["quantity"],
         )
@@ -101,9 +103,6 @@ def cart_add(request: HttpRequest) -> HttpResponse:
 
 
 def _safe_next(request: HttpRequest, url: str) -> str:
-    from django.urls import reverse
-    from django.utils.http import url_has_allowed_host_and_scheme
-
     if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return url
     return reverse("frontend:cart")
@@ -117,7 +116,7 @@ def cart_update(request: HttpRequest) -> HttpResponse:
     variant = str(request.POST.get("variant", ""))
     if form.is_valid():
         try:
-            cart_services.cart_line_update(
+            cart_line_update(
                 user=request.user, organization=request.buyer.organization,  # type: ignore[attr-defined]
                 variant_id=form.cleaned_data["variant"], quantity=form.cleaned_data["quantity"],
             )
@@ -141,7 +140,7 @@ def _int(raw: str) -> int:
 @buyer_view
 def cart_remove(request: HttpRequest) -> HttpResponse:
     """Idempotent: removing a line twice is harmless."""
-    cart_services.cart_line_remove(
+    cart_line_remove(
         user=request.user, organization=request.buyer.organization,  # type: ignore[attr-defined]
         variant_id=request.POST.get("variant", ""),
     )

@@ -19,7 +19,11 @@ from frontend.buying.forms import AcceptForm, InvoiceDetailsForm, OrderFilterFor
 from orders.models import Fulfilment, FulfilmentStatus, Order, OrderStatus, PaymentMethod
 from orders.selectors.orders import orders_for_organization
 from orders.selectors.uncovered import order_counted_in
-from orders.services import lifecycle
+from orders.services.fulfilment import fulfilment_accept
+from orders.services.fulfilment import order_accept as order_accept_service
+from orders.services.lifecycle import order_approve as order_approve_service
+from orders.services.lifecycle import order_cancel as order_cancel_service
+from orders.services.lifecycle import order_reject as order_reject_service
 from shop.accounts.selectors import APPROVING_ROLES, membership_for
 
 ORDERS_PER_PAGE = 20
@@ -162,7 +166,7 @@ def _refused(request: HttpRequest, order: Order, exc: ValidationError, form=None
 def order_approve(request: HttpRequest, pk: int) -> HttpResponse:
     order = member_order_or_404(request, pk)
     try:
-        lifecycle.order_approve(actor=request.user, order=order)
+        order_approve_service(actor=request.user, order=order)
     except ValidationError as exc:
         return _refused(request, order, exc)
     messages.success(request, _("Order approved. The purchaser can pay it now."))
@@ -174,7 +178,7 @@ def _reason_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     form = ReasonForm(request.POST, prefix=name)
     if not form.is_valid():
         return _render_detail(request, order, forms={name: form}, status=400)
-    service = lifecycle.order_reject if name == "reject" else lifecycle.order_cancel
+    service = order_reject_service if name == "reject" else order_cancel_service
     try:
         service(actor=request.user, order=order, reason=form.cleaned_data["reason"])
     except ValidationError as exc:
@@ -202,8 +206,6 @@ def order_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def order_accept(request: HttpRequest, pk: int) -> HttpResponse:
     """Accept delivery (验收) of one shipped part (``fulfilment``) or of every shipped part."""
-    from orders.services import fulfilment as fulfilment_services
-
     order = member_order_or_404(request, pk)
     form = AcceptForm(request.POST, prefix="accept")
     if not form.is_valid():
@@ -214,9 +216,9 @@ def order_accept(request: HttpRequest, pk: int) -> HttpResponse:
         if data["fulfilment"] and part is None:
             raise ValidationError(_("This part of the order does not exist."), code="not_found")
         if part is not None:
-            fulfilment_services.fulfilment_accept(actor=request.user, fulfilment=part, rating=data["rating"], comment=data["comment"])
+            fulfilment_accept(actor=request.user, fulfilment=part, rating=data["rating"], comment=data["comment"])
         else:
-            fulfilment_services.order_accept(actor=request.user, order=order, rating=data["rating"], comment=data["comment"])
+            order_accept_service(actor=request.user, order=order, rating=data["rating"], comment=data["comment"])
     except ValidationError as exc:
         return _refused(request, order, exc, form, "accept")
     messages.success(request, _("Delivery accepted. Thank you for your rating."))

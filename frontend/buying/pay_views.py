@@ -11,18 +11,18 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from frontend.buying.access import member_order_or_404
 from orders.models import Order, OrderStatus
+from orders.services.card import payment_card_start
+from orders.stripe.client import card_payments_enabled as enabled
+from orders.stripe.client import stripe_js_url, stripe_page_sources, stripe_publishable_key
 
 
 def card_payments_enabled() -> bool:
-    """Stripe keys are configured (the Stripe client module decides; absent means no)."""
-    try:
-        from orders.stripe.client import card_payments_enabled as enabled
-    except ImportError:
-        return False
+    """Stripe keys are configured (the Stripe client module decides)."""
     return bool(enabled())
 
 
@@ -55,15 +55,11 @@ def order_pay_card(request: HttpRequest, pk: int) -> HttpResponse:
     order = member_order_or_404(request, pk)
     if not card_payments_enabled():
         return render(request, "frontend/buying/pay.html", _context(request, order, card_error=_unavailable()), status=400)
-    from orders.services.card import payment_card_start
-
     try:
         started = payment_card_start(actor=request.user, order=order)
     except ValidationError as exc:
         return render(request, "frontend/buying/pay.html", _context(request, order, card_error=" ".join(exc.messages)), status=400)
     secret = started if isinstance(started, str) else getattr(started, "stripe_client_secret", "")
-    from orders.stripe.client import stripe_js_url, stripe_page_sources, stripe_publishable_key
-
     return_url = request.build_absolute_uri(reverse("frontend:order_pay_return", args=[order.pk]))
     response = render(
         request, "frontend/buying/pay_card.html",
@@ -83,8 +79,6 @@ def _with_stripe_policy(request: HttpRequest, response: HttpResponse, sources: d
 
 
 def _unavailable() -> str:
-    from django.utils.translation import gettext as _
-
     return _("Card payment is not available. Please pay by bank transfer.")
 
 

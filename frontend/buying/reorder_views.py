@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from frontend.buying.access import buyer_view, member_order_or_404, once_claim
-from orders.services import reorder as reorder_services
+from orders.services.reorder import order_reorder as order_reorder_service
 
 
 @require_POST
@@ -24,7 +24,7 @@ def order_reorder(request: HttpRequest, pk: int) -> HttpResponse:
     if not once_claim(request):  # a double click: the first POST already added the items
         return redirect("frontend:cart")
     try:
-        result = reorder_services.order_reorder(user=request.user, organization=request.buyer.organization, order=order)  # type: ignore[attr-defined]
+        result = order_reorder_service(user=request.user, organization=request.buyer.organization, order=order)  # type: ignore[attr-defined]
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("frontend:order", pk=order.pk)

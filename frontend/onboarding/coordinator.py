@@ -28,7 +28,7 @@ from suppliers.selectors import (
     applications_for_reviewer,
     coordinator_county_codes,
 )
-from suppliers.services import supplier_approve, supplier_recommend, supplier_reject
+from suppliers.services.status import supplier_approve, supplier_recommend, supplier_reject
 
 PAGE_SIZE = 50
 STATUS_FILTERS = [

@@ -27,7 +27,7 @@ from suppliers.errors import SupplierErrorCode
 from suppliers.forms import CertificationFormSet, SupplierApplicationForm, filled_certifications
 from suppliers.models import Supplier, SupplierMember, SupplierRole, SupplierStatus
 from suppliers.selectors import coordinator_county_codes, supplier_membership_of
-from suppliers.services import supplier_apply
+from suppliers.services.applications import supplier_apply
 
 PORTAL_URL = "/portal/"
 BACKEND = "shop.accounts.backends.EmailBackend"
@@ -180,7 +180,7 @@ def join(request: HttpRequest) -> HttpResponse:
                     cache.set(f"onboarding:join:{token}", supplier.credit_code, TOKEN_CACHE_SECONDS)
                 if user is None:
                     # Not logged in: the same answer whether or not the address already had
-                    # an account (``suppliers.applications``); the applicant logs in next.
+                    # an account (``suppliers.services.applications``); the applicant logs in next.
                     messages.success(request, _(
                         "Thank you: your application has been submitted and we have sent an e-mail "
                         "to %(email)s. Log in with that address to follow it."

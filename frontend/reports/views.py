@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -20,13 +21,18 @@ from frontend.account.acting import acting_membership
 from frontend.reports.forms import ReportForm
 from orders.models import Campaign, ReportExportStatus
 from orders.reports import report_row_estimate
+from orders.reports.build import CONTENT_TYPES
 from orders.selectors.reports import (
     report_export_for_requester,
     report_exports_for,
     report_organizations_for,
     report_params_clean,
 )
-from orders.services import reports as report_services
+from orders.services.reports import (
+    report_direct_export_max_rows,
+    report_export_build,
+    report_export_create,
+)
 from shop.accounts.models import BuyerOrganization
 from shop.common.serving import private_file_response
 
@@ -47,8 +53,6 @@ def _scope(request: HttpRequest) -> BuyerOrganization | None:
 
 
 def _attachment(content: bytes, *, file_name: str, content_type: str) -> HttpResponse:
-    from django.utils.http import content_disposition_header
-
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(True, file_name)
     return response
@@ -77,21 +81,19 @@ def reports_home(request: HttpRequest) -> HttpResponse:
             status = 400
         else:
             rows = report_row_estimate(campaign=campaign, params=params, organization=organization)
-            large = rows > report_services.DIRECT_EXPORT_MAX_ROWS
-            export = report_services.report_export_create(
+            large = rows > report_direct_export_max_rows()
+            export = report_export_create(
                 user=request.user, campaign=campaign, params=params, organization=organization, queue=large
             )
             if large:
                 messages.info(request, _("The report has %(rows)s rows: it is being prepared. Download it below when it is ready.") % {"rows": rows})
                 return redirect("frontend:reports_home")
-            export = report_services.report_export_build(export_id=export.pk)
+            export = report_export_build(export_id=export.pk)
             if export is None or export.status != ReportExportStatus.DONE:
                 messages.error(request, _("The report could not be prepared. Please try again."))
                 return redirect("frontend:reports_home")
             with export.file.open("rb") as handle:
                 content = handle.read()
-            from orders.reports.build import CONTENT_TYPES
-
             return _attachment(content, file_name=export.file_name, content_type=CONTENT_TYPES[export.params["fmt"]])
     else:
         lang = "en" if (translation.get_language() or "").startswith("en") else "zh-hans"
@@ -100,7 +102,7 @@ def reports_home(request: HttpRequest) -> HttpResponse:
     return render(request, "frontend/reports/home.html", {
         "form": form, "organization": organization, "exports": exports,
         "preparing": any(e.status in (ReportExportStatus.PENDING, ReportExportStatus.RUNNING) for e in exports),
-        "max_rows": report_services.DIRECT_EXPORT_MAX_ROWS,
+        "max_rows": report_direct_export_max_rows(),
     }, status=status)
 
 

@@ -5,6 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.db.models import Count
+
+from frontend.account.acting import acting_membership
+from frontend.buying.access import once_token as access_once_token
+from orders.models import CartLine
+from orders.selectors.orders import pending_approval_count
+from shop.accounts.models import BuyerOrganization, OrganizationStatus
+from shop.accounts.selectors import APPROVING_ROLES
 
 register = template.Library()
 
@@ -16,8 +24,6 @@ def buyer_membership(context: Any) -> Any:
     request = context.get("request")
     if request is None or not request.user.is_authenticated:
         return None
-    from frontend.account.acting import acting_membership
-
     return acting_membership(request)
 
 
@@ -30,11 +36,6 @@ def cart_count(context: Any) -> int:
     cached = getattr(request, "_cart_count", None)
     if cached is not None:
         return cached
-    from django.db.models import Count
-
-    from frontend.account.acting import acting_membership
-    from orders.models import CartLine
-
     membership = acting_membership(request)
     count = 0
     if membership is not None:
@@ -47,9 +48,7 @@ def cart_count(context: Any) -> int:
 
 @register.simple_tag
 def once_token() -> str:
-    from frontend.buying.access import once_token as make
-
-    return make()
+    return access_once_token()
 
 
 @register.simple_tag(takes_context=True)
@@ -59,10 +58,6 @@ def approvals_waiting(context: Any) -> int | None:
     request = context.get("request")
     if request is None or not request.user.is_authenticated:
         return None
-    from frontend.account.acting import acting_membership
-    from orders.selectors.orders import pending_approval_count
-    from shop.accounts.selectors import APPROVING_ROLES
-
     membership = acting_membership(request)
     if membership is None or membership.role not in APPROVING_ROLES:
         return None
@@ -78,8 +73,6 @@ def may_export_reports(context: Any) -> bool:
         return False
     if request.user.is_staff:
         return True
-    from frontend.account.acting import acting_membership
-
     return acting_membership(request) is not None
 
 
@@ -93,8 +86,6 @@ def unverified_organization(context: Any) -> Any:
         return None
     if hasattr(request, "_unverified_organization"):
         return request._unverified_organization
-    from shop.accounts.models import BuyerOrganization, OrganizationStatus
-
     organization = (
         BuyerOrganization.objects.filter(memberships__user=request.user)
         .exclude(status=OrganizationStatus.VERIFIED).order_by("id").first()

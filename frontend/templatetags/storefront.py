@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from shop.common.money import format_yuan, yuan_to_fen
+from shop.regions.selectors import supply_counties
 
 register = template.Library()
 
@@ -59,8 +60,6 @@ def expired(valid_until: date | None) -> bool:
 @register.simple_tag
 def nav_counties() -> list[Any]:
     """The supply counties for the header navigation (one small query)."""
-    from shop.regions.selectors import supply_counties
-
     return list(supply_counties().only("code", "name", "name_en", "slug"))
 
 

@@ -29,6 +29,11 @@ E = OrderErrorCode
 DIRECT_EXPORT_MAX_ROWS = 5_000
 
 
+def report_direct_export_max_rows() -> int:
+    """The largest export built in the request (read when called, so tests may lower it)."""
+    return DIRECT_EXPORT_MAX_ROWS
+
+
 def report_export_create(
     *, user, campaign: Campaign, params: ReportParams, organization: BuyerOrganization | None,
     queue: bool,

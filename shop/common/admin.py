@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
 from django.db import models
@@ -23,6 +24,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from shop.common import outbox_admin  # noqa: F401  (the outbox screen registers itself)
 from shop.common.audit import audit_events_for, audit_record, diff, snapshot
 from shop.common.models import AuditEvent
 
@@ -121,8 +123,6 @@ class ContentTypeFilter(admin.SimpleListFilter):
     parameter_name = "content_type"
 
     def lookups(self, request, model_admin):  # type: ignore[no-untyped-def]
-        from django.contrib.contenttypes.models import ContentType
-
         used = model_admin.get_queryset(request).order_by().values("content_type")
         types = ContentType.objects.filter(pk__in=used)
         return sorted(((str(ct.pk), str(ct)) for ct in types), key=lambda pair: pair[1])
@@ -337,5 +337,3 @@ class AuditedModelAdmin(admin.ModelAdmin):
             entity = self.audit_entity or self.opts.model_name
             audit_record(actor=request.user, instance=obj, action=f"{entity}.update", changes=changes)
 
-
-from shop.common import outbox_admin  # noqa: E402,F401  (the outbox screen registers itself)

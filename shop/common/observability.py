@@ -15,15 +15,24 @@ from __future__ import annotations
 import contextvars
 import hmac
 import logging
+import os
 import re
 import time
 import uuid
 from collections.abc import Callable
 from typing import Any
 
+from celery.signals import task_postrun, task_prerun, worker_ready
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
-from prometheus_client import Counter, Histogram
+from prometheus_client import (
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    multiprocess,
+    start_http_server,
+)
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
 _user_id: contextvars.ContextVar[str] = contextvars.ContextVar("user_id", default="")
@@ -71,6 +80,8 @@ class RequestLogMiddleware:
 
 def metrics(request: HttpRequest) -> HttpResponse:
     """django-prometheus's export, behind a bearer token (and denied by nginx publicly)."""
+    # Lazy on purpose: the settings import this module (LOGGING, sentry_init), and
+    # django_prometheus.exports needs configured settings when it is imported.
     from django_prometheus.exports import ExportToDjangoView
 
     expected = getattr(settings, "METRICS_TOKEN", "")
@@ -101,31 +112,25 @@ def _task_postrun(task_id: str = "", task: Any = None, state: str = "", **kwargs
 def _worker_metrics_serve(**kwargs: Any) -> None:
     """A worker host has no web process: with ``CELERY_METRICS_PORT`` the worker serves its own
     /metrics there (bind it to the monitoring network with ``CELERY_METRICS_ADDRESS``)."""
-    import os
-
-    from prometheus_client import REGISTRY, CollectorRegistry, start_http_server
-
     port = getattr(settings, "CELERY_METRICS_PORT", 0)
     if not port:
         return
     registry = REGISTRY
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # prefork children write there
-        from prometheus_client import multiprocess
-
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
     start_http_server(port, addr=settings.CELERY_METRICS_ADDRESS, registry=registry)
 
 
 def connect_celery_metrics() -> None:
-    from celery.signals import task_postrun, task_prerun, worker_ready
-
     task_prerun.connect(_task_prerun, weak=False, dispatch_uid="shop-metrics-prerun")
     task_postrun.connect(_task_postrun, weak=False, dispatch_uid="shop-metrics-postrun")
     worker_ready.connect(_worker_metrics_serve, weak=False, dispatch_uid="shop-metrics-worker")
 
 
 def sentry_init(*, dsn: str, environment: str, traces_sample_rate: float) -> None:
+    # Lazy on purpose: only a deployment with SENTRY_DSN loads sentry-sdk and its
+    # integrations (called from the settings, before Django is set up).
     import sentry_sdk
     from sentry_sdk.integrations.celery import CeleryIntegration
     from sentry_sdk.integrations.django import DjangoIntegration

@@ -18,7 +18,7 @@ from shop.demo.plan_rows import ProductPlan, SupplierPlan
 from shop.demo.seed_images import seed_product_images
 from shop.regions.models import Region
 from suppliers.models import Certification, Supplier, SupplierStatus
-from suppliers.services import supplier_approve, supplier_recommend, supplier_suspend
+from suppliers.services.status import supplier_approve, supplier_recommend, supplier_suspend
 
 
 def seed_categories() -> dict[str, Category]:

@@ -14,7 +14,7 @@ from orders.integrity import ledger_verify, tally_reconcile
 from orders.models import Campaign, PaymentMethod
 from orders.selectors.tally import tally_for_campaign
 from orders.selectors.uncovered import uncovered_summary
-from orders.services import order_mark_paid
+from orders.services.payments import order_mark_paid
 from shop.common.models import AuditEvent
 from shop.regions.models import Region
 from tests.admin.conftest import messages_of

@@ -180,7 +180,8 @@ def ranked(people):
         address.pk = None
         address.organization = organization
         address.save()
-        from orders.services import cart_line_add, order_place
+        from orders.services.cart import cart_line_add
+        from orders.services.checkout import order_place
         from tests.orders.world import key
 
         variant = ProductFactory(supplier=people.supplier_b, name=f"测试特产{i}").variants.get()

@@ -79,7 +79,8 @@ def test_another_organization_cannot_change_the_invoice(client, world):
 
 
 def test_checkout_service_takes_the_invoice_details(world):
-    from orders.services import cart_line_add, order_place
+    from orders.services.cart import cart_line_add
+    from orders.services.checkout import order_place
 
     cart_line_add(user=world.purchaser_a, organization=world.org_a, variant_id=world.variant_a.pk, quantity=1)
     details = {k.removeprefix("invoice-"): v for k, v in SPECIAL.items()}

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from shop.common.models import AuditEvent
 from suppliers.models import CountyCoordinator, Supplier, SupplierMember, SupplierStatus
-from suppliers.services import supplier_apply
+from suppliers.services.applications import supplier_apply
 from tests.factories import DAHUA, DUAN, LONGCHUAN, MembershipFactory, SupplierFactory, UserFactory
 from tests.suppliers.onboarding_data import PASSWORD, application_data, certification, upload
 

@@ -7,7 +7,7 @@ from django.core import mail
 
 from shop.accounts.models import User
 from suppliers.models import Certification, Supplier, SupplierMember, SupplierStatus
-from suppliers.services import supplier_recommend, supplier_reject
+from suppliers.services.status import supplier_recommend, supplier_reject
 from tests.factories import DAHUA, LONGCHUAN, UserFactory, credit_code, first_township
 from tests.suppliers.onboarding_data import image_bytes, join_post, upload
 

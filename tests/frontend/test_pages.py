@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from catalog.services.review import product_set_status
 from suppliers.models import CertificationKind, SupplierStatus
-from suppliers.services import supplier_suspend
+from suppliers.services.status import supplier_suspend
 from tests.factories import CampaignFactory, CertificationFactory, ProductFactory, SupplierFactory
 from tests.frontend.conftest import attach_image, switch_to_english
 

@@ -10,7 +10,6 @@ import openpyxl
 import pytest
 
 from orders.models import ReportExport, ReportExportStatus
-from orders.services import reports as report_services
 from tests.factories import UserFactory
 from tests.orders.test_reports import LEDGER_HEADERS, history, read_csv
 from tests.orders.world import build_world
@@ -123,7 +122,7 @@ def test_a_large_export_runs_as_a_task_and_is_downloaded_by_its_requester_only(
     client, world, monkeypatch, django_capture_on_commit_callbacks
 ):
     history(world)
-    monkeypatch.setattr(report_services, "DIRECT_EXPORT_MAX_ROWS", 3)
+    monkeypatch.setattr("orders.services.reports.DIRECT_EXPORT_MAX_ROWS", 3)
     client.force_login(world.staff)
     with django_capture_on_commit_callbacks(execute=True):
         response = export(client, world, fmt="xlsx")
@@ -143,7 +142,7 @@ def test_a_large_export_runs_as_a_task_and_is_downloaded_by_its_requester_only(
 
 
 def test_a_pending_export_shows_preparing_and_is_not_served_yet(client, world, monkeypatch):
-    monkeypatch.setattr(report_services, "DIRECT_EXPORT_MAX_ROWS", -1)
+    monkeypatch.setattr("orders.services.reports.DIRECT_EXPORT_MAX_ROWS", -1)
     client.force_login(world.admin_a)
     response = export(client, world)  # on_commit never runs here: the task has not started
     assert response.status_code == 302
@@ -155,7 +154,7 @@ def test_a_pending_export_shows_preparing_and_is_not_served_yet(client, world, m
 
 
 def test_an_admin_who_left_the_organization_can_no_longer_download(client, world, monkeypatch, django_capture_on_commit_callbacks):
-    monkeypatch.setattr(report_services, "DIRECT_EXPORT_MAX_ROWS", -1)
+    monkeypatch.setattr("orders.services.reports.DIRECT_EXPORT_MAX_ROWS", -1)
     client.force_login(world.admin_a)
     with django_capture_on_commit_callbacks(execute=True):
         export(client, world)
@@ -170,7 +169,7 @@ def test_the_page_runs_a_constant_number_of_queries(client, world, monkeypatch):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    monkeypatch.setattr(report_services, "DIRECT_EXPORT_MAX_ROWS", -1)
+    monkeypatch.setattr("orders.services.reports.DIRECT_EXPORT_MAX_ROWS", -1)
     client.force_login(world.staff)
     export(client, world)
     with CaptureQueriesContext(connection) as one:

@@ -16,8 +16,10 @@ from decimal import Decimal
 import pytest
 
 from orders.models import PaymentMethod
-from orders.services import order_approve, order_mark_paid, order_refund
+from orders.services.lifecycle import order_approve
 from orders.services.offline import offline_record_approve, offline_record_create
+from orders.services.payments import order_mark_paid
+from orders.services.refunds import order_refund
 from shop.accounts.models import OrganizationType
 from shop.common.money import format_yuan
 from tests.factories import DAHUA, OrganizationFactory, UserFactory

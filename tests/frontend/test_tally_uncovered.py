@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from orders.models import Campaign, PaymentMethod
-from orders.services import order_mark_paid
+from orders.services.payments import order_mark_paid
 from shop.regions.models import Region
 from tests.factories import DUAN
 from tests.frontend.conftest import switch_to_english

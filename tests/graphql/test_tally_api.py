@@ -12,8 +12,9 @@ from django.utils import timezone
 from graphql_relay import to_global_id
 
 from orders.models import PaymentMethod
-from orders.services import order_mark_paid, order_refund
 from orders.services.offline import offline_record_approve, offline_record_create
+from orders.services.payments import order_mark_paid
+from orders.services.refunds import order_refund
 from shop.accounts.models import OrganizationType
 from tests.factories import OrganizationFactory, UserFactory
 from tests.orders.world import build_world, place

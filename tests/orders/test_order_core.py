@@ -5,14 +5,11 @@ from django.core.exceptions import ValidationError
 
 from catalog.models import ProductVariant
 from orders.models import EntryKind, LedgerEntry, OrderStatus, PaymentMethod
-from orders.services import (
-    cart_line_add,
-    order_approve,
-    order_cancel,
-    order_mark_paid,
-    order_place,
-    order_refund,
-)
+from orders.services.cart import cart_line_add
+from orders.services.checkout import order_place
+from orders.services.lifecycle import order_approve, order_cancel
+from orders.services.payments import order_mark_paid
+from orders.services.refunds import order_refund
 from tests.orders.world import key, place
 
 pytestmark = pytest.mark.django_db

@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from orders.integrity_alerts import MAX_LISTED, ledger_integrity_check
 from orders.models import LedgerEntry, PaymentMethod
-from orders.services import order_mark_paid
 from orders.services.offline import offline_record_approve, offline_record_create
+from orders.services.payments import order_mark_paid
 from orders.tasks import ledger_reconcile_nightly
 from tests.factories import UserFactory
 from tests.orders.world import place

@@ -19,8 +19,10 @@ from orders.models import PaymentMethod, ReportExport, ReportExportStatus
 from orders.reports import report_build
 from orders.selectors.reports import report_params_clean
 from orders.selectors.tally import tally_for_campaign
-from orders.services import order_approve, order_mark_paid, order_refund
+from orders.services.lifecycle import order_approve
 from orders.services.offline import offline_record_approve, offline_record_create
+from orders.services.payments import order_mark_paid
+from orders.services.refunds import order_refund
 from orders.services.reports import report_export_build, report_export_create
 from tests.factories import UserFactory
 from tests.orders.world import place

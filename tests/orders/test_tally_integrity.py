@@ -9,12 +9,13 @@ from django.core.management import call_command
 from orders.integrity import ledger_verify, tally_reconcile
 from orders.models import LedgerEntry, OfflineRecordStatus, PaymentMethod
 from orders.selectors.tally import leaderboard, organization_standing, tally_for_campaign
-from orders.services import order_mark_paid, order_refund
 from orders.services.offline import (
     offline_record_approve,
     offline_record_create,
     offline_record_reject,
 )
+from orders.services.payments import order_mark_paid
+from orders.services.refunds import order_refund
 from tests.factories import UserFactory
 from tests.orders.world import place
 
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.django_db
 def _paid(world, **kwargs):
     order = place(world, **kwargs)
     if order.status == "pending_approval":
-        from orders.services import order_approve
+        from orders.services.lifecycle import order_approve
 
         order_approve(actor=world.approver_a, order=order)
     order_mark_paid(order_id=order.pk, method=PaymentMethod.BANK_TRANSFER, amount_fen=order.total_fen)

@@ -14,8 +14,9 @@ from orders.integrity import ledger_verify, reconcile_report, tally_reconcile
 from orders.models import Campaign, EntryKind, LedgerAlert, LedgerEntry, PaymentMethod
 from orders.selectors.tally import tally_for_campaign
 from orders.selectors.uncovered import order_counted_in, uncovered_summary
-from orders.services import order_mark_paid, order_refund
 from orders.services.fulfilment import fulfilment_ship, order_accept
+from orders.services.payments import order_mark_paid
+from orders.services.refunds import order_refund
 from orders.services.takeover import campaign_take_over_uncovered, takeover_preview
 from shop.common.models import AuditEvent
 from shop.regions.models import Region
@@ -28,7 +29,7 @@ pytestmark = pytest.mark.django_db
 def _paid(world, **kwargs):
     order = place(world, **kwargs)
     if order.status == "pending_approval":
-        from orders.services import order_approve
+        from orders.services.lifecycle import order_approve
 
         order_approve(actor=world.approver_a, order=order)
     order_mark_paid(order_id=order.pk, method=PaymentMethod.BANK_TRANSFER, amount_fen=order.total_fen)

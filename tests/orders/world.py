@@ -113,7 +113,8 @@ def build_world() -> World:
 
 def place(world: World, *, user=None, organization=None, items=None, funding_channel="canteen"):
     """Fill the cart and place an order; returns the order."""
-    from orders.services import cart_line_add, order_place
+    from orders.services.cart import cart_line_add
+    from orders.services.checkout import order_place
 
     user = user or world.purchaser_a
     organization = organization or world.org_a

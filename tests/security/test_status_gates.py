@@ -7,12 +7,14 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from orders.models import Cart, Fulfilment, FulfilmentStatus, Order, PaymentMethod
-from orders.services import cart_line_add, fulfilment_confirm, order_place
+from orders.services.cart import cart_line_add
+from orders.services.checkout import order_place
+from orders.services.fulfilment import fulfilment_confirm
 from orders.services.payments import order_mark_paid
 from shop.accounts.members import member_invite
 from shop.accounts.models import OrganizationStatus
 from shop.accounts.services import AddressData, address_save, organization_set_status
-from suppliers.services import supplier_reinstate, supplier_suspend
+from suppliers.services.status import supplier_reinstate, supplier_suspend
 from tests.graphql import api_world as api
 from tests.graphql.api_world import client_for, codes, database_snapshot, gid, post, post_multipart
 from tests.orders import world as orders_world

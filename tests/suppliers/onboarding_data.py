@@ -7,7 +7,7 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from suppliers.applications import CertificationData, SupplierApplicationData
+from suppliers.services.applications import CertificationData, SupplierApplicationData
 from tests.factories import LONGCHUAN, credit_code, first_township, first_village
 
 PASSWORD = "Camellia-oil-2020"

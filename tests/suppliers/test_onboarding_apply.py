@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from shop.accounts.models import User
 from shop.common.models import AuditEvent
 from suppliers.models import Certification, Supplier, SupplierMember, SupplierStatus
-from suppliers.services import supplier_apply
+from suppliers.services.applications import supplier_apply
 from tests.factories import DAHUA, LONGCHUAN, UserFactory, credit_code, first_township
 from tests.suppliers.onboarding_data import (
     PASSWORD,

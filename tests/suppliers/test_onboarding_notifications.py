@@ -7,8 +7,8 @@ from django.core import mail
 from shop.common.models import AuditEvent
 from suppliers.models import CountyCoordinator, NotificationLog, SupplierMember, SupplierStatus
 from suppliers.notifications import supplier_notify
-from suppliers.services import (
-    supplier_apply,
+from suppliers.services.applications import supplier_apply
+from suppliers.services.status import (
     supplier_approve,
     supplier_recommend,
     supplier_reinstate,

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from catalog.models import Product, ProductStatus
 from catalog.services.review import product_approve, product_reject, product_set_status
 from suppliers.models import SupplierStatus
-from suppliers.services import (
+from suppliers.services.status import (
     supplier_approve,
     supplier_recommend,
     supplier_reinstate,

@@ -5,11 +5,15 @@ import graphene
 from shop.graphql.core.mutations import BaseMutation
 from shop.graphql.core.permissions import user_of
 from shop.graphql.core.uploads import Upload
-from suppliers.applications import CertificationData, SupplierApplicationData, supplier_apply
 from suppliers.errors import SupplierErrorCode
 from suppliers.graphql.enums import CertificationKindEnum, LinkageMechanismEnum, SupplierTypeEnum
 from suppliers.graphql.errors import SupplierError
 from suppliers.graphql.portal_types import SupplierAccount
+from suppliers.services.applications import (
+    CertificationData,
+    SupplierApplicationData,
+    supplier_apply,
+)
 
 
 class SupplierCertificationInput(graphene.InputObjectType):

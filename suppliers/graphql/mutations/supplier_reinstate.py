@@ -7,7 +7,7 @@ from suppliers.errors import SupplierErrorCode
 from suppliers.graphql.errors import SupplierError
 from suppliers.graphql.mutations.common import staff_supplier
 from suppliers.graphql.portal_types import SupplierAccount
-from suppliers.services import supplier_reinstate
+from suppliers.services.status import supplier_reinstate
 
 
 class SupplierReinstate(BaseMutation):

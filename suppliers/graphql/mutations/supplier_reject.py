@@ -9,7 +9,7 @@ from suppliers.graphql.errors import SupplierError
 from suppliers.graphql.mutations.common import reviewable_supplier
 from suppliers.graphql.portal_types import SupplierAccount
 from suppliers.models import SupplierStatus
-from suppliers.services import supplier_reject
+from suppliers.services.status import supplier_reject
 
 
 class SupplierReject(BaseMutation):

@@ -1,11 +1,6 @@
-"""Write actions on suppliers. Every status change goes through ``supplier_set_status``,
-which checks the allowed transitions in one place, records an audit row and e-mails the
-applicant after commit.
-
-The application (``supplier_apply``) lives in ``suppliers.applications`` and the team
-(invitations, members) in ``suppliers.team``, to keep modules short; both are re-exported
-here so callers have one import path.
-"""
+"""A supplier's status. Every status change goes through ``supplier_set_status``, which
+checks the allowed transitions in one place, records an audit row and e-mails the applicant
+after commit."""
 
 from typing import Any
 
@@ -15,17 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shop.common.audit import audit_record, diff, snapshot
-from suppliers.applications import CertificationData, SupplierApplicationData, supplier_apply
 from suppliers.errors import SupplierErrorCode
 from suppliers.models import Supplier, SupplierStatus
 from suppliers.notifications import notify_after_commit
-from suppliers.team import (
-    invitation_problem,
-    supplier_invitation_accept,
-    supplier_invitation_revoke,
-    supplier_invite,
-    supplier_member_remove,
-)
 
 S = SupplierStatus
 ALLOWED_TRANSITIONS: dict[str, set[str]] = {
@@ -124,9 +111,6 @@ def supplier_suspend(*, supplier: Supplier, reason: str, actor: Any = None) -> S
 
 
 __all__ = [
-    "ALLOWED_TRANSITIONS", "CertificationData", "SupplierApplicationData", "invitation_problem",
-    "notify_after_commit", "supplier_apply", "supplier_approve", "supplier_invitation_accept",
-    "supplier_invitation_revoke", "supplier_invite", "supplier_member_remove",
-    "supplier_recommend", "supplier_reinstate", "supplier_reject", "supplier_set_status",
-    "supplier_suspend",
+    "ALLOWED_TRANSITIONS", "supplier_approve", "supplier_recommend", "supplier_reinstate",
+    "supplier_reject", "supplier_set_status", "supplier_suspend",
 ]
