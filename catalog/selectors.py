@@ -20,6 +20,7 @@ from catalog.selectors_search import (
 )
 from catalog.stats import with_stats
 from shop.regions.models import Region, RegionLevel
+from shop.regions.selectors import region_reference
 from suppliers.models import CertificationKind, Supplier
 
 MAX_QUERY_LENGTH = 64
@@ -64,36 +65,42 @@ def _clean_text(params: dict[str, object], name: str, errors: dict[str, str]) ->
     return value
 
 
-def product_filter_parse(params: dict[str, object]) -> ProductFilter:
+def product_filter_parse(
+    params: dict[str, object], *, categories: list[Category] | None = None
+) -> ProductFilter:
     """Validate raw filter parameters (from a query string or GraphQL arguments).
 
     Raises ``ValidationError`` with one message per bad field; the messages are in the
-    active language.
+    active language. Counties and townships are checked against the process's region
+    reference; ``categories`` (every category, e.g. from ``category_all``) saves the query
+    that checks a category slug when the caller has them already.
     """
     errors: dict[str, str] = {}
     q = _clean_text(params, "q", errors)
     if len(q) > MAX_QUERY_LENGTH:
         errors["q"] = _("Search for at most %(n)d characters.") % {"n": MAX_QUERY_LENGTH}
     county = _clean_text(params, "county", errors)
-    if county and not Region.objects.filter(
-        Q(slug=county) | Q(code=county), level=RegionLevel.COUNTY
-    ).exists():
+    regions = region_reference()
+    if county and regions.county(county) is None:
         errors["county"] = _("Unknown county.")
     township = _clean_text(params, "township", errors)
     if township:
+        found = regions.township(township) if township.isdigit() and len(township) == 9 else None
+        parent_county = regions.county(found.parent_id or "") if found is not None else None
         parent = (
-            Region.objects.filter(code=township, level=RegionLevel.TOWNSHIP)
-            .values_list("parent_id", "parent__slug")
-            .first()
-            if township.isdigit() and len(township) == 9
-            else None
+            None if found is None
+            else (found.parent_id, parent_county.slug if parent_county is not None else None)
         )
         if parent is None:
             errors["township"] = _("Unknown township.")
         elif county and "county" not in errors and county not in parent:
             errors["township"] = _("Choose a township in the chosen county.")
     category = _clean_text(params, "category", errors)
-    if category and not Category.objects.filter(slug=category).exists():
+    if category and not (
+        any(c.slug == category for c in categories)
+        if categories is not None
+        else Category.objects.filter(slug=category).exists()
+    ):
         errors["category"] = _("Unknown category.")
     certification = _clean_text(params, "certification", errors)
     if certification and certification not in CertificationKind.values:
@@ -194,13 +201,25 @@ def product_detail(*, slug: str) -> Product | None:
     )
 
 
-def category_tree() -> list[Category]:
-    """Top-level categories, each with ``children`` prefetched."""
-    return list(
-        Category.objects.filter(parent__isnull=True)
-        .prefetch_related(Prefetch("children", queryset=Category.objects.order_by("position", "id")))
-        .order_by("position", "id")
-    )
+def category_all() -> list[Category]:
+    """Every category (a small table), in position order."""
+    return list(Category.objects.order_by("position", "id"))
+
+
+def category_tree(categories: list[Category] | None = None) -> list[Category]:
+    """Top-level categories, each with ``children`` preloaded; built in Python from
+    ``categories`` (default: ``category_all()``, one query) instead of a query per level."""
+    rows = category_all() if categories is None else categories
+    children: dict[int, list[Category]] = {}
+    for category in rows:
+        if category.parent_id is not None:
+            children.setdefault(category.parent_id, []).append(category)
+    for category in rows:
+        preloaded = category.children.all()
+        preloaded._result_cache = children.get(category.pk, [])
+        preloaded._prefetch_done = True
+        category._prefetched_objects_cache = {"children": preloaded}
+    return [c for c in rows if c.parent_id is None]
 
 
 def featured_products(*, limit: int = 8) -> QuerySet[Product]:

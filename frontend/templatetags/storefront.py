@@ -58,10 +58,11 @@ def expired(valid_until: date | None) -> bool:
 
 @register.simple_tag
 def nav_counties() -> list[Any]:
-    """The supply counties for the header navigation (one small query)."""
-    from shop.regions.selectors import supply_counties
+    """The supply counties for the header navigation (the process's region reference: no
+    query)."""
+    from shop.regions.selectors import region_reference
 
-    return list(supply_counties().only("code", "name", "name_en", "slug"))
+    return region_reference().supply_counties()
 
 
 @register.filter
