@@ -22,7 +22,7 @@ from catalog.selectors_search import (
 from catalog.stats import with_stats
 from shop.regions.models import Region, RegionLevel
 from shop.regions.selectors import region_reference
-from suppliers.models import CertificationKind, Supplier
+from suppliers.models import Certification, CertificationKind, Supplier
 
 MAX_QUERY_LENGTH = 64
 MAX_PRICE = Decimal("9999999999.99")
@@ -214,7 +214,8 @@ def product_detail(*, slug: str) -> Product | None:
                 queryset=ProductVariant.objects.filter(is_active=True).order_by("position", "id"),
                 to_attr="active_variants",
             ),
-            "certifications",
+            # The GraphQL loader's order, so that the API uses this prefetch too.
+            Prefetch("certifications", queryset=Certification.objects.order_by("kind", "number", "id")),
         )
         .filter(slug=slug)
     ).first()
