@@ -11,8 +11,11 @@ from __future__ import annotations
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-import stripe
 from django.conf import settings
+
+from shop.common.lazy import lazy_module
+
+stripe = lazy_module("stripe")  # imported at first use (worker memory, issue 15)
 
 
 def _setting(name: str) -> str:

@@ -23,7 +23,6 @@ import json
 import logging
 import time
 
-import stripe
 from django.db import IntegrityError, OperationalError, transaction
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
@@ -37,6 +36,9 @@ from orders.stripe.payments import (
     stripe_charge_payment_intent,
     stripe_dispute_retrieve,
 )
+from shop.common.lazy import lazy_module
+
+stripe = lazy_module("stripe")  # imported at first use (worker memory, issue 15)
 
 logger = logging.getLogger(__name__)
 
