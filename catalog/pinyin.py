@@ -10,14 +10,23 @@ joined (``shanyang``) and its initials (``sy``), in one reading: pypinyin's phra
 application code): change both together.
 """
 
-from pypinyin import Style, lazy_pinyin, load_phrases_dict
+from functools import cache
 
 # Local readings pypinyin gets wrong by default (都安 is Dū'ān, not Dōu'ān).
 PLACE_READINGS: dict[str, list[list[str]]] = {
     "都安": [["dū"], ["ān"]],
 }
-load_phrases_dict(PLACE_READINGS)
 SEPARATOR = "|"
+
+
+@cache
+def _pypinyin():
+    """pypinyin, imported when a name is first converted: its dictionaries take about 56 MB,
+    which a worker that only serves the catalog never needs (issue 15)."""
+    import pypinyin
+
+    pypinyin.load_phrases_dict(PLACE_READINGS)
+    return pypinyin
 
 
 def _has_han(text: str) -> bool:
@@ -30,7 +39,8 @@ def pinyin_forms(text: str) -> list[str]:
     text = (text or "").strip().lower()
     if not _has_han(text):
         return []
-    syllables = [s.replace(" ", "") for s in lazy_pinyin(text, style=Style.NORMAL) if s.strip()]
+    pypinyin = _pypinyin()
+    syllables = [s.replace(" ", "") for s in pypinyin.lazy_pinyin(text, style=pypinyin.Style.NORMAL) if s.strip()]
     return ["".join(syllables), "".join(s[:1] for s in syllables)]
 
 

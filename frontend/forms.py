@@ -13,11 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.selectors import SORTS, category_tree
 from shop.regions.models import Region
-from shop.regions.selectors import (
-    supply_counties,
-    townships_of,
-    townships_of_supply_counties,
-)
+from shop.regions.selectors import region_reference
 from suppliers.models import CertificationKind
 
 FILTER_FIELDS = (
@@ -67,28 +63,28 @@ def filter_params(query: QueryDict) -> dict[str, str]:
     return {name: query.get(name, "") for name in FILTER_FIELDS}
 
 
-def catalog_filter_form(*, values: dict[str, str], errors: dict[str, str]) -> CatalogFilterForm:
-    """Choices for every field; townships are limited to the chosen county."""
-    counties = list(supply_counties())
+def catalog_filter_form(
+    *, values: dict[str, str], errors: dict[str, str], categories: list[Any] | None = None
+) -> CatalogFilterForm:
+    """Choices for every field; townships are limited to the chosen county. Regions come
+    from the process's reference (no query); ``categories``: every category, if loaded."""
+    regions = region_reference()
+    counties = regions.supply_counties()
     county = None
     if values.get("county") and "county" not in errors:
         county = next((c for c in counties if values["county"] in (c.slug, c.code)), None)
     if county is not None:
-        groups = [TownshipGroup(county=county, townships=list(townships_of(county_code=county.code)))]
+        groups = [TownshipGroup(county=county, townships=regions.townships_of(county.code))]
     else:
-        by_county: dict[str, TownshipGroup] = {c.code: TownshipGroup(c, []) for c in counties}
-        for township in townships_of_supply_counties():
-            group = by_county.get(township.parent_id)
-            if group is not None:
-                group.townships.append(township)
-        groups = [g for g in by_county.values() if g.townships]
+        groups = [TownshipGroup(c, regions.townships_of(c.code)) for c in counties]
+        groups = [g for g in groups if g.townships]
     return CatalogFilterForm(
         values=values,
         errors=errors,
         counties=counties,
         county=county,
         township_groups=groups,
-        categories=category_tree(),
+        categories=category_tree(categories),
         certifications=list(CertificationKind.choices),
         sorts=list(SORT_LABELS.items()),
     )

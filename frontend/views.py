@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 
 from catalog.models import Product
 from catalog.selectors import (
+    category_all,
     category_tree,
     counties_with_product_counts,
     featured_products,
@@ -66,8 +67,9 @@ def catalog(request: HttpRequest) -> HttpResponse:
     values = filter_params(request.GET)
     errors: dict[str, str] = {}
     filters = None
+    categories = category_all()  # the filter's choices, and the check of a category slug
     try:
-        filters = product_filter_parse(values)
+        filters = product_filter_parse(values, categories=categories)
     except ValidationError as exc:
         errors = {name: " ".join(messages) for name, messages in exc.message_dict.items()}
 
@@ -90,7 +92,7 @@ def catalog(request: HttpRequest) -> HttpResponse:
             raise Http404(_("There is no page %(n)s of this list.") % {"n": number}) from exc
 
     context = {
-        "form": catalog_filter_form(values=values, errors=errors),
+        "form": catalog_filter_form(values=values, errors=errors, categories=categories),
         "page": page,
         "page_range": (
             list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))

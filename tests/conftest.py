@@ -31,6 +31,15 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_region_reference():
+    """The counties and townships a process keeps (shop.regions.selectors) are read anew in
+    each test: test databases come and go, a deployment's regions do not."""
+    from shop.regions.selectors import region_reference_forget
+
+    region_reference_forget()
+
+
+@pytest.fixture(autouse=True)
 def _celery_eager():
     """Tasks run in-process unless a test starts a real worker (``celery_worker``)."""
     previous = celery_app.conf.task_always_eager

@@ -250,7 +250,8 @@ class Product(DjangoObjectType):
 
     @staticmethod
     def resolve_certifications(root: models.Product, info: graphene.ResolveInfo):
-        return loader(info, CertificationsByProductIdLoader).load(root.id)
+        ready = prefetched(root, "certifications")  # product_detail's, in the loader's order
+        return ready if ready is not None else loader(info, CertificationsByProductIdLoader).load(root.id)
 
     @staticmethod
     def resolve_variants(root: models.Product, info: graphene.ResolveInfo) -> Any:

@@ -8,10 +8,12 @@ read again on every request, so a removed member or a suspended organization sto
 
 from __future__ import annotations
 
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 
 from shop.accounts.models import BuyerOrganization, Membership
-from shop.accounts.selectors import membership_for
+from shop.accounts.selectors import membership_for, memberships_of
 
 SESSION_KEY = "acting_organization_id"
 
@@ -28,15 +30,36 @@ def acting_membership(request: HttpRequest) -> Membership | None:
     if hasattr(request, cache_attr):
         return getattr(request, cache_attr)
     chosen = request.session.get(SESSION_KEY)
-    membership = membership_for(user=user, organization_id=chosen) if chosen is not None else None
+    membership = _membership_with_cart_lines(user, chosen) if chosen is not None else None
     if membership is None:
-        membership = membership_for(user=user)
+        membership = _membership_with_cart_lines(user, None)
         if membership is None:
             request.session.pop(SESSION_KEY, None)
         elif chosen != membership.organization_id:
             request.session[SESSION_KEY] = membership.organization_id
     setattr(request, cache_attr, membership)
     return membership
+
+
+def _membership_with_cart_lines(user, organization_id: object) -> Membership | None:
+    """``membership_for``, annotated with ``cart_lines`` (the lines of this member's cart
+    for that organization, which the page header shows) in the same query (issue 15)."""
+    from orders.models import CartLine
+
+    qs = memberships_of(user=user).annotate(
+        cart_lines=Coalesce(Subquery(
+            CartLine.objects.filter(
+                cart__user_id=OuterRef("user_id"), cart__organization_id=OuterRef("organization_id")
+            ).order_by().values("cart__user_id").annotate(n=Count("id")).values("n")[:1],
+            output_field=IntegerField(),
+        ), 0)
+    )
+    if organization_id is not None:
+        try:
+            qs = qs.filter(organization_id=int(str(organization_id)))
+        except (TypeError, ValueError):
+            return None
+    return qs.first()
 
 
 def acting_organization(request: HttpRequest) -> BuyerOrganization | None:

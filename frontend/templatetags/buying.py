@@ -29,7 +29,9 @@ def buyer_membership(context: Any) -> Any:
 
 @register.simple_tag(takes_context=True)
 def cart_count(context: Any) -> int:
-    """Units in the acting organization's cart of the signed-in user (one query)."""
+    """Lines in the acting organization's cart of the signed-in user: counted with the
+    acting membership's query (``cart_lines``) when it was loaded on this request, else
+    one query. Views that change the cart redirect, so the count is never stale."""
     request = context.get("request")
     if request is None or not request.user.is_authenticated:
         return 0
@@ -38,7 +40,9 @@ def cart_count(context: Any) -> int:
         return cached
     membership = acting_membership(request)
     count = 0
-    if membership is not None:
+    if membership is not None and getattr(membership, "cart_lines", None) is not None:
+        count = membership.cart_lines
+    elif membership is not None:
         count = CartLine.objects.filter(
             cart__user=request.user, cart__organization_id=membership.organization_id
         ).aggregate(n=Count("id"))["n"]

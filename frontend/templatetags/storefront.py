@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from shop.common.money import format_yuan, yuan_to_fen
-from shop.regions.selectors import supply_counties
+from shop.regions.selectors import region_reference
 
 register = template.Library()
 
@@ -59,8 +59,9 @@ def expired(valid_until: date | None) -> bool:
 
 @register.simple_tag
 def nav_counties() -> list[Any]:
-    """The supply counties for the header navigation (one small query)."""
-    return list(supply_counties().only("code", "name", "name_en", "slug"))
+    """The supply counties for the header navigation (the process's region reference: no
+    query)."""
+    return region_reference().supply_counties()
 
 
 @register.filter

@@ -41,6 +41,19 @@ def campaign_progress(*, campaign: Campaign) -> CampaignProgress:
 
 
 def campaign_progress_current() -> CampaignProgress | None:
-    """Progress of the campaign shown on the home page, or ``None`` when there is none."""
-    campaign = campaign_current()
-    return campaign_progress(campaign=campaign) if campaign else None
+    """Progress of the campaign shown on the home page, or ``None`` when there is none:
+    the campaign and its running total in one query."""
+    from django.db.models import OuterRef, Subquery
+
+    campaign = (
+        Campaign.objects.filter(is_active=True)
+        .annotate(tally_total_fen=Subquery(
+            TallyAggregate.objects.filter(campaign=OuterRef("pk"), dimension="total", period="", key="")
+            .order_by("pk").values("amount_fen")[:1]
+        ))
+        .order_by("-start_date", "-id")
+        .first()
+    )
+    if campaign is None:
+        return None
+    return CampaignProgress(campaign=campaign, total_fen=int(campaign.tally_total_fen or 0))

@@ -16,7 +16,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Subquery, Sum, Value
+from django.db.models import Case, F, IntegerField, OuterRef, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -199,21 +199,25 @@ def _place(*, user, organization, address, funding_channel, idempotency_key, inv
         )
         for v in variants
     )
-    for v in variants:
-        ProductVariant.objects.filter(pk=v.pk).update(
-            stock=F("stock") - wanted[v.pk], reserved=F("reserved") + wanted[v.pk]
-        )
+    # One UPDATE for every variant (issue 15: statements per order no longer grow with lines).
+    quantity = Case(*(When(pk=v.pk, then=Value(wanted[v.pk])) for v in variants), output_field=IntegerField())
+    ProductVariant.objects.filter(pk__in=[v.pk for v in variants]).update(
+        stock=F("stock") - quantity, reserved=F("reserved") + quantity
+    )
     CartLine.objects.filter(pk__in=[line.pk for line in cart_lines]).delete()
     order_event_record(order=order, kind=OrderEventKind.PLACED, actor=user)
     if needs_approval:
         order_event_record(order=order, kind=OrderEventKind.APPROVAL_REQUESTED, actor=user)
-    for product_id in sorted({v.product_id for v in variants}):  # products were locked first
-        Product.objects.filter(pk=product_id).update(total_stock=_active_stock(product_id))
+    # The products were locked first; one UPDATE recomputes each one's in-stock summary.
+    Product.objects.filter(pk__in=sorted({v.product_id for v in variants})).update(
+        total_stock=_active_stock(OuterRef("pk"))
+    )
     return order
 
 
-def _active_stock(product_id: int):
-    """The storefront's in-stock summary, recomputed from the variants (never drifts)."""
+def _active_stock(product_id):
+    """The storefront's in-stock summary, recomputed from the variants (never drifts);
+    ``product_id`` may be ``OuterRef("pk")`` to update several products at once."""
     return Coalesce(
         Subquery(
             ProductVariant.objects.filter(product_id=product_id, is_active=True)

@@ -12,8 +12,11 @@ import json
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-import stripe
 from django.conf import settings
+
+from shop.common.lazy import lazy_module
+
+stripe = lazy_module("stripe")  # imported at first use (worker memory, issue 15)
 
 
 def _setting(name: str) -> str:

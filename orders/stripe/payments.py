@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import stripe
-
 from orders.stripe.client import stripe_client
+from shop.common.lazy import lazy_module
+
+stripe = lazy_module("stripe")  # imported at first use (worker memory, issue 15)
 
 CURRENCY = "cny"
 # Stripe's largest amount per charge: eight digits in the smallest unit (99,999,999 fen =

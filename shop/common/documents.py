@@ -21,13 +21,15 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import IO
 
-import pikepdf
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
 from shop.common.images import ImageErrorCode, normalize_upload, read_capped
+from shop.common.lazy import lazy_module
+
+pikepdf = lazy_module("pikepdf")  # +16 MB, only for document uploads (issue 15)
 
 PDF_MAGIC = b"%PDF-"
 PDF_EOF = b"%%EOF"

@@ -7,6 +7,7 @@ from pathlib import Path
 from django.db import transaction
 
 from shop.regions.models import AssistanceProgram, Region, RegionLevel
+from shop.regions.selectors import region_reference_forget
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "regions.csv"
 
@@ -80,4 +81,6 @@ def regions_load(*, path: Path = FIXTURE) -> int:
              "national_poverty_county", "prefecture", "province", "summary"],
             batch_size=500,
         )
+    region_reference_forget()
+    transaction.on_commit(region_reference_forget)
     return len(rows)

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from catalog.models import ProductVariant
+from catalog.models import Product, ProductVariant
 from orders.models import EntryKind, LedgerEntry
 from orders.services.ledger import ledger_append
 from suppliers.models import CertificationKind
@@ -17,7 +17,9 @@ from tests.factories import (
     ProductFactory,
     SupplierFactory,
 )
+from tests.frontend.buying_world import login
 from tests.frontend.conftest import add_variant, attach_image
+from tests.orders.world import build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -145,3 +147,62 @@ def test_query_budget_stays_small(client, regions):
     for url in ("/", "/products/", "/products/item-1/", "/trace/item-1/", "/suppliers/sup-1/",
                 "/counties/longchuan/"):
         assert count_queries(client, url) <= 12, url
+
+
+# --- Issue 15: a statement budget per page, whatever the page size -------------------------
+# Anonymous visitors: at most 5 statements on every catalog page. A signed-in buyer adds
+# exactly two (the user, and the acting membership with the cart count); the session is read
+# from the cache. Counted with CaptureQueriesContext on SQLite and on PostgreSQL alike.
+
+BUDGET_PAGES = [
+    "/",
+    "/products/",
+    "/products/?county=dahua&category=food&sort=price_asc&in_stock=1&certification=green",
+    "/products/?category=cat-1&township=451229211",
+    "/products/?page=2",
+    "/suppliers/sup-1/",
+    "/products/item-1/",
+]
+ANONYMOUS_BUDGET = 5
+SIGNED_IN_EXTRA = 2
+
+
+def _world_with(n: int) -> None:
+    make_world(n, with_images=True)
+    for i in range(min(n, 3)):
+        product = Product.objects.get(slug=f"item-{i}")
+        add_variant(product, spec=f"{i + 2}斤", price="30.00")
+
+
+@pytest.mark.parametrize("url", BUDGET_PAGES)
+def test_anonymous_catalog_pages_stay_within_five_statements_with_3_or_30_products(client, regions, url):
+    _world_with(3 if url != "/products/?page=2" else 30)
+    small = count_queries(client, url)
+    make_world_more(27)
+    assert count_queries(client, url) == small
+    assert small <= ANONYMOUS_BUDGET, f"{url}: {small} statements"
+
+
+@pytest.mark.parametrize("url", ["/", "/products/", "/products/?county=dahua&in_stock=1", "/products/item-1/"])
+def test_a_signed_in_buyer_costs_two_statements_more(client, regions, url):
+    _world_with(30)
+    anonymous = count_queries(client, url)
+    world = build_world()
+    login(client, world.purchaser_a)
+    assert client.post("/cart/add/", {"variant": world.variant_a.pk, "quantity": "2"}).status_code == 302
+    signed_in = count_queries(client, url)
+    assert signed_in == anonymous + SIGNED_IN_EXTRA
+    assert 'id="cart-count">1<' in client.get(url).content.decode()  # the count comes with the membership
+
+
+def test_the_catalog_page_shows_the_same_cards_after_the_cuts(client, regions):
+    """Origins now come from the region reference, categories from one query: the page
+    still names each product's county and township and offers every township of a county."""
+    _world_with(3)
+    html = client.get("/products/?county=dahua").content.decode()
+    assert "大化" in html and "七百弄乡" in html
+    product = Product.objects.get(slug="item-0")
+    assert product.township.name in client.get("/products/").content.decode()
+    assert client.get("/products/?county=nowhere").status_code == 400
+    assert client.get("/products/?category=no-such").status_code == 400
+    assert client.get("/products/?county=longchuan&township=451229211").status_code == 400  # a Dahua township

@@ -6,7 +6,14 @@ from shop.regions.models import Region
 
 class RegionByCodeLoader(Loader):
     def batch_load(self, keys: Sequence[str]) -> list[Region | None]:
-        return by_key(Region.objects.filter(code__in=keys), keys, lambda r: r.code)
+        """From the process's region reference; a query only for codes it does not know."""
+        from shop.regions.selectors import region_reference
+
+        reference = region_reference()
+        missing = [k for k in keys if reference.get(k) is None]
+        found = by_key(Region.objects.filter(code__in=missing), missing, lambda r: r.code) if missing else []
+        extra = dict(zip(missing, found, strict=True))
+        return [reference.get(k) or extra.get(k) for k in keys]
 
 
 class RegionChildrenLoader(Loader):
