@@ -70,8 +70,6 @@ def _insert_images(
 ) -> list[ProductImage]:
     """Store the files, then insert the rows at ``position`` (the end by default) in one
     transaction; the files are removed again if it fails. Thumbnails: a task after commit."""
-    from catalog.tasks import make_thumbnails  # the task module imports this one
-
     images = []
     for item, alt in zip(normalized, alts, strict=True):
         image = ProductImage(
@@ -106,7 +104,7 @@ def _insert_images(
                 )
                 # robust: a broker outage (or an eager task's failure) must not undo a saved
                 # upload; thumbnails can be made again later, the original is served meanwhile.
-                enqueue_on_commit(make_thumbnails, image.pk)
+                enqueue_on_commit("catalog.tasks.make_thumbnails", image.pk)  # by name: tasks import services
     except BaseException:
         _delete_files(stored)
         raise
