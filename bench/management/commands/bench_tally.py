@@ -1,6 +1,6 @@
 """``manage.py bench_tally [--entries 1000000] [--organizations 5000] [--repeat 30]``: the
 tally, the leaderboard, the progress pages, reconciliation and verification over a large
-ledger, in a throwaway database (see ``orders.bench_tally``). Prints figures; asserts
+ledger, in a throwaway database (see ``bench.tally``). Prints figures; asserts
 nothing about timing, but exits non-zero if the built ledger fails reconcile or verify."""
 
 import logging
@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 from django.test.utils import override_settings
 
-from orders.bench_tally import bench_database, build_ledger, measure_all
+from bench.tally import bench_database, build_ledger, measure_all
 
 SQLITE_MAX_ENTRIES = 20_000
 # From the issue, printed for comparison only.

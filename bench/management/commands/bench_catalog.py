@@ -1,6 +1,6 @@
 """``manage.py bench_catalog [--sizes 100,10000] [--repeat 30] [--no-throughput]``: catalog
-latency and SQL query counts at several catalog sizes (see ``shop.demo.bench``), then requests
-per second under gunicorn at the largest size (``shop.demo.bench_load``). A benchmark, not a test."""
+latency and SQL query counts at several catalog sizes (see ``bench.catalog``), then requests
+per second under gunicorn at the largest size (``bench.load``). A benchmark, not a test."""
 
 import logging
 import os
@@ -8,8 +8,8 @@ import os
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
-from shop.demo.bench import Measurement, run_benchmark
-from shop.demo.bench_load import LoadOptions, Throughput
+from bench.catalog import Measurement, run_benchmark
+from bench.load import LoadOptions, Throughput
 
 ENDPOINTS = ("catalog", "product", "graphql")
 # From the project brief, printed for comparison only.

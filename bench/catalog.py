@@ -4,7 +4,7 @@ For each size it builds a fresh database — a temporary SQLite file, or ``<name
 PostgreSQL — migrates it, seeds the demo so that exactly ``size`` products are visible, and
 times the catalog page, a product page and the GraphQL product list with the test client,
 counting SQL queries. Endpoints that do not answer 200 are reported, not fatal. For the sizes
-asked, a throughput phase then serves the same database with gunicorn (see ``bench_load``).
+asked, a throughput phase then serves the same database with gunicorn (see ``bench.load``).
 """
 
 import json
@@ -26,8 +26,8 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 
+from bench.load import LoadOptions, Throughput, measure_throughput
 from catalog.models import Product
-from shop.demo.bench_load import LoadOptions, Throughput, measure_throughput
 from shop.demo.plan import RegionIndex, demo_plan
 from shop.demo.services import demo_seed, limit_products
 

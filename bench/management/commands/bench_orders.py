@@ -1,6 +1,6 @@
 """``manage.py bench_orders [--buyers 8] [--seconds 10] [--orders N] [--lines 2] [--shared-stock 200]``:
 order placement throughput with concurrent buyers on distinct and on shared variants, in a
-throwaway database (see ``orders.bench``). Prints figures; asserts nothing about timing."""
+throwaway database (see ``bench.orders``). Prints figures; asserts nothing about timing."""
 
 import os
 import tempfile
@@ -8,7 +8,7 @@ import tempfile
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
-from orders.bench import PhaseReport, bench_database, build_world, run_phase
+from bench.orders import PhaseReport, bench_database, build_world, run_phase
 
 # From the project brief, printed for comparison only.
 SALEOR_REFERENCE = "Saleor reference: 13.6 checkouts/s on this kind of machine; target 5x = 68/s"
