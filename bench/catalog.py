@@ -10,22 +10,19 @@ asked, a throughput phase then serves the same database with gunicorn (see ``ben
 import json
 import logging
 import math
-import os
 import shutil
 import statistics
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.management import call_command
-from django.core.management.base import CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 
+from bench.database import bench_database
 from bench.load import LoadOptions, Throughput, measure_throughput
 from catalog.models import Product
 from shop.demo.plan import RegionIndex, demo_plan
@@ -54,52 +51,6 @@ class Measurement:
 class BenchReport:
     latency: list[Measurement]
     throughput: list[Throughput]
-
-
-def _pg_admin(settings_dict: dict, *statements: str) -> None:
-    import psycopg
-
-    with psycopg.connect(
-        dbname="postgres", host=settings_dict.get("HOST") or None,
-        port=settings_dict.get("PORT") or None, user=settings_dict.get("USER") or None,
-        password=settings_dict.get("PASSWORD") or None, autocommit=True,
-    ) as conn:
-        for statement in statements:
-            conn.execute(statement)
-
-
-@contextmanager
-def bench_database() -> Iterator[str]:
-    """Point the default connection at a new, migrated database; drop it afterwards."""
-    connection = connections[DEFAULT_DB_ALIAS]
-    settings_dict = connection.settings_dict
-    original = settings_dict["NAME"]
-    pool = (settings_dict.get("OPTIONS") or {}).pop("pool", None)
-    if pool is not None and hasattr(connection, "close_pool"):
-        connection.close_pool()
-    connection.close()
-    tmpdir = None
-    if connection.vendor == "sqlite":
-        tmpdir = tempfile.mkdtemp(prefix="bench-catalog-")
-        name = os.path.join(tmpdir, "bench.sqlite3")
-    elif connection.vendor == "postgresql":
-        name = f"{original}_bench"
-        _pg_admin(settings_dict, f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"')
-    else:
-        raise CommandError(f"bench_catalog supports SQLite and PostgreSQL, not {connection.vendor}.")
-    settings_dict["NAME"] = name
-    try:
-        call_command("migrate", verbosity=0, interactive=False)
-        yield name
-    finally:
-        connection.close()
-        settings_dict["NAME"] = original
-        if pool is not None:
-            settings_dict["OPTIONS"]["pool"] = pool
-        if tmpdir:
-            shutil.rmtree(tmpdir, ignore_errors=True)
-        else:
-            _pg_admin(settings_dict, f'DROP DATABASE IF EXISTS "{name}"')
 
 
 def build_catalog(*, size: int, seed: int) -> int:
@@ -240,7 +191,7 @@ def run_benchmark(*, sizes: list[int], repeat: int, warmup: int = 3, seed: int =
     try:
         with overrides:
             for size in sizes:
-                with bench_database() as name:
+                with bench_database(command="bench_catalog", suffix="_bench") as name:
                     started = time.monotonic()
                     visible = build_catalog(size=size, seed=seed)
                     log(f"size {size}: {visible} visible products in {name} "

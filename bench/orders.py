@@ -16,18 +16,12 @@ in-memory broker that nobody reads: the e-mails are a worker's job, not the requ
 from __future__ import annotations
 
 import multiprocessing as mp
-import os
 import queue
-import shutil
 import statistics
-import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 
@@ -62,55 +56,6 @@ def error_codes(exc: BaseException) -> str:
         found = exc.error_dict.values() if hasattr(exc, "error_dict") else [exc.error_list]
         return ",".join(sorted({str(e.code) for errors in found for e in errors}))
     return f"error: {type(exc).__name__}: {exc}"[:300]
-
-
-# --- the throwaway database -------------------------------------------------------------
-
-def _pg_admin(settings_dict: dict, *statements: str) -> None:
-    import psycopg
-
-    with psycopg.connect(
-        dbname="postgres", host=settings_dict.get("HOST") or None,
-        port=settings_dict.get("PORT") or None, user=settings_dict.get("USER") or None,
-        password=settings_dict.get("PASSWORD") or None, autocommit=True,
-    ) as conn:
-        for statement in statements:
-            conn.execute(statement)
-
-
-@contextmanager
-def bench_database(log: Callable[[str], None]) -> Iterator[str]:
-    """Point the default connection at a new, migrated database; drop it afterwards."""
-    connection = connections[DEFAULT_DB_ALIAS]
-    settings_dict = connection.settings_dict
-    original_name, original_options = settings_dict["NAME"], dict(settings_dict.get("OPTIONS") or {})
-    if "pool" in original_options:
-        raise CommandError("bench_orders forks buyers: run it with DB_POOL off.")
-    connection.close()
-    tmpdir = None
-    if connection.vendor == "sqlite":
-        tmpdir = tempfile.mkdtemp(prefix="bench-orders-")
-        name = os.path.join(tmpdir, "bench.sqlite3")
-        # SQLite writers must take the lock at BEGIN to queue behind each other; deferred
-        # transactions fail with "database is locked" when a reader turns writer.
-        settings_dict["OPTIONS"] = {**original_options, "transaction_mode": "IMMEDIATE"}
-    elif connection.vendor == "postgresql":
-        name = f"{original_name}_bench_orders"
-        _pg_admin(settings_dict, f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"')
-    else:
-        raise CommandError(f"bench_orders supports SQLite and PostgreSQL, not {connection.vendor}.")
-    settings_dict["NAME"] = name
-    log(f"Scratch database {name} ({connection.vendor}): migrating and seeding a small demo")
-    try:
-        call_command("migrate", verbosity=0, interactive=False)
-        yield name
-    finally:
-        connections.close_all()
-        settings_dict["NAME"], settings_dict["OPTIONS"] = original_name, original_options
-        if tmpdir:
-            shutil.rmtree(tmpdir, ignore_errors=True)
-        else:
-            _pg_admin(settings_dict, f'DROP DATABASE IF EXISTS "{name}"')
 
 
 # --- data ---------------------------------------------------------------------------------
