@@ -4,7 +4,8 @@ For each size it builds a fresh database — a temporary SQLite file, or ``<name
 PostgreSQL — migrates it, seeds the demo so that exactly ``size`` products are visible, and
 times the catalog page, a product page and the GraphQL product list with the test client,
 counting SQL queries. Endpoints that do not answer 200 are reported, not fatal. For the sizes
-asked, a throughput phase then serves the same database with gunicorn (see ``bench.load``).
+asked, a throughput phase then serves the same database with gunicorn and compares it with
+Saleor or a static file (see ``bench.compare``).
 """
 
 import json
@@ -22,8 +23,8 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 
+from bench.compare import Comparison, LoadOptions, measure_comparison
 from bench.database import bench_database
-from bench.load import LoadOptions, Throughput, measure_throughput
 from catalog.models import Product
 from shop.demo.plan import RegionIndex, demo_plan
 from shop.demo.services import demo_seed, limit_products
@@ -50,7 +51,7 @@ class Measurement:
 @dataclass
 class BenchReport:
     latency: list[Measurement]
-    throughput: list[Throughput]
+    throughput: list[Comparison]
 
 
 def build_catalog(*, size: int, seed: int) -> int:
@@ -199,13 +200,13 @@ def run_benchmark(*, sizes: list[int], repeat: int, warmup: int = 3, seed: int =
                     report.latency += measure_size(size=size, repeat=repeat, warmup=warmup)
                     if load is not None and size in load_sizes:
                         log(f"size {size}: throughput under gunicorn ({load.workers} workers, "
-                            f"{load.concurrency} clients, {load.requests} requests per endpoint)")
+                            f"{load.concurrency} clients, {load.requests} requests per endpoint and side "
+                            f"in {load.rounds} interleaved rounds)")
                         query, slug = _graphql_query_or_none(), _product_slug()
-                        connections[DEFAULT_DB_ALIAS].close()  # the server has the database now
-                        report.throughput += measure_throughput(
+                        report.throughput.append(measure_comparison(
                             size=size, options=load, media_root=media, graphql_query=query,
                             product_slug=slug, log=log,
-                        )
+                        ))
     finally:
         celery_app.conf.task_always_eager = eager
         shutil.rmtree(media, ignore_errors=True)

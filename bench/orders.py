@@ -70,11 +70,22 @@ class BenchWorld:
 
 
 def build_world(*, buyers: int, lines: int, shared_stock: int, media_root: str) -> BenchWorld:
-    """A small demo, one bench purchaser per buyer in an organization without an approval
-    threshold, ``lines`` variants per buyer with ample stock and ``lines`` shared variants
-    with ``shared_stock`` units each."""
+    """A small demo, then ``add_buyers``: one product per bench variant, each from another
+    supplier (the demo takes one product per supplier in turn), so that on distinct variants
+    no two buyers share a row."""
     from django.test.utils import override_settings
 
+    from shop.demo.services import demo_seed
+
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend", MEDIA_ROOT=media_root):
+        demo_seed(seed=2020, product_limit=buyers * lines + lines)
+    return add_buyers(buyers=buyers, lines=lines, shared_stock=shared_stock)
+
+
+def add_buyers(*, buyers: int, lines: int, shared_stock: int) -> BenchWorld:
+    """On a seeded demo: one bench purchaser per buyer in an organization without an approval
+    threshold, ``lines`` variants per buyer with ample stock and ``lines`` shared variants with
+    ``shared_stock`` units each."""
     from catalog.models import Product, ProductVariant
     from catalog.services import product_refresh_summary
     from shop.accounts.models import (
@@ -84,12 +95,7 @@ def build_world(*, buyers: int, lines: int, shared_stock: int, media_root: str) 
         Membership,
         User,
     )
-    from shop.demo.services import demo_seed
 
-    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend", MEDIA_ROOT=media_root):
-        # One product per bench variant, each from another supplier (the demo takes one
-        # product per supplier in turn): on distinct variants no two buyers share a row.
-        demo_seed(seed=2020, product_limit=buyers * lines + lines)
     organization = BuyerOrganization.objects.filter(approval_threshold__isnull=True).order_by("pk").first()
     if organization is None:
         raise CommandError("The demo has no organization without an approval threshold.")
@@ -111,7 +117,7 @@ def build_world(*, buyers: int, lines: int, shared_stock: int, media_root: str) 
 
     distinct = [[variant(b * lines + i, 1_000_000) for i in range(lines)] for b in range(buyers)]
     shared = [variant(buyers * lines + i, shared_stock) for i in range(lines)]
-    for product in products:
+    for product in {products[n % len(products)] for n in range((buyers + 1) * lines)}:
         product_refresh_summary(product=product)
     return BenchWorld(organization.pk, address.pk, users, distinct, shared)
 
