@@ -31,7 +31,8 @@ def _sizes(raw: str) -> list[int]:
 
 
 class Command(BaseCommand):
-    help = "Time the catalog page, a product page and the GraphQL product list at several catalog sizes."
+    help = ("Time the catalog page, a product page and the GraphQL product list at several catalog sizes, then "
+            "compare the shop under gunicorn with Saleor (--against URL) or a static file.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--sizes", default="100,10000", help="visible products per run (default 100,10000)")
@@ -42,7 +43,7 @@ class Command(BaseCommand):
                             help="skip the gunicorn throughput phase at the largest size")
         parser.add_argument("--concurrency", type=int, default=8, help="simultaneous clients (default 8)")
         parser.add_argument("--requests", type=int, default=400,
-                            help="requests per workload and side in the throughput phase (default 400)")
+                            help="operations (requests; orders) per workload and side in the throughput phase (default 400)")
         parser.add_argument("--rounds", type=int, default=4,
                             help="interleaved rounds (shop, other, shop, ...) the requests are split into (default 4)")
         parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default 2)")
