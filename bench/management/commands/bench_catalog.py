@@ -66,6 +66,7 @@ class Command(BaseCommand):
         load = None if no_throughput else LoadOptions(concurrency=concurrency, requests=requests, workers=workers,
                                                       rounds=rounds, port=port, against=against)
         logging.getLogger("django.request").setLevel(logging.CRITICAL)  # 404/500 are reported below
+        logging.getLogger("shop.request").setLevel(logging.WARNING)  # a log line per timed request
         self.stdout.write(
             f"Catalog benchmark on {connection.vendor}: sizes {size_list}, {repeat} timed requests "
             f"after {warmup} warm-up, seed {seed}"
