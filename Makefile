@@ -36,8 +36,12 @@ run: install
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Benchmarks (bench/, dev-only). The throughput phase is compared with a Saleor GraphQL endpoint
+# when one answers at SALEOR_URL (see README), else with a static file from the same server.
+SALEOR_URL ?= http://127.0.0.1:8190/graphql/
+BENCH_PORT ?= 0
 bench: install
-	$(BIN)/python manage.py bench_catalog
+	$(BIN)/python manage.py bench_catalog --port $(BENCH_PORT) $(if $(SALEOR_URL),--against $(SALEOR_URL))
 	$(BIN)/python manage.py bench_orders
 	$(BIN)/python manage.py bench_graphql_hostile
 

@@ -90,6 +90,15 @@ def test_the_demo_app_is_installed_in_production_only_when_asked_for():
     assert out.returncode != 0 and "Unknown command" in out.stderr
 
 
+def test_the_benchmarks_come_with_the_demo_only():
+    probe = "import django; django.setup(); from django.apps import apps; print(apps.is_installed('bench'))"
+    assert _run(["-c", probe], **PRODUCTION).stdout.strip() == "False"
+    assert _run(["-c", probe], **PRODUCTION, SHOP_DEMO="1").stdout.strip() == "True"
+    assert _run(["-c", probe]).stdout.strip() == "True"  # development
+    out = _run(["manage.py", "bench_catalog", "--help"], **PRODUCTION)
+    assert out.returncode != 0 and "Unknown command" in out.stderr
+
+
 def test_production_refuses_to_start_without_a_secret_key():
     out = _run(["manage.py", "check"], DEBUG="0")
     assert out.returncode != 0

@@ -43,7 +43,7 @@ INSTALLED_APPS = [
 # The demo seeding and benchmark commands only where asked for: in development, or SHOP_DEMO=1.
 SHOP_DEMO = env.bool("SHOP_DEMO", default=DEBUG)
 if SHOP_DEMO:
-    INSTALLED_APPS.append("shop.demo")
+    INSTALLED_APPS += ["shop.demo", "bench"]  # bench/: dev-only, builds its databases with the demo
 INSTALLED_APPS.append("health_check")  # /readyz (shop/common/health.py)
 # Load balancers and probes reach the app over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]

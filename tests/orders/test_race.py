@@ -11,7 +11,7 @@ On PostgreSQL the children connect to the test database by name (taken from the 
 ``connection.settings_dict``). SQLite's test database lives in the parent's memory, so there
 it is copied to a file first, the children work on the file, and the result is copied back
 for the assertions: a true multi-process run there too (SQLite serialises the writers).
-Children queue their order e-mails on an in-memory broker (``orders.bench.child_setup``):
+Children queue their order e-mails on an in-memory broker (``bench.orders.child_setup``):
 the e-mails are not what is raced here.
 """
 
@@ -27,9 +27,9 @@ import pytest
 from django.db import connection, connections
 from django.db.models import Sum
 
+from bench.orders import child_setup, error_codes
 from catalog.models import Product, ProductVariant
 from catalog.services.listings import product_refresh_summary
-from orders.bench import child_setup, error_codes
 from orders.models import Order, OrderLine
 from shop.accounts.models import MemberRole
 from tests.factories import MembershipFactory, ProductFactory

@@ -4,30 +4,28 @@ For each size it builds a fresh database — a temporary SQLite file, or ``<name
 PostgreSQL — migrates it, seeds the demo so that exactly ``size`` products are visible, and
 times the catalog page, a product page and the GraphQL product list with the test client,
 counting SQL queries. Endpoints that do not answer 200 are reported, not fatal. For the sizes
-asked, a throughput phase then serves the same database with gunicorn (see ``bench_load``).
+asked, a throughput phase then serves the same database with gunicorn and compares it with
+Saleor or a static file (see ``bench.compare``).
 """
 
 import json
 import logging
 import math
-import os
 import shutil
 import statistics
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.management import call_command
-from django.core.management.base import CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 
+from bench.compare import Comparison, LoadOptions, measure_comparison
+from bench.database import bench_database
 from catalog.models import Product
-from shop.demo.bench_load import LoadOptions, Throughput, measure_throughput
 from shop.demo.plan import RegionIndex, demo_plan
 from shop.demo.services import demo_seed, limit_products
 
@@ -53,53 +51,7 @@ class Measurement:
 @dataclass
 class BenchReport:
     latency: list[Measurement]
-    throughput: list[Throughput]
-
-
-def _pg_admin(settings_dict: dict, *statements: str) -> None:
-    import psycopg
-
-    with psycopg.connect(
-        dbname="postgres", host=settings_dict.get("HOST") or None,
-        port=settings_dict.get("PORT") or None, user=settings_dict.get("USER") or None,
-        password=settings_dict.get("PASSWORD") or None, autocommit=True,
-    ) as conn:
-        for statement in statements:
-            conn.execute(statement)
-
-
-@contextmanager
-def bench_database() -> Iterator[str]:
-    """Point the default connection at a new, migrated database; drop it afterwards."""
-    connection = connections[DEFAULT_DB_ALIAS]
-    settings_dict = connection.settings_dict
-    original = settings_dict["NAME"]
-    pool = (settings_dict.get("OPTIONS") or {}).pop("pool", None)
-    if pool is not None and hasattr(connection, "close_pool"):
-        connection.close_pool()
-    connection.close()
-    tmpdir = None
-    if connection.vendor == "sqlite":
-        tmpdir = tempfile.mkdtemp(prefix="bench-catalog-")
-        name = os.path.join(tmpdir, "bench.sqlite3")
-    elif connection.vendor == "postgresql":
-        name = f"{original}_bench"
-        _pg_admin(settings_dict, f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"')
-    else:
-        raise CommandError(f"bench_catalog supports SQLite and PostgreSQL, not {connection.vendor}.")
-    settings_dict["NAME"] = name
-    try:
-        call_command("migrate", verbosity=0, interactive=False)
-        yield name
-    finally:
-        connection.close()
-        settings_dict["NAME"] = original
-        if pool is not None:
-            settings_dict["OPTIONS"]["pool"] = pool
-        if tmpdir:
-            shutil.rmtree(tmpdir, ignore_errors=True)
-        else:
-            _pg_admin(settings_dict, f'DROP DATABASE IF EXISTS "{name}"')
+    throughput: list[Comparison]
 
 
 def build_catalog(*, size: int, seed: int) -> int:
@@ -240,7 +192,7 @@ def run_benchmark(*, sizes: list[int], repeat: int, warmup: int = 3, seed: int =
     try:
         with overrides:
             for size in sizes:
-                with bench_database() as name:
+                with bench_database(command="bench_catalog", suffix="_bench") as name:
                     started = time.monotonic()
                     visible = build_catalog(size=size, seed=seed)
                     log(f"size {size}: {visible} visible products in {name} "
@@ -248,13 +200,13 @@ def run_benchmark(*, sizes: list[int], repeat: int, warmup: int = 3, seed: int =
                     report.latency += measure_size(size=size, repeat=repeat, warmup=warmup)
                     if load is not None and size in load_sizes:
                         log(f"size {size}: throughput under gunicorn ({load.workers} workers, "
-                            f"{load.concurrency} clients, {load.requests} requests per endpoint)")
+                            f"{load.concurrency} clients, {load.requests} requests per endpoint and side "
+                            f"in {load.rounds} interleaved rounds)")
                         query, slug = _graphql_query_or_none(), _product_slug()
-                        connections[DEFAULT_DB_ALIAS].close()  # the server has the database now
-                        report.throughput += measure_throughput(
+                        report.throughput.append(measure_comparison(
                             size=size, options=load, media_root=media, graphql_query=query,
                             product_slug=slug, log=log,
-                        )
+                        ))
     finally:
         celery_app.conf.task_always_eager = eager
         shutil.rmtree(media, ignore_errors=True)

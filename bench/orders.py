@@ -16,18 +16,12 @@ in-memory broker that nobody reads: the e-mails are a worker's job, not the requ
 from __future__ import annotations
 
 import multiprocessing as mp
-import os
 import queue
-import shutil
 import statistics
-import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 
@@ -64,55 +58,6 @@ def error_codes(exc: BaseException) -> str:
     return f"error: {type(exc).__name__}: {exc}"[:300]
 
 
-# --- the throwaway database -------------------------------------------------------------
-
-def _pg_admin(settings_dict: dict, *statements: str) -> None:
-    import psycopg
-
-    with psycopg.connect(
-        dbname="postgres", host=settings_dict.get("HOST") or None,
-        port=settings_dict.get("PORT") or None, user=settings_dict.get("USER") or None,
-        password=settings_dict.get("PASSWORD") or None, autocommit=True,
-    ) as conn:
-        for statement in statements:
-            conn.execute(statement)
-
-
-@contextmanager
-def bench_database(log: Callable[[str], None]) -> Iterator[str]:
-    """Point the default connection at a new, migrated database; drop it afterwards."""
-    connection = connections[DEFAULT_DB_ALIAS]
-    settings_dict = connection.settings_dict
-    original_name, original_options = settings_dict["NAME"], dict(settings_dict.get("OPTIONS") or {})
-    if "pool" in original_options:
-        raise CommandError("bench_orders forks buyers: run it with DB_POOL off.")
-    connection.close()
-    tmpdir = None
-    if connection.vendor == "sqlite":
-        tmpdir = tempfile.mkdtemp(prefix="bench-orders-")
-        name = os.path.join(tmpdir, "bench.sqlite3")
-        # SQLite writers must take the lock at BEGIN to queue behind each other; deferred
-        # transactions fail with "database is locked" when a reader turns writer.
-        settings_dict["OPTIONS"] = {**original_options, "transaction_mode": "IMMEDIATE"}
-    elif connection.vendor == "postgresql":
-        name = f"{original_name}_bench_orders"
-        _pg_admin(settings_dict, f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"')
-    else:
-        raise CommandError(f"bench_orders supports SQLite and PostgreSQL, not {connection.vendor}.")
-    settings_dict["NAME"] = name
-    log(f"Scratch database {name} ({connection.vendor}): migrating and seeding a small demo")
-    try:
-        call_command("migrate", verbosity=0, interactive=False)
-        yield name
-    finally:
-        connections.close_all()
-        settings_dict["NAME"], settings_dict["OPTIONS"] = original_name, original_options
-        if tmpdir:
-            shutil.rmtree(tmpdir, ignore_errors=True)
-        else:
-            _pg_admin(settings_dict, f'DROP DATABASE IF EXISTS "{name}"')
-
-
 # --- data ---------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -125,11 +70,22 @@ class BenchWorld:
 
 
 def build_world(*, buyers: int, lines: int, shared_stock: int, media_root: str) -> BenchWorld:
-    """A small demo, one bench purchaser per buyer in an organization without an approval
-    threshold, ``lines`` variants per buyer with ample stock and ``lines`` shared variants
-    with ``shared_stock`` units each."""
+    """A small demo, then ``add_buyers``: one product per bench variant, each from another
+    supplier (the demo takes one product per supplier in turn), so that on distinct variants
+    no two buyers share a row."""
     from django.test.utils import override_settings
 
+    from shop.demo.services import demo_seed
+
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend", MEDIA_ROOT=media_root):
+        demo_seed(seed=2020, product_limit=buyers * lines + lines)
+    return add_buyers(buyers=buyers, lines=lines, shared_stock=shared_stock)
+
+
+def add_buyers(*, buyers: int, lines: int, shared_stock: int) -> BenchWorld:
+    """On a seeded demo: one bench purchaser per buyer in an organization without an approval
+    threshold, ``lines`` variants per buyer with ample stock and ``lines`` shared variants with
+    ``shared_stock`` units each."""
     from catalog.models import Product, ProductVariant
     from catalog.services.listings import product_refresh_summary
     from shop.accounts.models import (
@@ -139,12 +95,7 @@ def build_world(*, buyers: int, lines: int, shared_stock: int, media_root: str) 
         Membership,
         User,
     )
-    from shop.demo.services import demo_seed
 
-    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend", MEDIA_ROOT=media_root):
-        # One product per bench variant, each from another supplier (the demo takes one
-        # product per supplier in turn): on distinct variants no two buyers share a row.
-        demo_seed(seed=2020, product_limit=buyers * lines + lines)
     organization = BuyerOrganization.objects.filter(approval_threshold__isnull=True).order_by("pk").first()
     if organization is None:
         raise CommandError("The demo has no organization without an approval threshold.")
@@ -166,7 +117,7 @@ def build_world(*, buyers: int, lines: int, shared_stock: int, media_root: str) 
 
     distinct = [[variant(b * lines + i, 1_000_000) for i in range(lines)] for b in range(buyers)]
     shared = [variant(buyers * lines + i, shared_stock) for i in range(lines)]
-    for product in products:
+    for product in {products[n % len(products)] for n in range((buyers + 1) * lines)}:
         product_refresh_summary(product=product)
     return BenchWorld(organization.pk, address.pk, users, distinct, shared)
 

@@ -1,15 +1,19 @@
-"""``manage.py bench_catalog [--sizes 100,10000] [--repeat 30] [--no-throughput]``: catalog
-latency and SQL query counts at several catalog sizes (see ``shop.demo.bench``), then requests
-per second under gunicorn at the largest size (``shop.demo.bench_load``). A benchmark, not a test."""
+"""``manage.py bench_catalog [--sizes 100,10000] [--repeat 30] [--no-throughput] [--port N]
+[--against URL] [--rounds 4] [--concurrency 8] [--requests 400]``: catalog latency and SQL query
+counts at several catalog sizes (see ``bench.catalog``), then, at the largest size, the shop
+under gunicorn in interleaved rounds against Saleor's GraphQL endpoint (``--against``) or a
+static file from the same server: list, detail, order placement and the HTML pages, with
+their rates and ratio, the load average and each worker's RSS (``bench.compare``). A
+benchmark, not a test."""
 
 import logging
-import os
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
-from shop.demo.bench import Measurement, run_benchmark
-from shop.demo.bench_load import LoadOptions, Throughput
+from bench.catalog import Measurement, run_benchmark
+from bench.compare import Comparison, LoadOptions
+from bench.report import comparison_lines
 
 ENDPOINTS = ("catalog", "product", "graphql")
 # From the project brief, printed for comparison only.
@@ -27,7 +31,8 @@ def _sizes(raw: str) -> list[int]:
 
 
 class Command(BaseCommand):
-    help = "Time the catalog page, a product page and the GraphQL product list at several catalog sizes."
+    help = ("Time the catalog page, a product page and the GraphQL product list at several catalog sizes, then "
+            "compare the shop under gunicorn with Saleor (--against URL) or a static file.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--sizes", default="100,10000", help="visible products per run (default 100,10000)")
@@ -38,19 +43,30 @@ class Command(BaseCommand):
                             help="skip the gunicorn throughput phase at the largest size")
         parser.add_argument("--concurrency", type=int, default=8, help="simultaneous clients (default 8)")
         parser.add_argument("--requests", type=int, default=400,
-                            help="requests per endpoint in the throughput phase (default 400)")
+                            help="operations (requests; orders) per workload and side in the throughput phase (default 400)")
+        parser.add_argument("--rounds", type=int, default=4,
+                            help="interleaved rounds (shop, other, shop, ...) the requests are split into (default 4)")
         parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default 2)")
+        parser.add_argument("--port", type=int, default=0,
+                            help="port of the shop's gunicorn on 127.0.0.1 (default: a free one)")
+        parser.add_argument("--against", metavar="URL",
+                            help="a Saleor GraphQL endpoint (e.g. http://127.0.0.1:8190/graphql/) to compare with; "
+                                 "without it (or when it does not answer) the shop is compared with a static file")
 
     def handle(self, *args, sizes: str, repeat: int, warmup: int, seed: int, no_throughput: bool,
-               concurrency: int, requests: int, workers: int, **options) -> None:
+               concurrency: int, requests: int, workers: int, rounds: int, port: int, against: str | None,
+               **options) -> None:
         size_list = _sizes(sizes)
         if repeat < 1 or warmup < 0:
             raise CommandError("--repeat must be at least 1 and --warmup at least 0.")
-        if min(concurrency, requests, workers) < 1:
-            raise CommandError("--concurrency, --requests and --workers must each be at least 1.")
-        load = None if no_throughput else LoadOptions(concurrency=concurrency, requests=requests,
-                                                      workers=workers)
+        if min(concurrency, requests, workers, rounds) < 1:
+            raise CommandError("--concurrency, --requests, --rounds and --workers must each be at least 1.")
+        if not 0 <= port <= 65535:
+            raise CommandError("--port takes a port number (0: a free one).")
+        load = None if no_throughput else LoadOptions(concurrency=concurrency, requests=requests, workers=workers,
+                                                      rounds=rounds, port=port, against=against)
         logging.getLogger("django.request").setLevel(logging.CRITICAL)  # 404/500 are reported below
+        logging.getLogger("shop.request").setLevel(logging.WARNING)  # a log line per timed request
         self.stdout.write(
             f"Catalog benchmark on {connection.vendor}: sizes {size_list}, {repeat} timed requests "
             f"after {warmup} warm-up, seed {seed}"
@@ -60,7 +76,7 @@ class Command(BaseCommand):
         self._table(report.latency)
         self._summary(report.latency, size_list)
         if load is not None:
-            self._throughput(report.throughput, report.latency, load)
+            self._throughput(report.throughput, report.latency)
 
     def _table(self, results: list[Measurement]) -> None:
         def ms(value: float | None) -> str:
@@ -94,28 +110,17 @@ class Command(BaseCommand):
         self.stdout.write(f"Median latency at {largest} vs {smallest} products: " + ", ".join(ratios))
         self.stdout.write("Query counts identical across sizes: " + ", ".join(same))
 
-    def _throughput(self, results: list[Throughput], latency: list[Measurement], load: LoadOptions) -> None:
-        def num(value: float | None) -> str:
-            return "-" if value is None else f"{value:.1f}"
-
-        self.stdout.write("")
-        self.stdout.write(
-            f"Throughput under gunicorn: {load.workers} sync workers, {load.concurrency} clients, "
-            f"{load.requests} requests per endpoint, 127.0.0.1, clients and server sharing "
-            f"{os.cpu_count()} CPU cores"
-        )
-        self.stdout.write(f"{'size':>7}  {'endpoint':<8}  {'requests':>8}  {'non-200':>7}  {'req/s':>7}  "
-                          f"{'median ms':>9}  {'p95 ms':>8}  note")
-        for r in results:
-            self.stdout.write(
-                f"{r.size:>7}  {r.endpoint:<8}  {r.requests:>8}  {r.non_200:>7}  {num(r.per_second):>7}  "
-                f"{num(r.median_ms):>9}  {num(r.p95_ms):>8}  {r.note}".rstrip()
-            )
-        graphql = next((r for r in results if r.endpoint == "graphql"), None)
-        measured = "not measured"
-        if graphql is not None and graphql.per_second is not None:
-            queries = next((m.queries for m in latency
-                            if m.size == graphql.size and m.endpoint == "graphql"), None)
-            measured = f"{graphql.per_second:.1f} req/s" + ("" if queries is None else f" at {queries} queries")
-        self.stdout.write("")
-        self.stdout.write(f"GraphQL products(first: 24): {measured} measured; {SALEOR_REFERENCE}")
+    def _throughput(self, results: list[Comparison], latency: list[Measurement]) -> None:
+        for comparison in results:
+            self.stdout.write("")
+            for line in comparison_lines(comparison, vendor=connection.vendor):
+                self.stdout.write(line)
+            list_row = next((r for r in comparison.rows if r.name.startswith("list")), None)
+            if comparison.other_label == "static":
+                measured = "not measured"
+                if list_row is not None and list_row.shop.per_second is not None:
+                    queries = next((m.queries for m in latency
+                                    if m.size == comparison.size and m.endpoint == "graphql"), None)
+                    measured = f"{list_row.shop.per_second:.1f} req/s" + (
+                        "" if queries is None else f" at {queries} queries")
+                self.stdout.write(f"GraphQL products(first: 24): {measured} measured; {SALEOR_REFERENCE}")

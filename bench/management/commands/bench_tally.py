@@ -1,6 +1,6 @@
 """``manage.py bench_tally [--entries 1000000] [--organizations 5000] [--repeat 30]``: the
 tally, the leaderboard, the progress pages, reconciliation and verification over a large
-ledger, in a throwaway database (see ``orders.bench_tally``). Prints figures; asserts
+ledger, in a throwaway database (see ``bench.tally`` and ``bench.tally_measure``). Prints figures; asserts
 nothing about timing, but exits non-zero if the built ledger fails reconcile or verify."""
 
 import logging
@@ -10,7 +10,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 from django.test.utils import override_settings
 
-from orders.bench_tally import bench_database, build_ledger, measure_all
+from bench.database import bench_database
+from bench.tally import build_ledger
+from bench.tally_measure import measure_all
 
 SQLITE_MAX_ENTRIES = 20_000
 # From the issue, printed for comparison only.
@@ -51,7 +53,7 @@ class Command(BaseCommand):
         logging.getLogger("celery").setLevel(logging.WARNING)  # the demo's thumbnail tasks
         with tempfile.TemporaryDirectory(prefix="bench-tally-media-") as media, \
                 override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend", MEDIA_ROOT=media), \
-                bench_database(self.stdout.write, keep=keep):
+                bench_database(command="bench_tally", suffix="_bench_tally", log=self.stdout.write, keep=keep):
             from shop.demo.services import demo_seed
 
             demo_seed(seed=seed, product_limit=products)

@@ -1,6 +1,6 @@
 """``manage.py bench_orders [--buyers 8] [--seconds 10] [--orders N] [--lines 2] [--shared-stock 200]``:
 order placement throughput with concurrent buyers on distinct and on shared variants, in a
-throwaway database (see ``orders.bench``). Prints figures; asserts nothing about timing."""
+throwaway database (see ``bench.orders``). Prints figures; asserts nothing about timing."""
 
 import os
 import tempfile
@@ -8,7 +8,8 @@ import tempfile
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
-from orders.bench import PhaseReport, bench_database, build_world, run_phase
+from bench.database import bench_database
+from bench.orders import PhaseReport, build_world, run_phase
 
 # From the project brief, printed for comparison only.
 SALEOR_REFERENCE = "Saleor reference: 13.6 checkouts/s on this kind of machine; target 5x = 68/s"
@@ -37,8 +38,12 @@ class Command(BaseCommand):
             f"{os.cpu_count()} CPU cores (load average {os.getloadavg()[0]:.1f})"
         )
         reports: list[PhaseReport] = []
-        with tempfile.TemporaryDirectory(prefix="bench-orders-media-") as media, \
-                bench_database(self.stdout.write):
+        # SQLite writers must take the lock at BEGIN to queue behind each other; deferred
+        # transactions fail with "database is locked" when a reader turns writer.
+        scratch = bench_database(command="bench_orders", suffix="_bench_orders", log=self.stdout.write,
+                                 sqlite_options={"transaction_mode": "IMMEDIATE"},
+                                 note="migrating and seeding a small demo")
+        with tempfile.TemporaryDirectory(prefix="bench-orders-media-") as media, scratch:
             world = build_world(buyers=buyers, lines=lines, shared_stock=shared_stock, media_root=media)
             reports.append(run_phase(name="distinct", world=world, variants_per_buyer=world.distinct,
                                      seconds=seconds, orders=orders))
