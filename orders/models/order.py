@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from orders.models.ledger import FundingChannel
+from shop.accounts.models import InvoiceType
 from shop.common.money import format_yuan
 from shop.common.storage import private_storage
 
@@ -23,11 +24,6 @@ class OrderStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted (completed)")
     CANCELLED = "cancelled", _("Cancelled")
     REFUNDED = "refunded", _("Refunded")
-
-
-class InvoiceType(models.TextChoices):
-    NORMAL = "normal", _("General VAT invoice (普通发票)")
-    SPECIAL = "special", _("Special VAT invoice (增值税专用发票)")
 
 
 class InvoiceStatus(models.TextChoices):
