@@ -67,15 +67,19 @@ def order_invoice_update(*, actor, order: Order, **details: str) -> Order:
 
 
 def fulfilment_invoice_upload(*, actor, fulfilment: Fulfilment, upload: IO[bytes]) -> Fulfilment:
-    """A member of the supplier uploads the electronic invoice (PDF) for its part."""
+    """A member of the supplier uploads the electronic invoice (PDF) for its part. The HTML
+    page and the API (``fulfilmentInvoiceUpload``) both call this: errors on ``file`` keep the
+    document checker's codes (``invalid_document``, ``document_too_large``,
+    ``unsupported_document``)."""
     if not SupplierMember.objects.filter(user=actor, supplier_id=fulfilment.supplier_id).exists():
         raise ValidationError(_("You cannot change this order."), code=E.PERMISSION_DENIED.value)
     try:
         document = normalize_document(upload)
     except ValidationError as exc:
-        raise ValidationError({"file": exc.messages}, code=exc.code) from None
+        raise ValidationError({"file": exc.error_list}) from None
     if document.kind != "pdf":
-        raise ValidationError({"file": [_("Upload the electronic invoice as a PDF file.")]}, code=E.INVALID.value)
+        raise ValidationError({"file": ValidationError(
+            _("Upload the electronic invoice as a PDF file."), code=E.UNSUPPORTED_DOCUMENT.value)})
     with transaction.atomic():
         locked = Fulfilment.objects.select_for_update().select_related("order").get(pk=fulfilment.pk)
         if locked.order.paid_at is None or locked.status == "cancelled":
