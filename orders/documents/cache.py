@@ -31,7 +31,7 @@ from orders.models import Fulfilment, SettlementStatement
 from orders.selectors.documents import DocumentScope
 
 # Bump when the drawing code or its wording changes: every cached rendering is then stale.
-LAYOUT_VERSION = "2026-12-03.1"
+LAYOUT_VERSION = "2026-12-03.2"
 CACHE_SECONDS = getattr(settings, "DOCUMENT_CACHE_SECONDS", 7 * 24 * 3600)
 
 RENDERS = Counter("shop_documents_rendered_total", "Documents drawn (cache misses), by kind", ["kind"])
