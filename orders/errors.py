@@ -30,6 +30,10 @@ class OrderErrorCode(StrEnum):
     NOT_SHIPPED = "not_shipped"
     ALREADY_SHIPPED = "already_shipped"
     INVALID_RATING = "invalid_rating"
+    # Uploaded documents (the electronic invoice), as ``shop.common.documents`` names them
+    INVALID_DOCUMENT = "invalid_document"
+    DOCUMENT_TOO_LARGE = "document_too_large"
+    UNSUPPORTED_DOCUMENT = "unsupported_document"
     # Settlement (结算)
     INVALID_STATE = "invalid_state"
     SAME_PERSON = "same_person"

@@ -67,7 +67,8 @@ def statement_pdf(statement: SettlementStatement) -> bytes:
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     title = ParagraphStyle("title", fontName="STSong-Light", fontSize=16, leading=22)
     out = io.BytesIO()
-    doc = SimpleDocTemplate(out, pagesize=A4, title=f"结算单 {statement.number}")
+    # invariant: the same statement gives the same bytes (its ETag is a digest of the inputs)
+    doc = SimpleDocTemplate(out, pagesize=A4, title=f"结算单 {statement.number}", invariant=1)
     summary = Table([[label, str(value)] for label, value in _summary(statement)], colWidths=[110, 370])
     lines = Table([HEADERS] + [[str(c) for c in row] for row in _rows(statement)], repeatRows=1)
     style = [("FONTNAME", (0, 0), (-1, -1), "STSong-Light"), ("FONTSIZE", (0, 0), (-1, -1), 9),

@@ -1,5 +1,7 @@
 """Staff screens for suppliers: admission pipeline actions call ``suppliers.services``."""
 
+from typing import Any
+
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -15,6 +17,7 @@ from suppliers.models import (
     Supplier,
     SupplierMember,
 )
+from suppliers.services.names import NAME_FIELDS, supplier_names_changed
 from suppliers.services.status import (
     supplier_approve,
     supplier_recommend,
@@ -69,6 +72,13 @@ class SupplierAdmin(AuditedModelAdmin):  # change page: audit trail section and 
             {"fields": ("status", "status_reason", "status_changed_at", "created_at", "updated_at")},
         ),
     )
+
+    def save_model(self, request: HttpRequest, obj: Supplier, form: Any, change: bool) -> None:
+        """The change form saves the row (recorded by ``AuditedModelAdmin``); a new legal or
+        short name also reaches the catalog's search text, after commit."""
+        super().save_model(request, obj, form, change)
+        if change and set(NAME_FIELDS) & set(form.changed_data):
+            supplier_names_changed(supplier=obj)
 
     @admin.action(description=gettext_lazy("Recommend the selected suppliers (county recommendation)"))
     def recommend(self, request: HttpRequest, queryset: QuerySet[Supplier]) -> None:

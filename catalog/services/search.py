@@ -1,8 +1,10 @@
 """Keeps the precomputed search text up to date: ``Product.search_text`` and
 ``search_name`` and the suggestion terms (``SearchTerm``) of suppliers and places.
 
-Called by ``catalog.services.listings.product_refresh_summary`` (every product write ends there) and,
-through ``catalog.signals``, whenever a supplier is saved (suppliers must not import catalog).
+Called by ``catalog.services.listings.product_refresh_summary`` (every product write ends there) and
+by the task ``catalog.tasks.supplier_search_refresh`` when a supplier is renamed: suppliers must not
+import the catalog, so ``suppliers.services.supplier_rename`` (and the supplier admin) queue
+that task by name through the outbox.
 """
 
 from django.db import transaction
@@ -65,8 +67,8 @@ def search_terms_refresh(*, product: Product) -> None:
 
 @transaction.atomic
 def supplier_search_refresh(*, supplier: Supplier) -> int:
-    """After a supplier is saved: its term and its products' search text follow its names.
-    Returns the number of products rewritten."""
+    """After a supplier is renamed: its term and its products' search text follow its names.
+    Returns the number of products rewritten; running it again rewrites nothing."""
     if not SearchTerm.objects.filter(supplier=supplier).exists() and not supplier.products.exists():  # type: ignore[attr-defined]
         return 0
     products = list(

@@ -43,9 +43,7 @@ def organization(request: HttpRequest) -> HttpResponse:
                 return redirect("frontend:account_organization")
         status = 400
     else:
-        form = InvoiceForm(initial={
-            "invoice_title": org.invoice_title, "tax_number": org.tax_number, "contact_phone": org.contact_phone,
-        })
+        form = InvoiceForm.for_organization(org)
     addresses = list(DeliveryAddress.objects.filter(organization=org).order_by("-is_default", "label", "pk"))
     return render(request, "frontend/account/organization.html", context_for(
         request, form=form, addresses=addresses, is_admin=_is_admin(request),

@@ -16,13 +16,14 @@ from catalog.models import ProductVariant
 from catalog.selectors import product_detail
 from frontend.buying.access import apply_errors, buyer_view, once_claim, once_release
 from frontend.buying.forms import FUNDING_DEFAULT, CartLineForm, CheckoutForm
-from orders.models import InvoiceType
 from orders.selectors.cart import cart_view
 from orders.services.cart import cart_for, cart_line_add, cart_line_remove, cart_line_update
 from orders.services.checkout import order_place
 from orders.services.invoices import INVOICE_FIELDS
 from orders.services.lifecycle import new_idempotency_key
-from shop.accounts.models import DeliveryAddress
+from shop.accounts.invoice_profile import invoice_profile_initial
+from shop.accounts.models import DeliveryAddress, MemberRole
+from shop.accounts.services import organization_invoice_update
 
 
 def _cart(request: HttpRequest):
@@ -172,6 +173,8 @@ def checkout(request: HttpRequest) -> HttpResponse:
                 apply_errors(form, exc)
             else:
                 messages.success(request, _("Order %(number)s placed.") % {"number": order.number})
+                if invoice is not None and data["save_invoice_default"] and _is_admin(request):
+                    _save_invoice_default(request, order)
                 return redirect("frontend:order", pk=order.pk)
         status = 400
         if form.has_error("idempotency_key"):
@@ -182,8 +185,8 @@ def checkout(request: HttpRequest) -> HttpResponse:
             addresses=addresses,
             initial={
                 "address": str(default.pk) if default else "",
-                "invoice_title": organization.invoice_title, "tax_number": organization.tax_number,
-                "invoice_type": InvoiceType.NORMAL, "funding_channel": FUNDING_DEFAULT, "idempotency_key": new_idempotency_key(),
+                **invoice_profile_initial(organization=organization),
+                "funding_channel": FUNDING_DEFAULT, "idempotency_key": new_idempotency_key(),
             },
         )
     view = _cart(request)
@@ -192,9 +195,28 @@ def checkout(request: HttpRequest) -> HttpResponse:
         return redirect("frontend:cart")
     return render(
         request, "frontend/buying/checkout.html",
-        {"buyer": request.buyer, "form": form, "cart": view, "groups": view.by_supplier(), "addresses": addresses},  # type: ignore[attr-defined]
+        {"buyer": request.buyer, "form": form, "cart": view, "groups": view.by_supplier(), "addresses": addresses,  # type: ignore[attr-defined]
+         "can_save_invoice_default": _is_admin(request)},
         status=status,
     )
+
+
+def _is_admin(request: HttpRequest) -> bool:
+    return request.buyer.role == MemberRole.ADMIN  # type: ignore[attr-defined]
+
+
+def _save_invoice_default(request: HttpRequest, order) -> None:  # type: ignore[no-untyped-def]
+    """The order is placed either way; a profile that cannot be saved is said, not fatal."""
+    try:
+        organization_invoice_update(
+            organization=request.buyer.organization, actor=request.user,  # type: ignore[attr-defined]
+            **{name: getattr(order, name) for name in INVOICE_FIELDS},
+        )
+    except ValidationError as exc:
+        messages.warning(request, _("The invoice details were not saved as the organization's default: %(reason)s")
+                         % {"reason": " ".join(exc.messages)})
+    else:
+        messages.success(request, _("These invoice details are now the organization's default."))
 
 
 def _with_fresh_key(form: CheckoutForm, addresses: list) -> CheckoutForm:

@@ -36,6 +36,10 @@ class CheckoutForm(forms.Form):
     invoice_address_phone = forms.CharField(label=_("Registered address and phone (专票)"), max_length=200, required=False)
     invoice_bank_account = forms.CharField(label=_("Bank and account number (专票)"), max_length=200, required=False)
     invoice_email = forms.CharField(label=_("E-mail for the electronic invoice"), max_length=254, required=False)
+    # Offered to the organization's administrators only (the service checks the role again).
+    save_invoice_default = forms.BooleanField(
+        label=_("Save these invoice details as the organization's default"), required=False,
+    )
     funding_channel = ServiceChoiceField(
         label=_("Funding channel"), widget=forms.RadioSelect,
         choices=[(c.value, c.label) for c in ORDER_FUNDING_CHANNELS],

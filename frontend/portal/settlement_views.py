@@ -11,7 +11,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from frontend.buying.document_views import document_response
 from frontend.portal.access import portal_view
+from orders.documents.cache import statement_document_version
 from orders.selectors.settlement import (
     statement_for_supplier,
     statements_for_supplier,
@@ -47,14 +49,17 @@ def settlement_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse
     statement = _own(request, pk)
     statement = type(statement).objects.select_related("supplier").prefetch_related("lines").get(pk=statement.pk)
     if fmt == "xlsx":
-        body, ctype = statement_xlsx(statement), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        draw, ctype = statement_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     elif fmt == "pdf":
-        body, ctype = statement_pdf(statement), "application/pdf"
+        draw, ctype = statement_pdf, "application/pdf"
     else:
         raise Http404
-    response = HttpResponse(body, content_type=ctype)
-    response["Content-Disposition"] = f'attachment; filename="{statement.number}.{fmt}"'
-    return response
+    kind = f"statement_{fmt}"
+    return document_response(
+        request, kind=kind, object_id=statement.pk,
+        version=statement_document_version(kind=kind, statement=statement),
+        render=lambda: draw(statement), filename=f"{statement.number}.{fmt}", content_type=ctype,
+    )
 
 
 @require_POST

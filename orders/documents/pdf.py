@@ -5,7 +5,9 @@ reportlab is pure Python (no system libraries) and carries the Adobe CID font
 file ships with the project and the text stays extractable (UniGB-UCS2-H encoding).
 
 The documents are always written in Chinese (they are the legal paper trail); the labels
-are msgids in English translated under ``translation.override("zh-hans")``.
+are msgids in English translated under ``translation.override("zh-hans")``. Their Chinese
+wording separates facts with full-width punctuation (；): readers that substitute a font for
+STSong-Light may have no glyph for the Latin middle dot.
 """
 
 from __future__ import annotations
@@ -59,11 +61,13 @@ class SealBox(Flowable):
         c.drawString(0, self.height - 12, self.label)
         c.drawString(0, self.height - 32, _("Signature") + ": ______________")
         c.drawString(0, self.height - 52, _("Date") + ": ______年____月____日")
+        # The seal circle sits right of the signature and date lines (about 44 mm long at
+        # 10 pt), clear of them.
         c.setDash(3, 2)
-        c.circle(self.width - 20 * mm, 18 * mm, 16 * mm)
+        c.circle(self.width - 15 * mm, 18 * mm, 14 * mm)
         c.setDash()
         c.setFont(FONT, 8)
-        c.drawCentredString(self.width - 20 * mm, 17 * mm, _("Seal here"))
+        c.drawCentredString(self.width - 15 * mm, 17 * mm, _("Seal here"))
 
 
 def _p(text: object, style: ParagraphStyle = BODY) -> Paragraph:

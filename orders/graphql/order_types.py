@@ -4,6 +4,7 @@ their own part) to suppliers. See ``orders.graphql.scope`` for who sees what."""
 from typing import Any
 
 import graphene
+from django.urls import reverse
 from graphql_relay import to_global_id
 
 from orders import models
@@ -24,6 +25,7 @@ from orders.graphql.loaders import (
     PaymentsByOrderIdLoader,
 )
 from orders.graphql.scope import scoped, viewer_of
+from shop.common.links import absolute_url
 from shop.graphql.core.loaders import loader, prefetched, then
 from shop.graphql.core.money import Money, MoneyValue
 from shop.graphql.core.pagination import CountableConnection
@@ -114,8 +116,22 @@ class Fulfilment(graphene.ObjectType):
     rating = graphene.Int(description="The buyer's rating, 1 to 5.")
     comment = graphene.String(required=True)
     invoice_status = graphene.String(required=True, description="pending (待开票) or issued (已开票).")
+    invoice_issued_at = graphene.DateTime(description="When the supplier uploaded its electronic invoice.")
+    invoice_url = graphene.String(
+        description=(
+            "Where the electronic invoice (PDF) downloads, once issued; null before. The address "
+            "needs the same login and answers the buyer's members, staff and this supplier only."
+        )
+    )
     lines = graphene.List(graphene.NonNull(OrderLine), required=True)
     order = graphene.Field(lambda: Order, required=True)
+
+    @staticmethod
+    def resolve_invoice_url(root: models.Fulfilment, info: graphene.ResolveInfo) -> str | None:
+        if not root.invoice_file:
+            return None
+        path = reverse("frontend:order_invoice", args=[root.order_id, root.pk])
+        return absolute_url(path, request=info.context)
 
     @staticmethod
     def resolve_id(root: models.Fulfilment, info: graphene.ResolveInfo) -> str:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from orders.models.ledger import FundingChannel
+from shop.accounts.models import InvoiceType
 from shop.common.money import format_yuan
 from shop.common.storage import private_storage
 
@@ -27,11 +28,6 @@ class OrderStatus(models.TextChoices):
 
 # An order in these statuses is a sale: its lines count in the products' sales figures.
 PAID_ORDER_STATUSES = (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.ACCEPTED)
-
-
-class InvoiceType(models.TextChoices):
-    NORMAL = "normal", _("General VAT invoice (普通发票)")
-    SPECIAL = "special", _("Special VAT invoice (增值税专用发票)")
 
 
 class InvoiceStatus(models.TextChoices):

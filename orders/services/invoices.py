@@ -3,7 +3,8 @@ invoice for its part, and the status of each part 待开票 → 已开票.
 
 - 普通发票 needs the title (抬头) and tax number (税号); 增值税专用发票 also the registered
   address and phone and the bank and account number; an e-mail address for the electronic
-  invoice is optional and must be valid.
+  invoice is optional and must be valid (``shop.accounts.invoice_profile``: the same rules
+  as the organization's invoice profile).
 - The buyer may change the details until a supplier has issued its invoice.
 - A supplier uploads a PDF for its own part of a paid order; the file is validated and
   rewritten by ``shop.common.documents.normalize_document`` (anything else: a field error on
@@ -13,63 +14,36 @@ invoice for its part, and the status of each part 待开票 → 已开票.
 
 from __future__ import annotations
 
-import re
 from typing import IO
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from orders.errors import OrderErrorCode as E
-from orders.models import Fulfilment, InvoiceStatus, InvoiceType, Order, OrderStatus
+from orders.models import Fulfilment, InvoiceStatus, Order, OrderStatus
+from shop.accounts.invoice_profile import invoice_profile_clean
 from shop.accounts.selectors import memberships_of
 from shop.common.documents import normalize_document
 from suppliers.models import SupplierMember
 
-TAX_NUMBER = re.compile(r"[0-9A-Z]{15,20}")
 INVOICE_FIELDS = ("invoice_type", "invoice_title", "tax_number", "invoice_email",
                   "invoice_address_phone", "invoice_bank_account")
-LIMITS = {"invoice_title": 128, "tax_number": 20, "invoice_email": 254,
-          "invoice_address_phone": 200, "invoice_bank_account": 200}
 
 
 def invoice_details_clean(
     *, invoice_type: str, invoice_title: str, tax_number: str, invoice_email: str = "",
     invoice_address_phone: str = "", invoice_bank_account: str = "",
 ) -> dict[str, str]:
-    """The invoice details, trimmed, or a ``ValidationError`` with one message per field."""
-    data = {
-        "invoice_type": str(invoice_type or "").strip(), "invoice_title": str(invoice_title or "").strip(),
-        "tax_number": str(tax_number or "").strip().upper(), "invoice_email": str(invoice_email or "").strip(),
-        "invoice_address_phone": str(invoice_address_phone or "").strip(),
-        "invoice_bank_account": str(invoice_bank_account or "").strip(),
-    }
-    errors: dict[str, ValidationError] = {}
-    if data["invoice_type"] not in InvoiceType.values:
-        errors["invoice_type"] = ValidationError(_("Choose the type of invoice."), code=E.INVALID.value)
-    required = ["invoice_title", "tax_number"]
-    if data["invoice_type"] == InvoiceType.SPECIAL:
-        required += ["invoice_address_phone", "invoice_bank_account"]
-    for name in required:
-        if not data[name]:
-            errors[name] = ValidationError(_("This invoice needs this field."), code=E.REQUIRED.value)
-    for name, limit in LIMITS.items():
-        if len(data[name]) > limit:
-            errors[name] = ValidationError(
-                _("At most %(n)s characters.") % {"n": limit}, code=E.INVALID.value)
-    if data["tax_number"] and "tax_number" not in errors and not TAX_NUMBER.fullmatch(data["tax_number"]):
-        errors["tax_number"] = ValidationError(
-            _("A tax number is 15 to 20 digits or capital letters."), code=E.INVALID.value)
-    if data["invoice_email"] and "invoice_email" not in errors:
-        try:
-            validate_email(data["invoice_email"])
-        except ValidationError:
-            errors["invoice_email"] = ValidationError(_("Enter a valid e-mail address."), code=E.INVALID.value)
-    if errors:
-        raise ValidationError(errors)
-    return data
+    """The invoice details, trimmed, or a ``ValidationError`` with one message per field
+    (the rules of ``shop.accounts.invoice_profile``, the same as the organization's profile)."""
+    data = invoice_profile_clean(
+        invoice_type=invoice_type, invoice_title=invoice_title, tax_number=tax_number,
+        invoice_email=invoice_email, invoice_address_phone=invoice_address_phone,
+        invoice_bank_account=invoice_bank_account,
+    )
+    return {name: data[name] for name in INVOICE_FIELDS}
 
 
 def order_invoice_update(*, actor, order: Order, **details: str) -> Order:
@@ -93,15 +67,19 @@ def order_invoice_update(*, actor, order: Order, **details: str) -> Order:
 
 
 def fulfilment_invoice_upload(*, actor, fulfilment: Fulfilment, upload: IO[bytes]) -> Fulfilment:
-    """A member of the supplier uploads the electronic invoice (PDF) for its part."""
+    """A member of the supplier uploads the electronic invoice (PDF) for its part. The HTML
+    page and the API (``fulfilmentInvoiceUpload``) both call this: errors on ``file`` keep the
+    document checker's codes (``invalid_document``, ``document_too_large``,
+    ``unsupported_document``)."""
     if not SupplierMember.objects.filter(user=actor, supplier_id=fulfilment.supplier_id).exists():
         raise ValidationError(_("You cannot change this order."), code=E.PERMISSION_DENIED.value)
     try:
         document = normalize_document(upload)
     except ValidationError as exc:
-        raise ValidationError({"file": exc.messages}, code=exc.code) from None
+        raise ValidationError({"file": exc.error_list}) from None
     if document.kind != "pdf":
-        raise ValidationError({"file": [_("Upload the electronic invoice as a PDF file.")]}, code=E.INVALID.value)
+        raise ValidationError({"file": ValidationError(
+            _("Upload the electronic invoice as a PDF file."), code=E.UNSUPPORTED_DOCUMENT.value)})
     with transaction.atomic():
         locked = Fulfilment.objects.select_for_update().select_related("order").get(pk=fulfilment.pk)
         if locked.order.paid_at is None or locked.status == "cancelled":

@@ -144,7 +144,10 @@ class BuyerOrganizationAdmin(admin.ModelAdmin):
             _("Pairing and pledge"),
             {"fields": ("is_pairing_entity", "paired_villages", "annual_pledge", "approval_threshold")},
         ),
-        (_("Invoice and contact"), {"fields": ("invoice_title", "tax_number", "contact_phone")}),
+        (_("Invoice and contact"), {"fields": (
+            "invoice_title", "tax_number", "contact_phone", "invoice_type", "invoice_address_phone",
+            "invoice_bank_account", "invoice_email",
+        )}),
         (_("Record"), {"fields": ("created_at", "updated_at")}),
     )
 

@@ -9,7 +9,7 @@ from django import forms
 from django.contrib.auth.forms import PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
-from shop.accounts.models import MemberRole, OrganizationType
+from shop.accounts.models import InvoiceType, MemberRole, OrganizationType
 from shop.accounts.services import AddressData, group_choices
 from shop.accounts.throttle import reset_mail_allowed
 
@@ -89,9 +89,31 @@ class RegistrationForm(AddressFieldsMixin, forms.Form):
 
 
 class InvoiceForm(forms.Form):
+    """The organization's invoice profile; ``shop.accounts.invoice_profile`` decides."""
+
     invoice_title = _text(_("Invoice title (抬头)"), 128)
     tax_number = _text(_("Tax number (税号)"), 24, spellcheck="false")
     contact_phone = _text(_("Contact phone of the organization"), 20, inputmode="tel")
+    invoice_type = forms.ChoiceField(label=_("Default invoice type"), choices=InvoiceType.choices,
+                                     widget=forms.RadioSelect, required=False)
+    invoice_address_phone = _text(_("Registered address and phone (专票)"), 200, required=False)
+    invoice_bank_account = _text(_("Bank and account number (专票)"), 200, required=False)
+    invoice_email = _text(_("E-mail for the electronic invoice"), 254, required=False,
+                          autocomplete="email", inputmode="email")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["invoice_address_phone"].help_text = _("As printed on a special invoice: 地址、电话.")
+        self.fields["invoice_bank_account"].help_text = _("As printed on a special invoice: 开户行及账号.")
+
+    def clean_invoice_type(self) -> str | None:
+        return self.cleaned_data.get("invoice_type") or None  # not sent: keep the stored type
+
+    @classmethod
+    def for_organization(cls, organization: Any) -> InvoiceForm:
+        initial = {name: getattr(organization, name) for name in cls.base_fields}
+        initial["invoice_title"] = organization.invoice_title or organization.name
+        return cls(initial=initial)
 
 
 class AddressForm(AddressFieldsMixin, forms.Form):

@@ -42,6 +42,13 @@ class OrganizationStatus(models.TextChoices):
     SUSPENDED = "suspended", _("Suspended")
 
 
+class InvoiceType(models.TextChoices):
+    """The two kinds of VAT invoice a buyer asks for (orders use the same choices)."""
+
+    NORMAL = "normal", _("General VAT invoice (普通发票)")
+    SPECIAL = "special", _("Special VAT invoice (增值税专用发票)")
+
+
 class BuyerOrganization(models.Model):
     """A buyer (采购单位). Streets and district departments are organizations too and
     act as ``parent`` of communities and units under them."""
@@ -75,6 +82,14 @@ class BuyerOrganization(models.Model):
     invoice_title = models.CharField(_("invoice title (抬头)"), max_length=128, blank=True)
     tax_number = models.CharField(_("tax number (税号)"), max_length=20, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    # The invoice profile (开票信息): what checkout proposes. The two 专票 lines are kept as
+    # the invoice prints them: "地址、电话" and "开户行及账号".
+    invoice_type = models.CharField(
+        _("default invoice type"), max_length=8, choices=InvoiceType.choices, default=InvoiceType.NORMAL,
+    )
+    invoice_address_phone = models.CharField(_("registered address and phone"), max_length=200, blank=True)
+    invoice_bank_account = models.CharField(_("bank and account number"), max_length=200, blank=True)
+    invoice_email = models.EmailField(_("e-mail for electronic invoices"), blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=OrganizationStatus.choices,
         default=OrganizationStatus.PENDING, db_index=True,
@@ -89,6 +104,18 @@ class BuyerOrganization(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """The invoice profile's rules, field by field (the admin shows them on the fields)."""
+        from shop.accounts.invoice_profile import invoice_profile_clean
+
+        cleaned = invoice_profile_clean(
+            invoice_type=self.invoice_type, invoice_title=self.invoice_title, tax_number=self.tax_number,
+            invoice_address_phone=self.invoice_address_phone, invoice_bank_account=self.invoice_bank_account,
+            invoice_email=self.invoice_email, require_title=False,
+        )
+        for name, value in cleaned.items():
+            setattr(self, name, value)
 
 
 class MemberRole(models.TextChoices):

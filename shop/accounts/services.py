@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from shop.accounts.errors import AccountErrorCode as Code
 from shop.accounts.guards import organization_require_not_suspended
+from shop.accounts.invoice_profile import invoice_profile_clean
 from shop.accounts.models import (
     BuyerInvitation,
     BuyerOrganization,
@@ -273,18 +274,38 @@ def require_admin(*, organization: BuyerOrganization, actor: Any) -> Membership:
 @transaction.atomic
 def organization_invoice_update(
     *, organization: BuyerOrganization, actor: Any, invoice_title: str, tax_number: str,
-    contact_phone: str,
+    contact_phone: str | None = None, invoice_type: str | None = None,
+    invoice_address_phone: str | None = None, invoice_bank_account: str | None = None,
+    invoice_email: str | None = None,
 ) -> BuyerOrganization:
+    """An administrator changes the organization's invoice profile (what checkout proposes).
+    A keyword left ``None`` keeps the stored value (checkout's "save as the default" does not
+    send the contact phone). Every field's error comes back at once."""
     locked = BuyerOrganization.objects.select_for_update().get(pk=organization.pk)
     require_admin(organization=locked, actor=actor)
+    keep = {"contact_phone": contact_phone, "invoice_type": invoice_type,
+            "invoice_address_phone": invoice_address_phone, "invoice_bank_account": invoice_bank_account,
+            "invoice_email": invoice_email}
+    given = {name: (getattr(locked, name) if value is None else value) for name, value in keep.items()}
     errors: dict[str, list[ValidationError]] = {}
-    _required(errors, {"invoice_title": invoice_title, "tax_number": tax_number,
-                       "contact_phone": contact_phone}, "invoice_title", "tax_number", "contact_phone")
-    tax = _collect(errors, "tax_number", normalise_tax_number, tax_number) or ""
-    contact = _collect(errors, "contact_phone", normalise_phone, contact_phone) or ""
+    _required(errors, {"invoice_title": invoice_title, "tax_number": tax_number}, "invoice_title", "tax_number")
+    if contact_phone is not None:  # the account page sends it and needs it
+        _required(errors, {"contact_phone": contact_phone}, "contact_phone")
+    contact = _collect(errors, "contact_phone", normalise_phone, given["contact_phone"]) or ""
+    profile: dict[str, str] = {}
+    try:
+        profile = invoice_profile_clean(
+            invoice_type=given["invoice_type"], invoice_title=invoice_title, tax_number=tax_number,
+            invoice_address_phone=given["invoice_address_phone"],
+            invoice_bank_account=given["invoice_bank_account"], invoice_email=given["invoice_email"],
+        )
+    except ValidationError as exc:
+        for name, field_errors in exc.error_dict.items():
+            if name not in errors:
+                errors[name] = list(field_errors)
     if errors:
         raise ValidationError(errors)
-    new = {"invoice_title": (invoice_title or "").strip()[:128], "tax_number": tax, "contact_phone": contact}
+    new = {**profile, "contact_phone": contact}
     changes = {k: [getattr(locked, k), v] for k, v in new.items() if getattr(locked, k) != v}
     if not changes:
         return locked

@@ -3,4 +3,5 @@
 
 - status.py        the status pipeline: recommend, approve, reject, suspend, reinstate
 - applications.py  a supplier applies to join (供应商入驻申请)
+- names.py         renames (the catalog's search text follows, by task name)
 """

@@ -114,3 +114,4 @@ __all__ = [
     "ALLOWED_TRANSITIONS", "supplier_approve", "supplier_recommend", "supplier_reinstate",
     "supplier_reject", "supplier_set_status", "supplier_suspend",
 ]
+

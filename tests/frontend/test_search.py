@@ -9,6 +9,7 @@ from catalog.models import SearchTerm
 from catalog.pinyin import pinyin_forms
 from catalog.selectors import ProductFilter, product_list
 from catalog.selectors_suggestions import search_suggestions
+from suppliers.services.names import supplier_rename
 from tests.factories import ProductFactory
 from tests.frontend.conftest import add_variant
 
@@ -65,11 +66,11 @@ def test_every_sort_lists_products_in_stock_first(products):
     assert names(sort="price_desc")[:2] == ["七百弄山羊", "都安山羊肉"]
 
 
-def test_search_text_follows_product_and_supplier_changes(products, suppliers):
+def test_search_text_follows_product_and_supplier_changes(products, suppliers, django_capture_on_commit_callbacks):
     goat = products["goat"]
     owner = suppliers["duan"]
-    owner.short_name = "瑶山合作社"
-    owner.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        supplier_rename(supplier=owner, legal_name=owner.legal_name, short_name="瑶山合作社")
     goat.refresh_from_db()
     assert "yaoshanhezuoshe" in goat.search_text
     assert SearchTerm.objects.get(supplier=owner).label == "瑶山合作社"

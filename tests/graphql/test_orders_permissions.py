@@ -3,10 +3,13 @@ be read or acted on by buyer B, by a supplier (beyond its own part) or by anonym
 through any query, mutation or global ID; IDs of the wrong type are refused. Every refused
 mutation leaves the database exactly as it was."""
 
+import io
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from reportlab.pdfgen import canvas
 
 from catalog.models import ProductVariant
 from orders.models import (
@@ -23,7 +26,7 @@ from orders.models import (
     SettlementStatement,
 )
 from orders.services.settlement import statement_generate
-from tests.graphql.api_world import client_for, post
+from tests.graphql.api_world import client_for, post, post_multipart
 from tests.graphql.orders_api import ERRORS, ORDER_FIELDS, add_to_cart, data, gid, key, place
 from tests.orders.world import World, build_world
 
@@ -59,7 +62,17 @@ def scene(regions) -> Scene:
 
 
 def call(scene: Scene, actor: str, document: str, variables: dict[str, Any]) -> dict:
+    if "$file: Upload!" in document:  # sent by the GraphQL multipart request spec
+        return post_multipart(client_for(scene.user(actor)), document, variables, {"variables.file": invoice_upload()})
     return post(client_for(scene.user(actor)), document, variables)
+
+
+def invoice_upload() -> SimpleUploadedFile:
+    out = io.BytesIO()
+    page = canvas.Canvas(out)
+    page.drawString(72, 720, "INVOICE")
+    page.save()
+    return SimpleUploadedFile("invoice.pdf", out.getvalue(), "application/pdf")
 
 
 # --- Mutations ------------------------------------------------------------------------------
@@ -181,6 +194,14 @@ MUTATIONS: list[tuple[str, str, Any, dict[str, str], Any, str]] = [
         "fulfilmentId",
     ),
     (
+        "fulfilmentInvoiceUpload",
+        f"mutation($id: ID!, $file: Upload!) {{ fulfilmentInvoiceUpload(fulfilmentId: $id, file: $file) {{ fulfilment {{ invoiceStatus }} {ERRORS} }} }}",
+        lambda s: {"id": gid("Fulfilment", part(s, s.small, s.world.supplier_a)), "file": None},
+        {"owner_b": "NOT_FOUND", "purchaser_a": "PERMISSION_DENIED", "anonymous": "PERMISSION_DENIED", "staff": "PERMISSION_DENIED"},
+        lambda s: {"id": gid("Order", s.small), "file": None},
+        "fulfilmentId",
+    ),
+    (
         "paymentReceiptRecord",
         f"mutation($input: PaymentReceiptRecordInput!) {{ paymentReceiptRecord(input: $input) {{ receipt {{ status }} {ERRORS} }} }}",
         lambda s: {"input": {"bankReference": "CCB1", "paymentReference": s.small.payment_reference,
@@ -229,6 +250,7 @@ def test_refused_mutations_change_nothing(scene, name, document, variables, deni
     if wrong is not None:
         # The ID of another type (or no ID at all) is refused even for the allowed actor.
         allowed = {"fulfilmentCreate": "owner_b", "fulfilmentConfirm": "owner_a", "orderRefund": "staff",
+                   "fulfilmentInvoiceUpload": "owner_a",
                    "orderApprove": "approver_a", "orderReject": "approver_a",
                    "statementConfirm": "owner_a", "statementObject": "owner_a"}.get(name, "purchaser_a")
         result = call(scene, allowed, document, wrong(scene))

@@ -9,6 +9,7 @@ from orders.graphql.mutations.cart_line_update import CartLineUpdate
 from orders.graphql.mutations.checkout_complete import CheckoutComplete
 from orders.graphql.mutations.fulfilment_confirm import FulfilmentConfirm
 from orders.graphql.mutations.fulfilment_create import FulfilmentCreate
+from orders.graphql.mutations.fulfilment_invoice_upload import FulfilmentInvoiceUpload
 from orders.graphql.mutations.order_accept import OrderAccept
 from orders.graphql.mutations.order_approve import OrderApprove
 from orders.graphql.mutations.order_cancel import OrderCancel
@@ -34,6 +35,7 @@ class OrderMutations(graphene.ObjectType):
     # Supplier team members, on their own part of an order.
     fulfilment_confirm = FulfilmentConfirm.Field()
     fulfilment_create = FulfilmentCreate.Field()
+    fulfilment_invoice_upload = FulfilmentInvoiceUpload.Field()
     # Platform finance staff.
     payment_receipt_record = PaymentReceiptRecord.Field()
     order_refund = OrderRefund.Field()
