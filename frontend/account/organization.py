@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from frontend.account.access import apply_errors, forbid_unless, member_view
 from frontend.account.views import context_for
-from frontend.portal.access import once_claim, once_token
+from frontend.once import once_claim, once_token
 from shop.accounts.forms import AddressForm, InvoiceForm
 from shop.accounts.models import DeliveryAddress, MemberRole
 from shop.accounts.services import (

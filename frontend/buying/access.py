@@ -8,13 +8,11 @@ re-checked on every request). Order pages look the order up through
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
@@ -23,8 +21,6 @@ from django.shortcuts import render
 from frontend.account.acting import acting_membership
 from orders.models import Order
 from orders.selectors.orders import order_for_member
-
-ONCE_SECONDS = 6 * 3600
 
 
 def buyer_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -59,27 +55,3 @@ def apply_errors(form: BaseForm, exc: ValidationError) -> None:
     else:
         for message in exc.messages:
             form.add_error(None, message)
-
-
-# --- Double submission ---------------------------------------------------------------------
-# "Add to cart" adds to the quantity already there, so a double click would add twice. Its
-# form carries a one-time token; a second POST of the same token changes nothing.
-
-
-def once_token() -> str:
-    return secrets.token_urlsafe(18)
-
-
-def once_claim(request: HttpRequest) -> bool:
-    """False when this form's token was already used (the POST is a repeat)."""
-    token = str(request.POST.get("once", ""))
-    if not token or len(token) > 64:
-        return True
-    return cache.add(f"buying-once:{request.user.pk}:{token}", 1, ONCE_SECONDS)
-
-
-def once_release(request: HttpRequest) -> None:
-    """Let a refused form be submitted again with the same token after a correction."""
-    token = str(request.POST.get("once", ""))
-    if token and len(token) <= 64:
-        cache.delete(f"buying-once:{request.user.pk}:{token}")

@@ -14,15 +14,16 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from catalog.models import ProductVariant
 from catalog.selectors import product_detail
-from frontend.buying.access import apply_errors, buyer_view, once_claim, once_release
+from frontend.buying.access import apply_errors, buyer_view
 from frontend.buying.forms import FUNDING_DEFAULT, CartLineForm, CheckoutForm
+from frontend.once import once_claim, once_release
 from orders.selectors.cart import cart_view
 from orders.services.cart import cart_for, cart_line_add, cart_line_remove, cart_line_update
 from orders.services.checkout import order_place
 from orders.services.invoices import INVOICE_FIELDS
 from orders.services.lifecycle import new_idempotency_key
-from shop.accounts.invoice_profile import invoice_profile_initial
 from shop.accounts.models import DeliveryAddress, MemberRole
+from shop.accounts.selectors import invoice_profile_initial
 from shop.accounts.services import organization_invoice_update
 
 

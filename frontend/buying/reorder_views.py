@@ -9,7 +9,8 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from frontend.buying.access import buyer_view, member_order_or_404, once_claim
+from frontend.buying.access import buyer_view, member_order_or_404
+from frontend.once import once_claim
 from orders.services.reorder import order_reorder as order_reorder_service
 
 

@@ -10,14 +10,12 @@ The status is read from the database on every request. Objects are always looked
 the member's supplier, so another supplier's ids are 404s.
 """
 
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
@@ -30,7 +28,6 @@ from suppliers.selectors import supplier_membership_of
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 PORTAL_STATUSES = (SupplierStatus.APPROVED, SupplierStatus.SUSPENDED)
-ONCE_SECONDS = 6 * 3600
 
 
 @dataclass(frozen=True)
@@ -105,21 +102,3 @@ def apply_errors(form: BaseForm, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.error_list)
-
-
-# --- Double submission ------------------------------------------------------------------------
-# Forms that create something carry a one-time token; a second POST of the same token (a
-# double click, a reload of the result) is recognised and answered with a redirect instead
-# of creating a duplicate. ``cache.add`` is atomic (local memory and Redis alike).
-
-
-def once_token() -> str:
-    return secrets.token_urlsafe(18)
-
-
-def once_claim(request: HttpRequest) -> bool:
-    """False when this form's token was already used (the POST is a repeat)."""
-    token = str(request.POST.get("once", ""))
-    if not token or len(token) > 64:
-        return True
-    return cache.add(f"portal-once:{request.user.pk}:{token}", 1, ONCE_SECONDS)

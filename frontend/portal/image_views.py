@@ -20,7 +20,8 @@ from catalog.services.images import (
     product_images_add,
     product_images_reorder,
 )
-from frontend.portal.access import once_claim, once_token, portal_view
+from frontend.once import once_claim, once_token
+from frontend.portal.access import portal_view
 from frontend.portal.product_views import _own_product
 
 UPLOAD_FIELD = "photos"

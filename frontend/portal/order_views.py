@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
-from frontend.portal.access import apply_errors, once_claim, once_token, portal_view
+from frontend.once import once_claim, once_token
+from frontend.portal.access import apply_errors, portal_view
 from orders.models import Fulfilment, FulfilmentStatus, OrderEventKind, OrderStatus
 from orders.selectors.orders import fulfilment_for_supplier, fulfilments_for_supplier
 from orders.services.fulfilment import fulfilment_confirm, fulfilment_ship

@@ -29,7 +29,8 @@ from catalog.services.listings import (
     variant_create,
     variant_update,
 )
-from frontend.portal.access import apply_errors, once_claim, once_token, portal_view
+from frontend.once import once_claim, once_token
+from frontend.portal.access import apply_errors, portal_view
 
 VARIANTS_PREFIX = "variants"
 

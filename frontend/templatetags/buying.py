@@ -8,7 +8,7 @@ from django import template
 from django.db.models import Count
 
 from frontend.account.acting import acting_membership
-from frontend.buying.access import once_token as access_once_token
+from frontend.once import once_token as access_once_token
 from orders.models import CartLine
 from orders.selectors.orders import pending_approval_count
 from shop.accounts.models import BuyerOrganization, OrganizationStatus

@@ -14,14 +14,13 @@ Every message is filed under its field; the codes are ``required`` and ``invalid
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from shop.accounts.choices import InvoiceType
 from shop.accounts.errors import AccountErrorCode as Code
-from shop.accounts.models import BuyerOrganization, InvoiceType
 
 TAX_NUMBER = re.compile(r"[0-9A-Z]{15,20}")
 # A mobile number or a landline (area code, number, optional extension) inside the line.
@@ -84,15 +83,3 @@ def invoice_profile_clean(
         raise ValidationError(errors)
     return data
 
-
-def invoice_profile_initial(*, organization: BuyerOrganization) -> dict[str, Any]:
-    """What checkout proposes: the organization's invoice profile, its name as the title when
-    none is stored."""
-    return {
-        "invoice_type": organization.invoice_type or InvoiceType.NORMAL,
-        "invoice_title": organization.invoice_title or organization.name,
-        "tax_number": organization.tax_number,
-        "invoice_address_phone": organization.invoice_address_phone,
-        "invoice_bank_account": organization.invoice_bank_account,
-        "invoice_email": organization.invoice_email,
-    }

@@ -5,6 +5,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shop.accounts.choices import InvoiceType
+from shop.accounts.invoice_profile import invoice_profile_clean
 from shop.common.money import MoneyField
 
 phone_validator = RegexValidator(r"^1[3-9][0-9]{9}$", _("Enter a valid mainland mobile number."))
@@ -40,13 +42,6 @@ class OrganizationStatus(models.TextChoices):
     PENDING = "pending", _("Pending verification")
     VERIFIED = "verified", _("Verified")
     SUSPENDED = "suspended", _("Suspended")
-
-
-class InvoiceType(models.TextChoices):
-    """The two kinds of VAT invoice a buyer asks for (orders use the same choices)."""
-
-    NORMAL = "normal", _("General VAT invoice (普通发票)")
-    SPECIAL = "special", _("Special VAT invoice (增值税专用发票)")
 
 
 class BuyerOrganization(models.Model):
@@ -107,8 +102,6 @@ class BuyerOrganization(models.Model):
 
     def clean(self) -> None:
         """The invoice profile's rules, field by field (the admin shows them on the fields)."""
-        from shop.accounts.invoice_profile import invoice_profile_clean
-
         cleaned = invoice_profile_clean(
             invoice_type=self.invoice_type, invoice_title=self.invoice_title, tax_number=self.tax_number,
             invoice_address_phone=self.invoice_address_phone, invoice_bank_account=self.invoice_bank_account,

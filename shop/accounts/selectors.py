@@ -2,10 +2,12 @@
 username a new account gets."""
 
 import secrets
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
+from shop.accounts.choices import InvoiceType
 from shop.accounts.models import BuyerOrganization, MemberRole, Membership, OrganizationStatus
 
 ORDERING_ROLES = frozenset({MemberRole.PURCHASER, MemberRole.APPROVER, MemberRole.ADMIN})
@@ -49,3 +51,16 @@ def username_for_email(email: str) -> str:
     if len(candidate) <= 150 and not User._default_manager.filter(username=candidate).exists():
         return candidate
     return f"user-{secrets.token_hex(8)}"
+
+
+def invoice_profile_initial(*, organization: BuyerOrganization) -> dict[str, Any]:
+    """What checkout proposes: the organization's invoice profile, its name as the title when
+    none is stored."""
+    return {
+        "invoice_type": organization.invoice_type or InvoiceType.NORMAL,
+        "invoice_title": organization.invoice_title or organization.name,
+        "tax_number": organization.tax_number,
+        "invoice_address_phone": organization.invoice_address_phone,
+        "invoice_bank_account": organization.invoice_bank_account,
+        "invoice_email": organization.invoice_email,
+    }

@@ -11,7 +11,6 @@ from shop.common.audit import audit_record
 from shop.common.outbox import enqueue_on_commit
 from suppliers.models import Supplier
 
-
 NAME_FIELDS = ("legal_name", "short_name")
 # The catalog keeps each product's search text (names, pinyin, initials of its supplier) and
 # the supplier's suggestion term. Suppliers sit below the catalog and must not import it, so a
