@@ -50,9 +50,11 @@ def _celery_eager():
 
 @pytest.fixture
 def regions(db):
+    from shop.regions.selectors import region_reference
     from shop.regions.services import regions_load
 
     regions_load()
+    region_reference()  # what a running process keeps, loaded once as in production
 
 
 def pytest_configure(config):
