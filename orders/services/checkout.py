@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import Product, ProductVariant
+from catalog.services.listings import product_refresh_summary
 from orders.errors import OrderErrorCode
 from orders.models import (
     CartLine,
@@ -251,7 +252,5 @@ def stock_release(*, order: Order) -> None:
 
 def _refresh_product_stock(product_ids: set[int]) -> None:
     """Recompute the storefront's in-stock summary after units come back."""
-    from catalog.services.listings import product_refresh_summary
-
     for product in Product.objects.filter(pk__in=sorted(product_ids)).order_by("pk"):
         product_refresh_summary(product=product)

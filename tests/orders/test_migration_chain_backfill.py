@@ -10,7 +10,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from orders.chain import aggregate_deltas, entry_hash, entry_values
 
-BEFORE = [("orders", "0003_ledger_chain_tally_offline")]
+BEFORE = [("orders", "0003_ledger_chain_tally_offline"), ("accounts", "0003_loginlockout")]
 AFTER = [("orders", "0004_ledger_chain_backfill")]
 
 

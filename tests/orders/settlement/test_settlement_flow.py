@@ -26,12 +26,11 @@ from tests.orders.settlement.helpers import paid_order, ship_and_accept
 from tests.orders.world import key
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
 
 
 def _generate(world, supplier):
     return statement_generate(actor=world.staff, supplier_id=supplier.pk,
-                              period_start=TODAY.replace(day=1), period_end=TODAY)
+                              period_start=timezone.localdate().replace(day=1), period_end=timezone.localdate())
 
 
 def test_a_statement_goes_from_draft_to_paid_and_every_step_is_audited(world):
@@ -52,7 +51,7 @@ def test_a_statement_goes_from_draft_to_paid_and_every_step_is_audited(world):
     checker = UserFactory(username="checker", is_staff=True)
     statement_approve(actor=checker, statement_id=statement.pk)
     paid = statement_mark_paid(actor=world.staff, statement_id=statement.pk, bank_reference="BK2026120301",
-                               paid_on=TODAY)
+                               paid_on=timezone.localdate())
     assert paid.status == StatementStatus.PAID
     balance = supplier_balance(supplier_id=world.supplier_a.pk)
     assert (balance.available_fen, balance.settled_fen) == (0, 17600)
