@@ -48,7 +48,7 @@ class ProductStatus(models.TextChoices):
 VISIBLE = models.Q(is_visible=True)
 
 
-class ProductQuerySet(models.QuerySet):
+class ProductQuerySet(models.QuerySet["Product"]):
     def visible(self) -> "ProductQuerySet":
         """Approved, published, and its supplier approved (see ``Product.is_visible``)."""
         return self.filter(VISIBLE)

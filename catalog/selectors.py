@@ -120,7 +120,7 @@ def product_filter_parse(params: dict[str, object]) -> ProductFilter:
     )
 
 
-def _first_image_prefetch() -> Prefetch:
+def _first_image_prefetch() -> "Prefetch[str, QuerySet[ProductImage], str]":
     return Prefetch(
         "images",
         queryset=ProductImage.objects.order_by("position", "id"),
@@ -325,7 +325,7 @@ def portal_rejected_products(*, supplier: Supplier) -> QuerySet[Product]:
     )
 
 
-def _portal_variants_prefetch() -> Prefetch:
+def _portal_variants_prefetch() -> "Prefetch[str, QuerySet[ProductVariant], str]":
     return Prefetch(
         "variants",
         queryset=ProductVariant.objects.filter(is_active=True).order_by("position", "id"),

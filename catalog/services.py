@@ -120,9 +120,9 @@ def product_unpublish(*, product: Product) -> Product:
 
 import logging  # noqa: E402
 import uuid  # noqa: E402
-from collections.abc import Iterable  # noqa: E402
+from collections.abc import Iterable, Sequence  # noqa: E402
 from pathlib import PurePosixPath  # noqa: E402
-from typing import Any  # noqa: E402
+from typing import Any, cast  # noqa: E402
 
 from django.conf import settings  # noqa: E402
 from django.core.files import File  # noqa: E402
@@ -196,7 +196,7 @@ def _insert_images(
     try:
         for image, item in zip(images, normalized, strict=True):
             image.image.save(f"{uuid.uuid4().hex}{item.extension}", item.content, save=False)
-            stored.append(image.image.name)
+            stored.append(cast(str, image.image.name))  # just saved: it has a name
         with transaction.atomic():
             locked = _lock_product(product.pk, actor)
             siblings = list(ProductImage.objects.filter(product=product).order_by("position", "id"))
@@ -227,7 +227,7 @@ def _insert_images(
 
 
 def product_image_add(
-    *, product: Product, upload: File, alt: str = "", position: int | None = None,
+    *, product: Product, upload: "File[Any]", alt: str = "", position: int | None = None,
     actor: Any = None,
 ) -> ProductImage:
     """Validate and re-encode an uploaded image, store it under a random name and insert it
@@ -239,7 +239,7 @@ def product_image_add(
 
 
 def product_images_add(
-    *, product: Product, uploads: list[File], actor: Any = None
+    *, product: Product, uploads: "Sequence[File[Any]]", actor: Any = None
 ) -> list[ProductImage]:
     """Several uploads at once, all or nothing: every file is validated first, and a refused
     file refuses the batch with its error keyed by its index in ``uploads`` ("0", "1", …)."""
@@ -271,7 +271,7 @@ def product_image_delete(*, image: ProductImage, actor: Any = None) -> None:
         names = {locked.image.name, *locked.thumbnails.values()}
         # Also the names a thumbnail task may be writing right now.
         names.update(
-            product_image_thumbnail_name(original=locked.image.name, size=size)
+            product_image_thumbnail_name(original=cast(str, locked.image.name), size=size)
             for size in settings.IMAGE_THUMBNAIL_SIZES
         )
         audit_record(
@@ -364,7 +364,7 @@ def product_image_make_thumbnails(*, image: ProductImage) -> ProductImage:
     Idempotent: the same names are overwritten on every run. If the image is deleted while
     the thumbnails are being made, the files just written are removed again.
     """
-    original = image.image.name
+    original = cast(str, image.image.name)  # a stored image always has a name
     names: dict[str, str] = {}
     with default_storage.open(original, "rb") as source:
         for size in settings.IMAGE_THUMBNAIL_SIZES:

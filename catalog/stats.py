@@ -11,11 +11,15 @@ numbers are always exact:
   given once); a part rates every product it delivered.
 """
 
+from typing import Any, TypeVar
+
 from django.apps import apps
 from django.db.models import F, FloatField, Func, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 PAID_ORDER_STATUSES = ("paid", "shipped", "accepted")
+
+_QS = TypeVar("_QS", bound=QuerySet[Any, Any])
 
 
 def _scalar(queryset: QuerySet, function: str, field: str, output) -> Subquery:
@@ -43,7 +47,7 @@ def _rated_parts():
     )
 
 
-def with_stats(queryset: QuerySet) -> QuerySet:
+def with_stats(queryset: _QS) -> _QS:
     """Annotate ``sales_units``, ``rating_average`` (None when unrated) and ``rating_count``."""
     return queryset.annotate(
         sales_units=sales_units_expression(),

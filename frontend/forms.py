@@ -11,7 +11,8 @@ from typing import Any
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from catalog.selectors import SORTS, category_tree
+from catalog.selectors import category_tree
+from catalog.selectors_search import SORTS
 from shop.regions.models import Region
 from shop.regions.selectors import (
     supply_counties,

@@ -150,7 +150,7 @@ class OfflineRecordAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: OfflineRecord | None = None) -> bool:
         return False
 
-    def get_urls(self):  # type: ignore[no-untyped-def]
+    def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
             path("<path:object_id>/approve/", wrap(require_POST(self.approve_view)), name="orders_offlinerecord_approve"),

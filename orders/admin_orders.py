@@ -172,7 +172,7 @@ class OrderAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Order | None = None) -> bool:
         return False
 
-    def get_urls(self):  # type: ignore[no-untyped-def]
+    def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
             path("<path:object_id>/refund/", wrap(self.refund_view), name="orders_order_refund"),

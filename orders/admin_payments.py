@@ -95,7 +95,7 @@ class BankReceiptAdmin(ReadOnlyAdmin):
     def _url(self, name: str, *args: Any) -> str:
         return reverse(f"admin:orders_bankreceipt_{name}", args=args, current_app=self.admin_site.name)
 
-    def get_urls(self):  # type: ignore[no-untyped-def]
+    def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
             path("flagged/", wrap(self.flagged_view), name="orders_bankreceipt_flagged"),

@@ -47,11 +47,11 @@ class CampaignTakeoverMixin:
 
     actions = ["take_over_uncovered"]
 
-    def get_urls(self):  # type: ignore[no-untyped-def]
-        wrap = self.admin_site.admin_view  # type: ignore[attr-defined]
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
         return [
             path("<path:object_id>/take-over/", wrap(self.takeover_view), name="orders_campaign_takeover"),
-            *super().get_urls(),  # type: ignore[misc]
+            *super().get_urls(),
         ]
 
     def _takeover_url(self, campaign: Campaign) -> str:

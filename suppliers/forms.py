@@ -46,7 +46,7 @@ class RegionSelect(forms.Select):
         super().__init__(*args, **kwargs)
         self.parents = parents or {}
 
-    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):  # type: ignore[no-untyped-def]
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
         option = super().create_option(name, value, label, selected, index, subindex, attrs)
         parent = self.parents.get(str(value))
         if parent:

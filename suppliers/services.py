@@ -98,7 +98,7 @@ def _sync_listing_visibility(*, supplier: Supplier) -> int:
     """Listings follow their supplier at once, in the same transaction: the catalog keeps a
     denormalised ``Product.is_visible`` (approved, published, supplier approved). Written
     through the reverse relation because suppliers must not import catalog."""
-    products = supplier.products.all()  # type: ignore[attr-defined]
+    products = supplier.products.all()
     if supplier.status != S.APPROVED:
         return products.filter(is_visible=True).update(is_visible=False)
     return products.filter(status="approved", is_published=True, is_visible=False).update(is_visible=True)

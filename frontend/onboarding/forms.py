@@ -23,7 +23,7 @@ class LoginForm(AuthenticationForm):
         ),
     }
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # AuthenticationForm caps the field at the username's length (150); e-mails are longer.
         self.fields["username"].max_length = 254

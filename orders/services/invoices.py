@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from orders.errors import OrderErrorCode as E
 from orders.models import Fulfilment, InvoiceStatus, InvoiceType, Order, OrderStatus
+from shop.accounts.models import User
 from shop.accounts.selectors import memberships_of
 from shop.common.documents import normalize_document
 from suppliers.models import SupplierMember
@@ -72,7 +73,7 @@ def invoice_details_clean(
     return data
 
 
-def order_invoice_update(*, actor, order: Order, **details: str) -> Order:
+def order_invoice_update(*, actor: User, order: Order, **details: str) -> Order:
     """The buyer changes the order's invoice details (a member of its organization or staff),
     until a supplier has issued its invoice."""
     if not actor.is_staff and not memberships_of(user=actor).filter(organization_id=order.organization_id).exists():
@@ -92,7 +93,7 @@ def order_invoice_update(*, actor, order: Order, **details: str) -> Order:
     return locked
 
 
-def fulfilment_invoice_upload(*, actor, fulfilment: Fulfilment, upload: IO[bytes]) -> Fulfilment:
+def fulfilment_invoice_upload(*, actor: User, fulfilment: Fulfilment, upload: IO[bytes]) -> Fulfilment:
     """A member of the supplier uploads the electronic invoice (PDF) for its part."""
     if not SupplierMember.objects.filter(user=actor, supplier_id=fulfilment.supplier_id).exists():
         raise ValidationError(_("You cannot change this order."), code=E.PERMISSION_DENIED.value)

@@ -138,7 +138,7 @@ class ShopPasswordResetForm(PasswordResetForm):
     email = forms.EmailField(label=_("E-mail address"), max_length=254,
                              widget=forms.EmailInput(attrs={"autocomplete": "email"}))
 
-    def get_users(self, email: str):  # type: ignore[no-untyped-def]
+    def get_users(self, email: str):
         if not reset_mail_allowed(email):
             return iter(())
         return super().get_users(email)

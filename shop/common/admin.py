@@ -120,7 +120,7 @@ class ContentTypeFilter(admin.SimpleListFilter):
     title = gettext_lazy("kind of object")
     parameter_name = "content_type"
 
-    def lookups(self, request, model_admin):  # type: ignore[no-untyped-def]
+    def lookups(self, request, model_admin):
         from django.contrib.contenttypes.models import ContentType
 
         used = model_admin.get_queryset(request).order_by().values("content_type")
@@ -138,7 +138,7 @@ class ActionFilter(admin.SimpleListFilter):
     title = gettext_lazy("action")
     parameter_name = "action"
 
-    def lookups(self, request, model_admin):  # type: ignore[no-untyped-def]
+    def lookups(self, request, model_admin):
         actions = model_admin.get_queryset(request).order_by("action").values_list("action", flat=True).distinct()
         return [(a, action_label(a)) for a in actions]
 
@@ -206,11 +206,11 @@ class AuditedModelAdmin(admin.ModelAdmin):
 
     # --- the section on the change page ------------------------------------------------------
 
-    def get_readonly_fields(self, request: HttpRequest, obj: models.Model | None = None):  # type: ignore[no-untyped-def]
+    def get_readonly_fields(self, request: HttpRequest, obj: models.Model | None = None):
         fields = tuple(super().get_readonly_fields(request, obj))
         return (*fields, "audit_trail") if obj is not None and "audit_trail" not in fields else fields
 
-    def get_fieldsets(self, request: HttpRequest, obj: models.Model | None = None):  # type: ignore[no-untyped-def]
+    def get_fieldsets(self, request: HttpRequest, obj: models.Model | None = None):
         fieldsets = [
             (name, {**opts, "fields": tuple(f for f in opts["fields"] if f != "audit_trail")})
             for name, opts in super().get_fieldsets(request, obj)
@@ -245,7 +245,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
 
     # --- the full history page ---------------------------------------------------------------
 
-    def get_urls(self):  # type: ignore[no-untyped-def]
+    def get_urls(self):
         info = (self.opts.app_label, self.opts.model_name)
         return [
             path(
@@ -278,7 +278,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
 
     # --- saves through the change form -------------------------------------------------------
 
-    def _audited_fields(self, form) -> list[str]:  # type: ignore[no-untyped-def]
+    def _audited_fields(self, form) -> list[str]:
         names = []
         for name in form.changed_data:
             try:
@@ -289,7 +289,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
                 names.append(name)
         return names
 
-    def save_model(self, request: HttpRequest, obj: models.Model, form, change: bool) -> None:  # type: ignore[no-untyped-def]
+    def save_model(self, request: HttpRequest, obj: models.Model, form, change: bool) -> None:
         fields = self._audited_fields(form)
         before = None
         if change:
@@ -310,7 +310,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
                 changes={name: [None, value] for name, value in after.items()},
             )
 
-    def _m2m_fields(self, form) -> list[str]:  # type: ignore[no-untyped-def]
+    def _m2m_fields(self, form) -> list[str]:
         names = []
         for name in form.changed_data:
             try:
@@ -321,7 +321,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
                 names.append(name)
         return names
 
-    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:  # type: ignore[no-untyped-def]
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
         """Many-to-many changes (certifications, paired villages…) are audited too: ids before
         and after, as the services record them."""
         obj = form.instance

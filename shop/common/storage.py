@@ -56,14 +56,14 @@ class PrivateFileSystemStorage(FileSystemStorage):
     ``private`` folder next to ``MEDIA_ROOT``. Its URLs are signed and expire."""
 
     @property
-    def base_location(self) -> str:  # type: ignore[override]
+    def base_location(self) -> str:
         if self._location:
             return self._location
         configured = getattr(settings, "PRIVATE_MEDIA_ROOT", "")
         return str(configured or Path(settings.MEDIA_ROOT).parent / "private")
 
     @property
-    def location(self) -> str:  # type: ignore[override]
+    def location(self) -> str:
         return str(Path(self.base_location).resolve())
 
     def url(self, name: str | None) -> str:

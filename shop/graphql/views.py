@@ -156,7 +156,7 @@ class ShopGraphQLView(GraphQLView):
                 pass
         return size
 
-    def can_display_graphiql(self, request: HttpRequest, data: Any) -> bool:  # type: ignore[override]
+    def can_display_graphiql(self, request: HttpRequest, data: Any) -> bool:
         return bool(settings.DEBUG) and super().can_display_graphiql(request, data)
 
     def parse_body(self, request: HttpRequest) -> Any:
@@ -242,7 +242,7 @@ class ShopGraphQLView(GraphQLView):
             return json.dumps(d, sort_keys=True, indent=2, separators=(",", ": "), ensure_ascii=False)
         return json.dumps(d, separators=(",", ":"), ensure_ascii=False)
 
-    def format_error(self, error: Exception) -> dict[str, Any]:  # type: ignore[override]
+    def format_error(self, error: Exception) -> dict[str, Any]:
         if not isinstance(error, GraphQLError):
             return {"message": str(error), "extensions": {"code": ApiErrorCode.BAD_REQUEST.name}}
         original = error.original_error
