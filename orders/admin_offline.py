@@ -39,6 +39,7 @@ from orders.services.offline import (
     offline_record_create,
     offline_record_reject,
 )
+from shop.accounts.http import request_user
 from shop.accounts.models import BuyerOrganization
 from shop.common.money import format_yuan
 from shop.common.serving import private_file_response
@@ -180,7 +181,7 @@ class OfflineRecordAdmin(admin.ModelAdmin):
                 # errors, but gets an empty stand-in for the files, which it always refuses:
                 # nothing is written until the whole form is right.
                 record = offline_record_create(
-                    actor=request.user, county_code=data.get("county", ""), amount=data.get("amount", ""),
+                    actor=request_user(request), county_code=data.get("county", ""), amount=data.get("amount", ""),
                     occurred_on=data.get("occurred_on", ""), description=data.get("description", ""),
                     organization_id=getattr(data.get("organization"), "pk", None),
                     supplier_id=getattr(data.get("supplier"), "pk", None),
@@ -283,7 +284,7 @@ class OfflineRecordAdmin(admin.ModelAdmin):
     def approve_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         record = self._review(request, object_id)
         try:
-            approved = offline_record_approve(actor=request.user, record=record)
+            approved = offline_record_approve(actor=request_user(request), record=record)
         except ValidationError as exc:
             return self._record_page(request, record, status=400, error=" ".join(exc.messages))
         self.log_change(request, approved, _("Approved"))
@@ -296,7 +297,7 @@ class OfflineRecordAdmin(admin.ModelAdmin):
         record = self._review(request, object_id)
         reason = request.POST.get("reason", "")
         try:
-            rejected = offline_record_reject(actor=request.user, record=record, reason=reason)
+            rejected = offline_record_reject(actor=request_user(request), record=record, reason=reason)
         except ValidationError as exc:
             field = exc.error_dict.get("reason") if hasattr(exc, "error_dict") else None
             message = " ".join(m for e in field for m in e.messages) if field else ""

@@ -31,6 +31,7 @@ from orders.models import (
 )
 from orders.services.bank import parse_yuan_to_fen
 from orders.services.refunds import REFUNDABLE, order_refund
+from shop.accounts.http import request_user
 from shop.common.money import format_yuan
 
 
@@ -206,7 +207,7 @@ class OrderAdmin(admin.ModelAdmin):
             try:
                 amount_fen = parse_yuan_to_fen(data["amount"]) if data["amount"].strip() else None
                 refund = order_refund(
-                    actor=request.user, order=order, reason=data["reason"], idempotency_key=data["idempotency_key"],
+                    actor=request_user(request), order=order, reason=data["reason"], idempotency_key=data["idempotency_key"],
                     amount_fen=amount_fen, bank_reference=data.get("bank_reference", ""),
                 )
             except ValidationError as exc:

@@ -28,6 +28,7 @@ from orders.models import (
     StripeEvent,
 )
 from orders.services.bank import bank_receipt_record, bank_receipt_resolve
+from shop.accounts.http import request_user
 from shop.common.money import format_yuan
 
 FORM_TEMPLATE = "admin/orders/staff_form.html"
@@ -121,7 +122,7 @@ class BankReceiptAdmin(ReadOnlyAdmin):
             data = form.cleaned_data
             try:
                 receipt = bank_receipt_record(
-                    actor=request.user, bank_reference=data["bank_reference"],
+                    actor=request_user(request), bank_reference=data["bank_reference"],
                     payment_reference=data["payment_reference"], amount=data["amount"],
                     received_on=data["received_on"], payer_name=data["payer_name"],
                 )
@@ -167,7 +168,7 @@ class BankReceiptAdmin(ReadOnlyAdmin):
                 form.add_error("order_number", _("No order has this number."))
             else:
                 try:
-                    receipt = bank_receipt_resolve(actor=request.user, receipt=receipt, note=data["note"], order=order)
+                    receipt = bank_receipt_resolve(actor=request_user(request), receipt=receipt, note=data["note"], order=order)
                 except ValidationError as exc:
                     add_service_errors(form, exc, {"order": "order_number"})
                 else:

@@ -20,12 +20,13 @@ from orders.services import cart as cart_services
 from orders.services.checkout import order_place
 from orders.services.invoices import INVOICE_FIELDS
 from orders.services.lifecycle import new_idempotency_key
+from shop.accounts.http import request_user
 from shop.accounts.models import DeliveryAddress
 
 
 def _cart(request: HttpRequest):
     buyer = request.buyer  # type: ignore[attr-defined]
-    return cart_view(cart=cart_services.cart_for(user=request.user, organization=buyer.organization))
+    return cart_view(cart=cart_services.cart_for(user=request_user(request), organization=buyer.organization))
 
 
 def _render_cart(request: HttpRequest, *, error_variant: str = "", error_text: str = "", status: int = 200) -> HttpResponse:
@@ -85,7 +86,7 @@ def cart_add(request: HttpRequest) -> HttpResponse:
         return redirect(_safe_next(request, back))
     try:
         line = cart_services.cart_line_add(
-            user=request.user, organization=request.buyer.organization,  # type: ignore[attr-defined]
+            user=request_user(request), organization=request.buyer.organization,  # type: ignore[attr-defined]
             variant_id=form.cleaned_data["variant"], quantity=form.cleaned_data["quantity"],
         )
     except ValidationError as exc:
@@ -118,7 +119,7 @@ def cart_update(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             cart_services.cart_line_update(
-                user=request.user, organization=request.buyer.organization,  # type: ignore[attr-defined]
+                user=request_user(request), organization=request.buyer.organization,  # type: ignore[attr-defined]
                 variant_id=form.cleaned_data["variant"], quantity=form.cleaned_data["quantity"],
             )
         except ValidationError as exc:
@@ -142,7 +143,7 @@ def _int(raw: str) -> int:
 def cart_remove(request: HttpRequest) -> HttpResponse:
     """Idempotent: removing a line twice is harmless."""
     cart_services.cart_line_remove(
-        user=request.user, organization=request.buyer.organization,  # type: ignore[attr-defined]
+        user=request_user(request), organization=request.buyer.organization,  # type: ignore[attr-defined]
         variant_id=request.POST.get("variant", ""),
     )
     messages.success(request, _("Removed from your cart."))
@@ -164,7 +165,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
             invoice = {name: data[name] for name in INVOICE_FIELDS} if data["invoice_type"] else None
             try:
                 order = order_place(
-                    user=request.user, organization=organization, address_id=data["address"],
+                    user=request_user(request), organization=organization, address_id=data["address"],
                     funding_channel=data["funding_channel"], idempotency_key=data["idempotency_key"],
                     invoice_title=data["invoice_title"], tax_number=data["tax_number"], note=data["note"],
                     invoice=invoice,

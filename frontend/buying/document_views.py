@@ -21,6 +21,7 @@ from frontend.buying.order_views import _render_detail as render_order_detail
 from orders.documents.pdf import acceptance_pdf, contract_pdf, delivery_note_pdf
 from orders.selectors.documents import DocumentScope, document_scope
 from orders.services.invoices import order_invoice_update
+from shop.accounts.http import request_user
 from shop.common.serving import SANDBOX_POLICY, private_file_response
 
 
@@ -83,7 +84,7 @@ def invoice_details(request: HttpRequest, pk: int) -> HttpResponse:
     form = InvoiceDetailsForm(request.POST, prefix="invoice")
     if form.is_valid():
         try:
-            order_invoice_update(actor=request.user, order=order, **form.cleaned_data)
+            order_invoice_update(actor=request_user(request), order=order, **form.cleaned_data)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:

@@ -20,6 +20,7 @@ from orders.models import Fulfilment, FulfilmentStatus, Order, OrderStatus, Paym
 from orders.selectors.orders import orders_for_organization
 from orders.selectors.uncovered import order_counted_in
 from orders.services import lifecycle
+from shop.accounts.http import request_user
 from shop.accounts.selectors import APPROVING_ROLES, membership_for
 
 ORDERS_PER_PAGE = 20
@@ -162,7 +163,7 @@ def _refused(request: HttpRequest, order: Order, exc: ValidationError, form=None
 def order_approve(request: HttpRequest, pk: int) -> HttpResponse:
     order = member_order_or_404(request, pk)
     try:
-        lifecycle.order_approve(actor=request.user, order=order)
+        lifecycle.order_approve(actor=request_user(request), order=order)
     except ValidationError as exc:
         return _refused(request, order, exc)
     messages.success(request, _("Order approved. The purchaser can pay it now."))
@@ -176,7 +177,7 @@ def _reason_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         return _render_detail(request, order, forms={name: form}, status=400)
     service = lifecycle.order_reject if name == "reject" else lifecycle.order_cancel
     try:
-        service(actor=request.user, order=order, reason=form.cleaned_data["reason"])
+        service(actor=request_user(request), order=order, reason=form.cleaned_data["reason"])
     except ValidationError as exc:
         return _refused(request, order, exc, form, name)
     if name == "reject":
@@ -214,9 +215,9 @@ def order_accept(request: HttpRequest, pk: int) -> HttpResponse:
         if data["fulfilment"] and part is None:
             raise ValidationError(_("This part of the order does not exist."), code="not_found")
         if part is not None:
-            fulfilment_services.fulfilment_accept(actor=request.user, fulfilment=part, rating=data["rating"], comment=data["comment"])
+            fulfilment_services.fulfilment_accept(actor=request_user(request), fulfilment=part, rating=data["rating"], comment=data["comment"])
         else:
-            fulfilment_services.order_accept(actor=request.user, order=order, rating=data["rating"], comment=data["comment"])
+            fulfilment_services.order_accept(actor=request_user(request), order=order, rating=data["rating"], comment=data["comment"])
     except ValidationError as exc:
         return _refused(request, order, exc, form, "accept")
     messages.success(request, _("Delivery accepted. Thank you for your rating."))

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from frontend.buying.access import member_order_or_404
 from orders.models import Order, OrderStatus
+from shop.accounts.http import request_user
 
 
 def card_payments_enabled() -> bool:
@@ -58,7 +59,7 @@ def order_pay_card(request: HttpRequest, pk: int) -> HttpResponse:
     from orders.services.card import payment_card_start
 
     try:
-        started = payment_card_start(actor=request.user, order=order)
+        started = payment_card_start(actor=request_user(request), order=order)
     except ValidationError as exc:
         return render(request, "frontend/buying/pay.html", _context(request, order, card_error=" ".join(exc.messages)), status=400)
     secret = started if isinstance(started, str) else getattr(started, "stripe_client_secret", "")

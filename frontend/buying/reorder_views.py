@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from frontend.buying.access import buyer_view, member_order_or_404, once_claim
 from orders.services import reorder as reorder_services
+from shop.accounts.http import request_user
 
 
 @require_POST
@@ -24,7 +25,7 @@ def order_reorder(request: HttpRequest, pk: int) -> HttpResponse:
     if not once_claim(request):  # a double click: the first POST already added the items
         return redirect("frontend:cart")
     try:
-        result = reorder_services.order_reorder(user=request.user, organization=request.buyer.organization, order=order)  # type: ignore[attr-defined]
+        result = reorder_services.order_reorder(user=request_user(request), organization=request.buyer.organization, order=order)  # type: ignore[attr-defined]
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("frontend:order", pk=order.pk)

@@ -27,6 +27,7 @@ from orders.selectors.reports import (
     report_params_clean,
 )
 from orders.services import reports as report_services
+from shop.accounts.http import request_user
 from shop.accounts.models import BuyerOrganization
 from shop.common.serving import private_file_response
 
@@ -79,7 +80,7 @@ def reports_home(request: HttpRequest) -> HttpResponse:
             rows = report_row_estimate(campaign=campaign, params=params, organization=organization)
             large = rows > report_services.DIRECT_EXPORT_MAX_ROWS
             export = report_services.report_export_create(
-                user=request.user, campaign=campaign, params=params, organization=organization, queue=large
+                user=request_user(request), campaign=campaign, params=params, organization=organization, queue=large
             )
             if large:
                 messages.info(request, _("The report has %(rows)s rows: it is being prepared. Download it below when it is ready.") % {"rows": rows})
@@ -96,7 +97,7 @@ def reports_home(request: HttpRequest) -> HttpResponse:
     else:
         lang = "en" if (translation.get_language() or "").startswith("en") else "zh-hans"
         form = ReportForm(campaigns=campaigns, initial={"language": lang})
-    exports = report_exports_for(user=request.user)
+    exports = report_exports_for(user=request_user(request))
     return render(request, "frontend/reports/home.html", {
         "form": form, "organization": organization, "exports": exports,
         "preparing": any(e.status in (ReportExportStatus.PENDING, ReportExportStatus.RUNNING) for e in exports),
@@ -106,7 +107,7 @@ def reports_home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def reports_download(request: HttpRequest, pk: int) -> HttpResponse:
-    export = report_export_for_requester(user=request.user, export_id=pk)
+    export = report_export_for_requester(user=request_user(request), export_id=pk)
     if export is None:
         raise Http404
     if export.status != ReportExportStatus.DONE or not export.file:

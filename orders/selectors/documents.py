@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, QuerySet
 
 from orders.models import Fulfilment, Order, OrderLine
@@ -46,9 +47,9 @@ def _parts(supplier_id: int | None = None) -> Prefetch[str, QuerySet[Fulfilment]
     return Prefetch("fulfilments", queryset=qs)
 
 
-def document_scope(*, user: User, order_id: object) -> DocumentScope | None:
+def document_scope(*, user: User | AnonymousUser, order_id: object) -> DocumentScope | None:
     pk = _pk(order_id)
-    if pk is None or not getattr(user, "is_authenticated", False):
+    if pk is None or not user.is_authenticated:
         return None
     if user.is_staff:
         order = _order_with_parts(pk, _parts())

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, Q, QuerySet
 
 from orders.models import Fulfilment, Order, OrderEvent, OrderLine, OrderStatus
@@ -67,11 +68,11 @@ def order_detail_queryset() -> QuerySet[Order]:
     )
 
 
-def order_for_member(*, user: User, order_id: object) -> Order | None:
+def order_for_member(*, user: User | AnonymousUser, order_id: object) -> Order | None:
     """The order, if ``user`` is a member of the organization that placed it (staff read
     every order). ``None`` otherwise, so callers answer 404 and never confirm it exists."""
     pk = _pk(order_id)
-    if pk is None or not getattr(user, "is_authenticated", False):
+    if pk is None or not user.is_authenticated:
         return None
     qs = order_detail_queryset().filter(pk=pk)
     if not user.is_staff:

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
@@ -135,10 +136,10 @@ def report_params_clean(
     return found, params
 
 
-def report_organizations_for(*, user: User) -> list[BuyerOrganization]:
+def report_organizations_for(*, user: User | AnonymousUser) -> list[BuyerOrganization]:
     """Verified organizations the user belongs to (administrator, approver or purchaser),
     whose reports they may export: purchasers export their own organization's reports."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return []
     return list(
         BuyerOrganization.objects.filter(
@@ -148,9 +149,9 @@ def report_organizations_for(*, user: User) -> list[BuyerOrganization]:
     )
 
 
-def report_may_export(*, user: User, organization: BuyerOrganization | None) -> bool:
+def report_may_export(*, user: User | AnonymousUser, organization: BuyerOrganization | None) -> bool:
     """Staff export everything (``organization`` None); a member only their organization."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return False
     if organization is None:
         return bool(user.is_staff)
