@@ -15,7 +15,7 @@ from shop.regions.models import Region, RegionLevel
 from suppliers.models import Certification, Supplier
 
 MAX_VARIANT_FORMS = 50
-PRICE = {
+PRICE: dict[str, Any] = {
     "max_digits": 12, "decimal_places": 2, "min_value": Decimal("0.01"),
     "error_messages": {
         "min_value": _("The price must be above zero."),
@@ -29,7 +29,7 @@ PRICE = {
 
 class CategoryChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Category) -> str:
-        return f"{obj.parent.name} / {obj.name}" if obj.parent_id else obj.name
+        return f"{obj.parent.name} / {obj.name}" if obj.parent is not None else obj.name
 
 
 class CertificationChoiceField(forms.ModelMultipleChoiceField):
@@ -101,7 +101,8 @@ class ProductForm(forms.Form):
         return self._villages.get(code) if code else None
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what super().clean() returned (typed Optional)
         township, village = data.get("township"), data.get("village")
         if township and village and village.parent_id != township.pk:
             self.add_error("village", _("Choose a village of the chosen township."))

@@ -55,6 +55,10 @@ class ProductQuerySet(models.QuerySet["Product"]):
 
 
 class Product(models.Model):
+    # Lists that the selectors' ``Prefetch(to_attr=...)`` set (never stored).
+    active_variants: "list[ProductVariant]"
+    ordered_images: "list[ProductImage]"
+
     supplier = models.ForeignKey(
         "suppliers.Supplier", verbose_name=_("supplier"), on_delete=models.PROTECT,
         related_name="products",
@@ -227,7 +231,7 @@ class ProductImage(models.Model):
         ordering = ["position", "id"]
 
     def __str__(self) -> str:
-        return self.alt or self.image.name
+        return self.alt or self.image.name or ""
 
     def thumbnail_url(self, size: int) -> str:
         """URL of the nearest thumbnail at least ``size`` wide, or of the original."""

@@ -79,7 +79,7 @@ def full_clean_recoded(
                     code = C.REQUIRED
                 else:
                     code = (codes or {}).get(field, C.INVALID)
-                recoded.setdefault(field, []).append(ValidationError(list(error)[0], code=code.value))
+                recoded.setdefault(field, []).append(ValidationError(error.messages[0], code=code.value))
         return ValidationError(recoded)
     return None
 

@@ -39,7 +39,8 @@ class CampaignForm(forms.ModelForm):
             self.initial["target_yuan"] = fen_to_yuan(self.instance.target_fen)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data  # what super().clean() returned (typed Optional)
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("The end date must not be before the start date."))

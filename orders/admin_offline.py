@@ -146,7 +146,7 @@ class OfflineRecordAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("evidence files"), ordering="evidence_total")
     def evidence_count(self, obj: OfflineRecord) -> int:
-        return obj.evidence_total
+        return obj.evidence_total  # type: ignore[attr-defined]  # get_queryset() annotates it
 
     def has_delete_permission(self, request: HttpRequest, obj: OfflineRecord | None = None) -> bool:
         return False

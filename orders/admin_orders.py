@@ -129,7 +129,7 @@ class OrderEventInline(ReadOnlyInline):
 
     @admin.display(description=gettext_lazy("supplier"))
     def supplier(self, obj: OrderEvent) -> str:
-        return str(obj.fulfilment.supplier) if obj.fulfilment_id else "-"
+        return str(obj.fulfilment.supplier) if obj.fulfilment is not None else "-"
 
 
 @admin.register(Order)

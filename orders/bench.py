@@ -48,7 +48,7 @@ def child_setup(settings_dict: dict | None = None) -> None:
         wrapper.settings_dict["NAME"] = settings_dict["NAME"]
         wrapper.settings_dict["OPTIONS"] = dict(settings_dict.get("OPTIONS") or {})
     app.conf.task_always_eager = False
-    app.conf.broker_url = "memory://"
+    app.conf.broker_url = "memory://"  # type: ignore[misc]  # celery-types: read-only
 
 
 _inherited: list = []

@@ -155,7 +155,8 @@ class SupplierApplicationForm(forms.Form):
             return ""
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what super().clean() returned (typed Optional)
         county, township, village = data.get("county"), data.get("township"), data.get("village")
         if county and township and self.region_parents.get(township) != county:
             self.add_error("township", _("Choose a township of the chosen county."))
@@ -203,7 +204,8 @@ class CertificationForm(forms.Form):
     document = forms.FileField(label=_("Document (PDF or image)"), required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what super().clean() returned (typed Optional)
         start, end = data.get("valid_from"), data.get("valid_until")
         if start and end and end < start:
             self.add_error("valid_until", _("The end of validity is before its start."))
@@ -268,7 +270,8 @@ class InvitationSignupForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what super().clean() returned (typed Optional)
         if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
             self.add_error("password2", _("The two passwords do not match."))
         return data

@@ -127,7 +127,7 @@ def cart_update(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Quantity changed."))
             return redirect("frontend:cart")
-    text = " ".join(m for field_errors in form.errors.values() for m in field_errors)
+    text = " ".join(str(m) for field_errors in form.errors.values() for m in field_errors)
     if not any(line.variant.pk == _int(variant) for line in _cart(request).lines):
         messages.error(request, text)  # not a line of this cart: say it on top
         variant = ""
@@ -200,7 +200,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
 
 
 def _with_fresh_key(form: CheckoutForm, addresses: list) -> CheckoutForm:
-    data = form.data.copy()
+    data = form.data.copy()  # type: ignore[attr-defined]  # a QueryDict
     data["idempotency_key"] = new_idempotency_key()
     fresh = CheckoutForm(data, addresses=addresses)
     fresh.is_valid()

@@ -109,7 +109,7 @@ def _render_detail(request: HttpRequest, order: Order, *, template: str = "front
         raw = str(accept.data.get("accept-fulfilment", ""))
         accept_failed_pk = int(raw) if raw.isdigit() and len(raw) < 10 else None
         if accept_failed_pk not in {f.pk for f in actions["acceptable"]}:  # type: ignore[attr-defined]
-            action_error = " ".join(m for errors in accept.errors.values() for m in errors)
+            action_error = " ".join(str(m) for errors in accept.errors.values() for m in errors)
     method = order.payment_method
     context = {
         "order": order,

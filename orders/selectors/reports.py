@@ -210,7 +210,7 @@ def breakdown(qs: QuerySet[LedgerEntry], dimension: str) -> list[dict[str, Any]]
         grouped = qs.annotate(m=TruncMonth("occurred_at")).values("m")
     else:
         grouped = qs.values(*_GROUP_FIELDS[dimension])
-    rows: list[dict[str, Any]] = list(
+    rows: list[Any] = list(
         grouped.annotate(
             amount=Sum("amount_fen"), entries=Count("id"),
             orders=Count("order_line__order_id", distinct=True, filter=Q(kind="order_line")),

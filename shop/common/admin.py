@@ -75,7 +75,7 @@ def _value_text(value: Any) -> str:
 def _field_label(model: type[models.Model] | None, name: str) -> str:
     if model is not None:
         try:
-            return str(model._meta.get_field(name).verbose_name)
+            return str(model._meta.get_field(name).verbose_name)  # type: ignore[union-attr]  # a field, not a reverse relation
         except FieldDoesNotExist:
             pass
     return name
@@ -179,7 +179,8 @@ class AuditEventAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("object"), ordering="object_repr")
     def object_link(self, event: AuditEvent) -> str:
         url = object_admin_url(event)
-        kind = str(event.content_type.model_class()._meta.verbose_name) if event.content_type.model_class() else ""
+        model = event.content_type.model_class()
+        kind = str(model._meta.verbose_name) if model else ""
         if url:
             return format_html('{} <a href="{}">{}</a>', kind, url, event.object_repr)
         return format_html("{} {}", kind, event.object_repr)

@@ -21,7 +21,7 @@ logged-in session must pass the same CSRF check as a form (``shop.graphql.core.c
 
 import json
 import logging
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
@@ -217,7 +217,7 @@ class ShopGraphQLView(GraphQLView):
         document = checked.document
 
         try:
-            result = execute(
+            result = cast(ExecutionResult, execute(  # sync resolvers: never an awaitable
                 schema, document,
                 root_value=self.get_root_value(request),
                 context_value=self.get_context(request),
@@ -225,7 +225,7 @@ class ShopGraphQLView(GraphQLView):
                 operation_name=operation_name,
                 middleware=self.get_middleware(request),
                 execution_context_class=self.execution_context_class,
-            )
+            ))
         except Exception as exc:  # noqa: BLE001 - reported as a request error, never a 500
             logger.exception("GraphQL execution failed")
             return ExecutionResult(errors=[GraphQLError(
@@ -249,7 +249,7 @@ class ShopGraphQLView(GraphQLView):
         if original is None or isinstance(original, GraphQLError):
             formatted = dict(error.formatted)
             if not introspection_allowed():
-                formatted["message"] = without_suggestions(formatted["message"])
+                formatted["message"] = without_suggestions(str(formatted["message"]))
             return formatted
         logger.error("GraphQL resolver failed: %s", error.path, exc_info=original)
         formatted = {
