@@ -65,9 +65,9 @@ class OverpricedFilter(admin.SimpleListFilter):
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Product]) -> QuerySet[Product]:
         if self.value() == "yes":
-            return queryset.filter(_overpriced=True)
+            return queryset.filter(_overpriced=True)  # type: ignore[misc]  # an annotation of the admin queryset
         if self.value() == "no":
-            return queryset.filter(_overpriced=False)
+            return queryset.filter(_overpriced=False)  # type: ignore[misc]
         return queryset
 
 
@@ -99,7 +99,7 @@ class ReviewFilter(admin.SimpleListFilter):
         if self.value() == "awaiting":
             return queryset.filter(awaiting_review_condition())
         if self.value() == "price":
-            return queryset.filter(_needs_price_review=True)
+            return queryset.filter(_needs_price_review=True)  # type: ignore[misc]  # an annotation of the admin queryset
         return queryset
 
 
@@ -258,7 +258,7 @@ class ProductAdmin(ProductReviewMixin, AuditedModelAdmin):
             ),
         )
 
-    def audit_events(self, obj: Product) -> QuerySet[AuditEvent]:
+    def audit_events(self, obj: Product) -> QuerySet[AuditEvent]:  # type: ignore[override]
         """The product's events and those of its variants and images."""
         types = ContentType.objects.get_for_models(Product, ProductVariant, ProductImage)
 

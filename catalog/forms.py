@@ -78,11 +78,11 @@ class ProductForm(forms.Form):
     def __init__(self, *args: Any, supplier: Supplier, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.supplier = supplier
-        self.fields["category"].queryset = Category.objects.select_related("parent").order_by(
+        self.fields["category"].queryset = Category.objects.select_related("parent").order_by(  # type: ignore[attr-defined]  # ModelChoiceFields
             "parent__position", "parent_id", "position", "id"
         )
         townships = Region.objects.filter(level=RegionLevel.TOWNSHIP, parent_id=supplier.county_id)
-        self.fields["township"].queryset = townships.order_by("code")
+        self.fields["township"].queryset = townships.order_by("code")  # type: ignore[attr-defined]
         villages = (
             Region.objects.filter(level=RegionLevel.VILLAGE, parent__parent_id=supplier.county_id)
             .select_related("parent")
@@ -91,10 +91,10 @@ class ProductForm(forms.Form):
         groups: dict[str, list[tuple[str, str]]] = {}
         self._villages: dict[str, Region] = {}
         for village in villages:
-            groups.setdefault(village.parent.name, []).append((village.code, village.name))
+            groups.setdefault(village.parent.name, []).append((village.code, village.name))  # type: ignore[union-attr]  # a village has its township
             self._villages[village.code] = village
-        self.fields["village"].choices = [("", _("— none —")), *groups.items()]
-        self.fields["certifications"].queryset = Certification.objects.filter(supplier=supplier)
+        self.fields["village"].choices = [("", _("— none —")), *groups.items()]  # type: ignore[attr-defined]
+        self.fields["certifications"].queryset = Certification.objects.filter(supplier=supplier)  # type: ignore[attr-defined]
 
     def clean_village(self) -> Region | None:
         code = self.cleaned_data.get("village")

@@ -1,6 +1,7 @@
 """Reads of the catalog. Every function returns querysets with what the caller renders
 preloaded, so a page or a GraphQL query runs a constant number of SQL queries."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -55,7 +56,7 @@ def _parse_price(raw: object, name: str, errors: dict[str, str]) -> Decimal | No
     return value.quantize(Decimal("0.01"))
 
 
-def _clean_text(params: dict[str, object], name: str, errors: dict[str, str]) -> str:
+def _clean_text(params: Mapping[str, object], name: str, errors: dict[str, str]) -> str:
     """The stripped parameter; NUL characters (which PostgreSQL rejects) are a field error."""
     value = str(params.get(name) or "").strip()
     if "\x00" in value:
@@ -64,7 +65,7 @@ def _clean_text(params: dict[str, object], name: str, errors: dict[str, str]) ->
     return value
 
 
-def product_filter_parse(params: dict[str, object]) -> ProductFilter:
+def product_filter_parse(params: Mapping[str, object]) -> ProductFilter:
     """Validate raw filter parameters (from a query string or GraphQL arguments).
 
     Raises ``ValidationError`` with one message per bad field; the messages are in the
@@ -175,7 +176,7 @@ def product_list(*, filters: ProductFilter | None = None, stats: bool = True) ->
 def product_detail(*, slug: str) -> Product | None:
     """One visible product with everything its page shows, sales and ratings included."""
     return (
-        with_stats(Product.objects.visible())
+        with_stats(Product.objects.visible())  # type: ignore[no-redef]  # Product declares active_variants
         .select_related(
             "supplier", "supplier__county", "supplier__township", "county", "township",
             "village", "category", "category__parent",

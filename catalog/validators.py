@@ -252,9 +252,10 @@ def apply_product_fields(product: Product, *, fields: Mapping[str, Any]) -> list
             errors.add("township", _("Choose a township of your county."), C.INVALID_REGION)
         else:
             check_origin(errors, supplier=product.supplier, township=township, village=village)
-            if not errors.has("township") and not errors.has("village"):
+            # check_origin() refuses a missing township
+            if township is not None and not errors.has("township") and not errors.has("village"):
                 product.township, product.village = township, village
-                product.county_id = township.parent_id  # type: ignore[union-attr]
+                product.county_id = township.parent_id  # type: ignore[assignment]  # a township has its county
     cert_ids = None
     if "certifications" in fields:
         cert_ids = check_certifications(errors, supplier=product.supplier, certifications=fields["certifications"])

@@ -51,7 +51,7 @@ class CatalogFilterForm:
     county: Region | None = None
     township_groups: list[TownshipGroup] = field(default_factory=list)
     categories: list[Any] = field(default_factory=list)
-    certifications: list[tuple[str, str]] = field(default_factory=list)
+    certifications: list[tuple[str, Any]] = field(default_factory=list)
     sorts: list[tuple[str, Any]] = field(default_factory=list)
 
     @property
@@ -79,7 +79,7 @@ def catalog_filter_form(*, values: dict[str, str], errors: dict[str, str]) -> Ca
     else:
         by_county: dict[str, TownshipGroup] = {c.code: TownshipGroup(c, []) for c in counties}
         for township in townships_of_supply_counties():
-            group = by_county.get(township.parent_id)
+            group = by_county.get(township.parent_id)  # type: ignore[arg-type]  # townships have a county
             if group is not None:
                 group.townships.append(township)
         groups = [g for g in by_county.values() if g.townships]

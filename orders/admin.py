@@ -92,7 +92,7 @@ class CampaignForm(forms.ModelForm):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(CampaignTakeoverMixin, admin.ModelAdmin):
+class CampaignAdmin(CampaignTakeoverMixin, admin.ModelAdmin):  # type: ignore[misc]  # list vs sequence of actions
     form = CampaignForm
     list_display = ("name", "target", "start_date", "end_date", "is_active")
     list_filter = ("is_active",)

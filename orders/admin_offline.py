@@ -23,7 +23,7 @@ from django.contrib.admin.widgets import AdminDateWidget, AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db.models import Count, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -113,7 +113,7 @@ class OfflineRecordForm(forms.Form):
             model_field = OfflineRecord._meta.get_field(name)
             field = self.fields[name]
             field.widget = AutocompleteSelect(model_field, admin_site)
-            field.widget.choices = field.choices
+            field.widget.choices = field.choices  # type: ignore[attr-defined]  # a ChoiceField
         self.fields["occurred_on"].initial = timezone.localdate().isoformat()
 
 
@@ -218,7 +218,7 @@ class OfflineRecordAdmin(admin.ModelAdmin):
 
     def _record(self, request: HttpRequest, object_id: str) -> OfflineRecord:
         record = (
-            self.get_queryset(request)
+            self.get_queryset(request)  # type: ignore[misc]  # None matches no record
             .select_related("campaign", "county", "organization", "supplier", "created_by", "reviewed_by")
             .filter(pk=_int(unquote(object_id))).first()
         )
@@ -310,7 +310,7 @@ class OfflineRecordAdmin(admin.ModelAdmin):
                           messages.WARNING)
         return HttpResponseRedirect(_record_url(self.admin_site, "change", record.pk))
 
-    def evidence_view(self, request: HttpRequest, object_id: str, evidence_id: int) -> HttpResponse:
+    def evidence_view(self, request: HttpRequest, object_id: str, evidence_id: int) -> HttpResponseBase:
         """Staff only (``admin_view`` sends anybody else to the login page): media is not
         public in production, and evidence files are only linked from here."""
         record = self._record(request, object_id)

@@ -141,7 +141,7 @@ class BankReceiptAdmin(ReadOnlyAdmin):
     def _report_recorded(self, request: HttpRequest, receipt: BankReceipt) -> None:
         if receipt.status == BankReceiptStatus.MATCHED:
             self.message_user(request, _("Receipt %(receipt)s recorded: order %(number)s is paid.") % {
-                "receipt": receipt.bank_reference, "number": receipt.order.number,
+                "receipt": receipt.bank_reference, "number": receipt.order.number,  # type: ignore[union-attr]  # a matched receipt has its order
             }, messages.SUCCESS)
         elif receipt.status == BankReceiptStatus.FLAGGED:
             self.message_user(request, _("Receipt %(receipt)s recorded and flagged for review: %(reason)s") % {

@@ -43,7 +43,7 @@ class GenerateForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["suppliers"].queryset = Supplier.objects.exclude(status=SupplierStatus.APPLIED).order_by("legal_name")
+        self.fields["suppliers"].queryset = Supplier.objects.exclude(status=SupplierStatus.APPLIED).order_by("legal_name")  # type: ignore[attr-defined]  # a ModelMultipleChoiceField
 
 
 class BankReferenceForm(forms.Form):

@@ -149,6 +149,7 @@ def build_world(*, buyers: int, lines: int, shared_stock: int, media_root: str) 
     if organization is None:
         raise CommandError("The demo has no organization without an approval threshold.")
     address = DeliveryAddress.objects.filter(organization=organization).order_by("pk").first()
+    assert address is not None  # made with the organization
     users = []
     for n in range(buyers):
         user = User.objects.create_user(username=f"bench-buyer-{n}", email=f"bench-buyer-{n}@bench.invalid",

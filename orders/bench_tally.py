@@ -306,6 +306,7 @@ def build_ledger(*, entries: int, organizations: int, seed: int, log: Log) -> Bu
             fulfilment_id += 1
             total += subtotal
         refunded = 0
+        assert first_line is not None  # every order has a line
         if rng.random() < refund_share / (1 - offline_share) and first_line[1] > 1:
             refunded = first_line[1] // 2
             when = paid_at + timedelta(days=rng.randrange(1, 20))
@@ -479,6 +480,7 @@ def measure_all(*, repeat: int, profile: bool, log: Log) -> tuple[list[Timing], 
     from orders.selectors.tally import leaderboard, tally_for_campaign
 
     campaign = Campaign.objects.filter(is_active=True).order_by("-start_date", "-pk").first()  # the pages' one
+    assert campaign is not None  # the bench seeds one before measuring
     month = f"{campaign.start_date:%Y}-06"
     timings = [
         time_call("tally (tally_for_campaign)", lambda: tally_for_campaign(campaign=campaign), repeat=repeat),

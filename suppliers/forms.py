@@ -123,9 +123,9 @@ class SupplierApplicationForm(forms.Form):
             model_fields[name].widget.attrs.update({"rows": 3})
         self.fields.update(model_fields)
         counties, townships, villages, parents = _region_choices()
-        self.fields["county"].choices = counties
-        self.fields["township"].choices = townships
-        self.fields["village"].choices = villages
+        self.fields["county"].choices = counties  # type: ignore[attr-defined]  # ChoiceFields
+        self.fields["township"].choices = townships  # type: ignore[attr-defined]
+        self.fields["village"].choices = villages  # type: ignore[attr-defined]
         self.fields["township"].widget = RegionSelect(choices=townships, parents=parents)
         self.fields["village"].widget = RegionSelect(choices=villages, parents=parents)
         self.region_parents = parents

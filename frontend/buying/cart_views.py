@@ -56,7 +56,7 @@ def _product_page_with_errors(request: HttpRequest, form: CartLineForm) -> HttpR
         if raw.isdigit() and len(raw) < 10 else None
     )
     product = product_detail(slug=variant.product.slug) if variant is not None else None
-    if product is None:
+    if product is None or variant is None:  # no product without a variant
         return render(request, "frontend/buying/add_error.html", {"form": form}, status=400)
     prices = [v.price for v in product.active_variants]
     return render(

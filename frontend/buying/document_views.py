@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -67,7 +67,7 @@ def delivery_note(request: HttpRequest, pk: int, part: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def invoice(request: HttpRequest, pk: int, part: int) -> HttpResponse:
+def invoice(request: HttpRequest, pk: int, part: int) -> HttpResponseBase:
     """The supplier's electronic invoice for one part: the buyer, staff and that supplier."""
     scope = _scope_or_404(request, pk)
     found = next((f for f in scope.fulfilments if f.pk == part), None)

@@ -8,7 +8,7 @@ from csp.decorators import csp_replace, csp_update
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
@@ -50,7 +50,7 @@ def order_pay(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def order_pay_card(request: HttpRequest, pk: int) -> HttpResponse:
+def order_pay_card(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Start (or resume: the service is idempotent per order) a card payment and show the
     Stripe card form with the PaymentIntent's client secret."""
     order = member_order_or_404(request, pk)
@@ -76,7 +76,7 @@ def order_pay_card(request: HttpRequest, pk: int) -> HttpResponse:
     return _with_stripe_policy(request, response, stripe_page_sources())
 
 
-def _with_stripe_policy(request: HttpRequest, response: HttpResponse, sources: dict[str, list[str]]) -> HttpResponse:
+def _with_stripe_policy(request: HttpRequest, response: HttpResponse, sources: dict[str, list[str]]) -> HttpResponseBase:
     """This page only: Stripe's script, frames and API added to the site's CSP."""
     frames = csp_replace({"frame-src": sources["frame-src"]})
     scripts = csp_update({"script-src": sources["script-src"], "connect-src": sources["connect-src"]})

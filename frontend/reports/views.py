@@ -10,7 +10,7 @@ import mimetypes
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -79,13 +79,13 @@ def reports_home(request: HttpRequest) -> HttpResponse:
         else:
             rows = report_row_estimate(campaign=campaign, params=params, organization=organization)
             large = rows > report_services.DIRECT_EXPORT_MAX_ROWS
-            export = report_services.report_export_create(
+            created = report_services.report_export_create(
                 user=request_user(request), campaign=campaign, params=params, organization=organization, queue=large
             )
             if large:
                 messages.info(request, _("The report has %(rows)s rows: it is being prepared. Download it below when it is ready.") % {"rows": rows})
                 return redirect("frontend:reports_home")
-            export = report_services.report_export_build(export_id=export.pk)
+            export = report_services.report_export_build(export_id=created.pk)
             if export is None or export.status != ReportExportStatus.DONE:
                 messages.error(request, _("The report could not be prepared. Please try again."))
                 return redirect("frontend:reports_home")
@@ -106,7 +106,7 @@ def reports_home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def reports_download(request: HttpRequest, pk: int) -> HttpResponse:
+def reports_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     export = report_export_for_requester(user=request_user(request), export_id=pk)
     if export is None:
         raise Http404

@@ -213,7 +213,7 @@ class ShopGraphQLView(GraphQLView):
         # One parse and one validation pass per new document; a repeated one comes from the cache.
         checked = checked_document(schema, query)
         if checked.document is None:
-            return ExecutionResult(data=None, errors=_with_code(checked.errors, checked.code))
+            return ExecutionResult(data=None, errors=_with_code(checked.errors, checked.code))  # type: ignore[arg-type]  # set whenever document is None
         document = checked.document
 
         try:

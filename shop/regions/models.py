@@ -31,9 +31,6 @@ class RegionQuerySet(models.QuerySet["Region"]):
 
 
 class Region(models.Model):
-    # Set by ``catalog.selectors.counties_with_product_counts`` (an annotation).
-    product_count: int
-
     code = models.CharField(_("code"), max_length=12, primary_key=True)
     name = models.CharField(_("name"), max_length=64)
     name_en = models.CharField(_("English name"), max_length=64, blank=True)
