@@ -1,6 +1,7 @@
 """Reads of the catalog. Every function returns querysets with what the caller renders
 preloaded, so a page or a GraphQL query runs a constant number of SQL queries."""
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -56,7 +57,7 @@ def _parse_price(raw: object, name: str, errors: dict[str, str]) -> Decimal | No
     return value.quantize(Decimal("0.01"))
 
 
-def _clean_text(params: dict[str, object], name: str, errors: dict[str, str]) -> str:
+def _clean_text(params: Mapping[str, object], name: str, errors: dict[str, str]) -> str:
     """The stripped parameter; NUL characters (which PostgreSQL rejects) are a field error."""
     value = str(params.get(name) or "").strip()
     if "\x00" in value:
@@ -66,7 +67,7 @@ def _clean_text(params: dict[str, object], name: str, errors: dict[str, str]) ->
 
 
 def product_filter_parse(
-    params: dict[str, object], *, categories: list[Category] | None = None
+    params: Mapping[str, object], *, categories: list[Category] | None = None
 ) -> ProductFilter:
     """Validate raw filter parameters (from a query string or GraphQL arguments).
 
@@ -127,7 +128,7 @@ def product_filter_parse(
     )
 
 
-class _ProductsWithRegions(ModelIterable):
+class _ProductsWithRegions(ModelIterable):  # type: ignore[type-arg]  # generic in the stubs only
     """Products whose county, township and village, and their supplier's, come from the
     process's region reference instead of joins (issue 15): with the three region joins
     beside supplier and category, PostgreSQL spent about 20 ms planning a 24-row page (the
@@ -135,7 +136,7 @@ class _ProductsWithRegions(ModelIterable):
 
     fields = ("county", "township", "village")
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Product]:
         regions = None
         for product in super().__iter__():
             for obj in (product, product._state.fields_cache.get("supplier")):
@@ -154,12 +155,12 @@ class _ProductsWithRegions(ModelIterable):
 
 
 def _with_regions(qs: QuerySet[Product]) -> QuerySet[Product]:
-    qs = qs._chain()
+    qs = qs.all()  # a copy (QuerySet.all() is _chain())
     qs._iterable_class = _ProductsWithRegions
     return qs
 
 
-def _first_image_prefetch() -> Prefetch:
+def _first_image_prefetch() -> "Prefetch[str, QuerySet[ProductImage], str]":
     return Prefetch(
         "images",
         queryset=ProductImage.objects.order_by("position", "id"),
@@ -211,7 +212,7 @@ def product_list(*, filters: ProductFilter | None = None) -> QuerySet[Product]:
 def product_detail(*, slug: str) -> Product | None:
     """One visible product with everything its page shows, sales and ratings included."""
     return _with_regions(
-        Product.objects.visible()
+        Product.objects.visible()  # type: ignore[no-redef]  # Product declares active_variants
         .select_related("supplier", "category", "category__parent")
         .prefetch_related(
             _first_image_prefetch(),
@@ -243,8 +244,8 @@ def category_tree(categories: list[Category] | None = None) -> list[Category]:
     for category in rows:
         preloaded = category.children.all()
         preloaded._result_cache = children.get(category.pk, [])
-        preloaded._prefetch_done = True
-        category._prefetched_objects_cache = {"children": preloaded}
+        preloaded._prefetch_done = True  # type: ignore[attr-defined]  # Django internals, not in the stubs
+        category._prefetched_objects_cache = {"children": preloaded}  # type: ignore[attr-defined]  # idem
     return [c for c in rows if c.parent_id is None]
 
 
@@ -318,119 +319,3 @@ def products_awaiting_review() -> QuerySet[Product]:
         .prefetch_related(Prefetch("variants", queryset=flagged_variants(), to_attr="flagged_variants"))
         .order_by("review_rank", "updated_at", "id")
     )
-
-
-# --- Supplier portal ------------------------------------------------------------------------
-# Every read is scoped to one supplier: an id of another supplier's object finds nothing, so
-# the portal answers 404 without revealing that it exists.
-
-LOW_STOCK_FLOOR = 10
-
-
-def portal_status_counts(*, supplier: Supplier) -> dict[str, int]:
-    """Number of the supplier's listings per status (every status present, zeros included)."""
-    from catalog.models import ProductStatus
-
-    counts = dict.fromkeys(ProductStatus.values, 0)
-    rows = (
-        Product.objects.filter(supplier=supplier).order_by().values("status").annotate(n=Count("id"))
-    )
-    counts.update({row["status"]: row["n"] for row in rows})
-    return counts
-
-
-def _live_variants(supplier: Supplier) -> QuerySet[ProductVariant]:
-    """Active variants of the supplier's listings that are not archived."""
-    from catalog.models import ProductStatus
-
-    return ProductVariant.objects.filter(product__supplier=supplier, is_active=True).exclude(
-        product__status=ProductStatus.ARCHIVED
-    )
-
-
-def portal_low_stock_variants(*, supplier: Supplier, limit: int = 50) -> QuerySet[ProductVariant]:
-    """Live variants with stock below the larger of their minimum order and LOW_STOCK_FLOOR,
-    emptiest first."""
-    from django.db.models import F, Value
-    from django.db.models.functions import Greatest
-
-    return (
-        _live_variants(supplier)
-        .filter(stock__lt=Greatest(F("min_order_qty"), Value(LOW_STOCK_FLOOR)))
-        .select_related("product")
-        .order_by("stock", "product__name", "position", "id")[:limit]
-    )
-
-
-def portal_rejected_products(*, supplier: Supplier) -> QuerySet[Product]:
-    from catalog.models import ProductStatus
-
-    return Product.objects.filter(supplier=supplier, status=ProductStatus.REJECTED).order_by(
-        "-updated_at", "-id"
-    )
-
-
-def _portal_variants_prefetch() -> Prefetch:
-    return Prefetch(
-        "variants",
-        queryset=ProductVariant.objects.filter(is_active=True).order_by("position", "id"),
-        to_attr="active_variants",
-    )
-
-
-def portal_products(*, supplier: Supplier, status: str = "", q: str = "") -> QuerySet[Product]:
-    """The supplier's listings, newest change first, with category, ordered images and
-    active variants preloaded. ``q`` matches the name, English name or a SKU."""
-    qs = Product.objects.filter(supplier=supplier)
-    if status:
-        qs = qs.filter(status=status)
-    if q:
-        qs = qs.filter(
-            Q(name__icontains=q)
-            | Q(name_en__icontains=q)
-            | Q(id__in=ProductVariant.objects.filter(sku__icontains=q).values("product_id"))
-        )
-    return (
-        qs.select_related("category")
-        .prefetch_related(_first_image_prefetch(), _portal_variants_prefetch())
-        .order_by("-updated_at", "-id")
-    )
-
-
-def portal_product(*, supplier: Supplier, pk: object) -> Product | None:
-    """One of the supplier's listings with everything its edit pages show, or None (also for
-    an id that is not a number)."""
-    pk = _portal_pk(pk)
-    if pk is None:
-        return None
-    return (
-        Product.objects.filter(supplier=supplier, pk=pk)
-        .select_related("supplier", "supplier__county", "category", "county", "township", "village")
-        .prefetch_related(_first_image_prefetch(), _portal_variants_prefetch(), "certifications")
-        .first()
-    )
-
-
-def portal_image(*, supplier: Supplier, product_pk: object, pk: object) -> ProductImage | None:
-    product_pk, pk = _portal_pk(product_pk), _portal_pk(pk)
-    if product_pk is None or pk is None:
-        return None
-    return ProductImage.objects.filter(
-        pk=pk, product_id=product_pk, product__supplier=supplier
-    ).first()
-
-
-def portal_stock_variants(*, supplier: Supplier) -> QuerySet[ProductVariant]:
-    """Every live variant of the supplier for the stock page, grouped by listing."""
-    return (
-        _live_variants(supplier)
-        .select_related("product")
-        .order_by("product__name", "product_id", "position", "id")
-    )
-
-
-def _portal_pk(value: object) -> int | None:
-    text = str(value)
-    if not text.isascii() or not text.isdigit() or len(text) > 10 or int(text) >= 2**31:
-        return None
-    return int(text)
