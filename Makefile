@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 HOST   ?= 127.0.0.1
 
-.PHONY: run test bench install install-test messages messages-update lint schema clean scaleout
+.PHONY: run test bench install install-test messages messages-update lint typecheck schema clean scaleout
 
 $(BIN)/python:
 	PYTHON=$(PYTHON) scripts/bootstrap-system run
@@ -54,6 +54,10 @@ scaleout: install-test
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-cache
+
+# mypy with django-stubs; [tool.mypy] in pyproject.toml says what and how strictly.
+typecheck: install
+	$(BIN)/mypy
 
 schema: install
 	$(BIN)/python manage.py graphql_schema --schema shop.graphql.schema.schema --out schema.graphql

@@ -112,7 +112,7 @@ def run_rounds(server: Server, work: list[Workload], options: LoadOptions, log: 
     warmup = 2 * max(options.workers, options.concurrency)
     for w in work:
         hammer(shop, w.shop, requests=warmup, concurrency=options.concurrency)
-        if w.other is not None:
+        if w.other is not None and w.other_address is not None:
             hammer(w.other_address, w.other, requests=warmup, concurrency=options.concurrency)
     rows = [Row(w.name, other=Figures() if w.other is not None else None) for w in work]
     loads = []
@@ -120,7 +120,7 @@ def run_rounds(server: Server, work: list[Workload], options: LoadOptions, log: 
         loads.append(os.getloadavg()[0])
         for w, row in zip(work, rows, strict=True):
             row.shop.add(hammer(shop, w.shop, requests=per_round, concurrency=options.concurrency))
-            if w.other is not None and row.other is not None:
+            if w.other is not None and w.other_address is not None and row.other is not None:
                 row.other.add(hammer(w.other_address, w.other, requests=per_round, concurrency=options.concurrency))
         log(f"round {n + 1}/{options.rounds} done (1-minute load average {loads[-1]:.2f})")
     loads.append(os.getloadavg()[0])

@@ -42,7 +42,7 @@ def child_setup(settings_dict: dict | None = None) -> None:
         wrapper.settings_dict["NAME"] = settings_dict["NAME"]
         wrapper.settings_dict["OPTIONS"] = dict(settings_dict.get("OPTIONS") or {})
     app.conf.task_always_eager = False
-    app.conf.broker_url = "memory://"
+    app.conf.broker_url = "memory://"  # type: ignore[misc]  # celery-types: read-only
 
 
 _inherited: list = []
@@ -100,6 +100,7 @@ def add_buyers(*, buyers: int, lines: int, shared_stock: int) -> BenchWorld:
     if organization is None:
         raise CommandError("The demo has no organization without an approval threshold.")
     address = DeliveryAddress.objects.filter(organization=organization).order_by("pk").first()
+    assert address is not None  # made with the organization
     users = []
     for n in range(buyers):
         user = User.objects.create_user(username=f"bench-buyer-{n}", email=f"bench-buyer-{n}@bench.invalid",

@@ -26,12 +26,16 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
 from bench.bulk import bulk_insert, next_id, reset_sequences
+
+if TYPE_CHECKING:
+    from orders.models import Campaign
 
 Log = Callable[[str], None]
 
@@ -101,7 +105,7 @@ class _Sources:
     """What the generated rows are drawn from: the demo's campaign, its counties' variants
     grouped by supplier, and the buying organizations."""
 
-    campaign: object
+    campaign: Campaign
     counties: set[str]
     by_supplier: dict[int, list[tuple]]
     orgs: list[tuple[int, str, int | None]]

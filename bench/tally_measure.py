@@ -100,6 +100,7 @@ def measure_all(*, repeat: int, profile: bool, log: Log) -> tuple[list[Timing], 
     from orders.selectors.tally import leaderboard, tally_for_campaign
 
     campaign = Campaign.objects.filter(is_active=True).order_by("-start_date", "-pk").first()  # the pages' one
+    assert campaign is not None  # the bench seeds one before measuring
     month = f"{campaign.start_date:%Y}-06"
     timings = [
         time_call("tally (tally_for_campaign)", lambda: tally_for_campaign(campaign=campaign), repeat=repeat),

@@ -60,14 +60,14 @@ class OverpricedFilter(admin.SimpleListFilter):
     title = gettext_lazy("price check")
     parameter_name = "overpriced"
 
-    def lookups(self, request, model_admin):  # type: ignore[no-untyped-def]
+    def lookups(self, request, model_admin):
         return [("yes", gettext_lazy("Has an overpriced variant")), ("no", gettext_lazy("Priced fairly"))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Product]) -> QuerySet[Product]:
         if self.value() == "yes":
-            return queryset.filter(_overpriced=True)
+            return queryset.filter(_overpriced=True)  # type: ignore[misc]  # an annotation of the admin queryset
         if self.value() == "no":
-            return queryset.filter(_overpriced=False)
+            return queryset.filter(_overpriced=False)  # type: ignore[misc]
         return queryset
 
 
@@ -75,7 +75,7 @@ class SupplierStatusFilter(admin.SimpleListFilter):
     title = gettext_lazy("supplier status")
     parameter_name = "supplier_status"
 
-    def lookups(self, request, model_admin):  # type: ignore[no-untyped-def]
+    def lookups(self, request, model_admin):
         return SupplierStatus.choices
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Product]) -> QuerySet[Product]:
@@ -89,7 +89,7 @@ class ReviewFilter(admin.SimpleListFilter):
     title = gettext_lazy("review")
     parameter_name = "review"
 
-    def lookups(self, request, model_admin):  # type: ignore[no-untyped-def]
+    def lookups(self, request, model_admin):
         return [
             ("awaiting", gettext_lazy("Awaiting review")),
             ("price", gettext_lazy("Price awaiting acceptance")),
@@ -99,7 +99,7 @@ class ReviewFilter(admin.SimpleListFilter):
         if self.value() == "awaiting":
             return queryset.filter(awaiting_review_condition())
         if self.value() == "price":
-            return queryset.filter(_needs_price_review=True)
+            return queryset.filter(_needs_price_review=True)  # type: ignore[misc]  # an annotation of the admin queryset
         return queryset
 
 
@@ -147,7 +147,7 @@ class ProductImageForm(forms.ModelForm):
         model = ProductImage
         fields = ("image", "alt", "position")
 
-    def clean_image(self):  # type: ignore[no-untyped-def]
+    def clean_image(self):
         """Refuse a bad upload on the field. The upload itself is stored by
         ``product_image_add`` (in ``ProductAdmin.save_formset``), which re-encodes it."""
         upload = self.cleaned_data.get("image")
@@ -234,7 +234,7 @@ class ProductAdmin(ProductReviewMixin, AuditedModelAdmin):
             .prefetch_related(Prefetch("variants", queryset=flagged_variants(), to_attr="_flagged_variants"))
         )
 
-    def get_ordering(self, request: HttpRequest):  # type: ignore[no-untyped-def]
+    def get_ordering(self, request: HttpRequest):
         if request.GET.get(ReviewFilter.parameter_name):
             submitted_first = Case(When(status=ProductStatus.SUBMITTED, then=Value(0)), default=Value(1))
             return (submitted_first.asc(), "updated_at", "id")
@@ -258,7 +258,7 @@ class ProductAdmin(ProductReviewMixin, AuditedModelAdmin):
             ),
         )
 
-    def audit_events(self, obj: Product) -> QuerySet[AuditEvent]:
+    def audit_events(self, obj: Product) -> QuerySet[AuditEvent]:  # type: ignore[override]
         """The product's events and those of its variants and images."""
         types = ContentType.objects.get_for_models(Product, ProductVariant, ProductImage)
 
@@ -271,7 +271,7 @@ class ProductAdmin(ProductReviewMixin, AuditedModelAdmin):
             | Q(content_type=types[ProductImage], object_id__in=ids(ProductImage))
         )
 
-    def save_formset(self, request, form, formset, change):  # type: ignore[no-untyped-def]
+    def save_formset(self, request, form, formset, change):
         if formset.model is ProductImage:
             self._save_images(request, form.instance, formset)
         elif formset.model is ProductVariant:
@@ -279,12 +279,12 @@ class ProductAdmin(ProductReviewMixin, AuditedModelAdmin):
         else:
             super().save_formset(request, form, formset, change)
 
-    def _save_variants(self, request, form, formset, change) -> None:  # type: ignore[no-untyped-def]
+    def _save_variants(self, request, form, formset, change) -> None:
         """Through ``variant_create`` / ``variant_update`` / ``variant_archive``: locks,
         the services' rules and their audit rows (``catalog.admin_inlines``)."""
         formset.save_through_services(actor=request.user)
 
-    def _save_images(self, request: HttpRequest, product: Product, formset) -> None:  # type: ignore[no-untyped-def]
+    def _save_images(self, request: HttpRequest, product: Product, formset) -> None:
         """Images go through the catalog services: uploads are re-encoded under a random
         name with thumbnails made after commit, files of deleted images are removed, and
         positions stay 0..n-1. A new file on an existing row replaces that image."""
@@ -327,7 +327,7 @@ class ProductAdmin(ProductReviewMixin, AuditedModelAdmin):
             order += sorted(remaining - set(order))
             product_images_reorder(product=product, image_ids=order, actor=request.user)
 
-    def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
+    def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         # Variants were just saved: recompute min_price, total_stock and search_text, from the
         # row as the services left it (a price change may have sent it back to review).

@@ -35,7 +35,7 @@ from shop.common.adminactions import ReasonForm, apply_per_row, reason_action, v
 
 
 class ProductReviewMixin(admin.ModelAdmin):
-    def get_urls(self):  # type: ignore[no-untyped-def]
+    def get_urls(self):
         info = (self.opts.app_label, self.opts.model_name)
         wrap = self.admin_site.admin_view
         return [
@@ -65,7 +65,7 @@ class ProductReviewMixin(admin.ModelAdmin):
 
     # --- the panel -----------------------------------------------------------------------------
 
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):  # type: ignore[no-untyped-def]
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk:
             context["review"] = self._review_context(request, obj)
         return super().render_change_form(request, context, add, change, form_url, obj)

@@ -15,7 +15,7 @@ from shop.regions.models import Region, RegionLevel
 from suppliers.models import Certification, Supplier
 
 MAX_VARIANT_FORMS = 50
-PRICE = {
+PRICE: dict[str, Any] = {
     "max_digits": 12, "decimal_places": 2, "min_value": Decimal("0.01"),
     "error_messages": {
         "min_value": _("The price must be above zero."),
@@ -29,7 +29,7 @@ PRICE = {
 
 class CategoryChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Category) -> str:
-        return f"{obj.parent.name} / {obj.name}" if obj.parent_id else obj.name
+        return f"{obj.parent.name} / {obj.name}" if obj.parent is not None else obj.name
 
 
 class CertificationChoiceField(forms.ModelMultipleChoiceField):
@@ -78,11 +78,11 @@ class ProductForm(forms.Form):
     def __init__(self, *args: Any, supplier: Supplier, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.supplier = supplier
-        self.fields["category"].queryset = Category.objects.select_related("parent").order_by(
+        self.fields["category"].queryset = Category.objects.select_related("parent").order_by(  # type: ignore[attr-defined]  # ModelChoiceFields
             "parent__position", "parent_id", "position", "id"
         )
         townships = Region.objects.filter(level=RegionLevel.TOWNSHIP, parent_id=supplier.county_id)
-        self.fields["township"].queryset = townships.order_by("code")
+        self.fields["township"].queryset = townships.order_by("code")  # type: ignore[attr-defined]
         villages = (
             Region.objects.filter(level=RegionLevel.VILLAGE, parent__parent_id=supplier.county_id)
             .select_related("parent")
@@ -91,17 +91,18 @@ class ProductForm(forms.Form):
         groups: dict[str, list[tuple[str, str]]] = {}
         self._villages: dict[str, Region] = {}
         for village in villages:
-            groups.setdefault(village.parent.name, []).append((village.code, village.name))
+            groups.setdefault(village.parent.name, []).append((village.code, village.name))  # type: ignore[union-attr]  # a village has its township
             self._villages[village.code] = village
-        self.fields["village"].choices = [("", _("— none —")), *groups.items()]
-        self.fields["certifications"].queryset = Certification.objects.filter(supplier=supplier)
+        self.fields["village"].choices = [("", _("— none —")), *groups.items()]  # type: ignore[attr-defined]
+        self.fields["certifications"].queryset = Certification.objects.filter(supplier=supplier)  # type: ignore[attr-defined]
 
     def clean_village(self) -> Region | None:
         code = self.cleaned_data.get("village")
         return self._villages.get(code) if code else None
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what super().clean() returned (typed Optional)
         township, village = data.get("township"), data.get("village")
         if township and village and village.parent_id != township.pk:
             self.add_error("village", _("Choose a village of the chosen township."))

@@ -59,7 +59,7 @@ VISIBLE_WHEN: dict[str, object] = {
 VISIBLE = models.Q(is_visible=True)
 
 
-class ProductQuerySet(models.QuerySet):
+class ProductQuerySet(models.QuerySet["Product"]):
     def visible(self) -> "ProductQuerySet":
         """Approved, published, and its supplier approved (the stored ``Product.is_visible``)."""
         return self.filter(VISIBLE)
@@ -76,6 +76,10 @@ class ProductQuerySet(models.QuerySet):
 
 
 class Product(models.Model):
+    # Lists that the selectors' ``Prefetch(to_attr=...)`` set (never stored).
+    active_variants: "list[ProductVariant]"
+    ordered_images: "list[ProductImage]"
+
     supplier = models.ForeignKey(
         "suppliers.Supplier", verbose_name=_("supplier"), on_delete=models.PROTECT,
         related_name="products",
@@ -264,7 +268,7 @@ class ProductImage(models.Model):
         ordering = ["position", "id"]
 
     def __str__(self) -> str:
-        return self.alt or self.image.name
+        return self.alt or self.image.name or ""
 
     def thumbnail_url(self, size: int) -> str:
         """URL of the nearest thumbnail at least ``size`` wide, or of the original."""

@@ -1,6 +1,7 @@
 """Reads of the catalog. Every function returns querysets with what the caller renders
 preloaded, so a page or a GraphQL query runs a constant number of SQL queries."""
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -56,7 +57,7 @@ def _parse_price(raw: object, name: str, errors: dict[str, str]) -> Decimal | No
     return value.quantize(Decimal("0.01"))
 
 
-def _clean_text(params: dict[str, object], name: str, errors: dict[str, str]) -> str:
+def _clean_text(params: Mapping[str, object], name: str, errors: dict[str, str]) -> str:
     """The stripped parameter; NUL characters (which PostgreSQL rejects) are a field error."""
     value = str(params.get(name) or "").strip()
     if "\x00" in value:
@@ -66,7 +67,7 @@ def _clean_text(params: dict[str, object], name: str, errors: dict[str, str]) ->
 
 
 def product_filter_parse(
-    params: dict[str, object], *, categories: list[Category] | None = None
+    params: Mapping[str, object], *, categories: list[Category] | None = None
 ) -> ProductFilter:
     """Validate raw filter parameters (from a query string or GraphQL arguments).
 
@@ -127,7 +128,7 @@ def product_filter_parse(
     )
 
 
-class _ProductsWithRegions(ModelIterable):
+class _ProductsWithRegions(ModelIterable):  # type: ignore[type-arg]  # generic in the stubs only
     """Products whose county, township and village, and their supplier's, come from the
     process's region reference instead of joins (issue 15): with the three region joins
     beside supplier and category, PostgreSQL spent about 20 ms planning a 24-row page (the
@@ -135,7 +136,7 @@ class _ProductsWithRegions(ModelIterable):
 
     fields = ("county", "township", "village")
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Product]:
         regions = None
         for product in super().__iter__():
             for obj in (product, product._state.fields_cache.get("supplier")):
@@ -154,12 +155,12 @@ class _ProductsWithRegions(ModelIterable):
 
 
 def _with_regions(qs: QuerySet[Product]) -> QuerySet[Product]:
-    qs = qs._chain()
+    qs = qs.all()  # a copy (QuerySet.all() is _chain())
     qs._iterable_class = _ProductsWithRegions
     return qs
 
 
-def first_image_prefetch() -> Prefetch:
+def first_image_prefetch() -> "Prefetch[str, QuerySet[ProductImage], str]":
     return Prefetch(
         "images",
         queryset=ProductImage.objects.order_by("position", "id"),
@@ -211,7 +212,7 @@ def product_list(*, filters: ProductFilter | None = None) -> QuerySet[Product]:
 def product_detail(*, slug: str) -> Product | None:
     """One visible product with everything its page shows, sales and ratings included."""
     return _with_regions(
-        Product.objects.visible()
+        Product.objects.visible()  # type: ignore[no-redef]  # Product declares active_variants
         .select_related("supplier", "category", "category__parent")
         .prefetch_related(
             first_image_prefetch(),
@@ -243,8 +244,8 @@ def category_tree(categories: list[Category] | None = None) -> list[Category]:
     for category in rows:
         preloaded = category.children.all()
         preloaded._result_cache = children.get(category.pk, [])
-        preloaded._prefetch_done = True
-        category._prefetched_objects_cache = {"children": preloaded}
+        preloaded._prefetch_done = True  # type: ignore[attr-defined]  # Django internals, not in the stubs
+        category._prefetched_objects_cache = {"children": preloaded}  # type: ignore[attr-defined]  # idem
     return [c for c in rows if c.parent_id is None]
 
 

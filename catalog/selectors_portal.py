@@ -1,8 +1,9 @@
-"""Reads of the catalog for the supplier portal (HTML and GraphQL). Every read is scoped to
-one supplier: an id of another supplier's object finds nothing, so the portal answers 404
-without revealing that it exists."""
+"""Reads of the supplier portal (``catalog.selectors`` has the storefront's). Every read is
+scoped to one supplier: an id of another supplier's object finds nothing, so the portal
+answers 404 without revealing that it exists."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Greatest
 
 from catalog.models import Product, ProductImage, ProductStatus, ProductVariant
 from catalog.selectors import first_image_prefetch
@@ -31,9 +32,6 @@ def _live_variants(supplier: Supplier) -> QuerySet[ProductVariant]:
 def portal_low_stock_variants(*, supplier: Supplier, limit: int = 50) -> QuerySet[ProductVariant]:
     """Live variants with stock below the larger of their minimum order and LOW_STOCK_FLOOR,
     emptiest first."""
-    from django.db.models import F, Value
-    from django.db.models.functions import Greatest
-
     return (
         _live_variants(supplier)
         .filter(stock__lt=Greatest(F("min_order_qty"), Value(LOW_STOCK_FLOOR)))
@@ -48,7 +46,7 @@ def portal_rejected_products(*, supplier: Supplier) -> QuerySet[Product]:
     )
 
 
-def _portal_variants_prefetch() -> Prefetch:
+def _portal_variants_prefetch() -> "Prefetch[str, QuerySet[ProductVariant], str]":
     return Prefetch(
         "variants",
         queryset=ProductVariant.objects.filter(is_active=True).order_by("position", "id"),

@@ -79,7 +79,7 @@ def full_clean_recoded(
                     code = C.REQUIRED
                 else:
                     code = (codes or {}).get(field, C.INVALID)
-                recoded.setdefault(field, []).append(ValidationError(list(error)[0], code=code.value))
+                recoded.setdefault(field, []).append(ValidationError(error.messages[0], code=code.value))
         return ValidationError(recoded)
     return None
 
@@ -252,9 +252,10 @@ def apply_product_fields(product: Product, *, fields: Mapping[str, Any]) -> list
             errors.add("township", _("Choose a township of your county."), C.INVALID_REGION)
         else:
             check_origin(errors, supplier=product.supplier, township=township, village=village)
-            if not errors.has("township") and not errors.has("village"):
+            # check_origin() refuses a missing township
+            if township is not None and not errors.has("township") and not errors.has("village"):
                 product.township, product.village = township, village
-                product.county_id = township.parent_id  # type: ignore[union-attr]
+                product.county_id = township.parent_id  # type: ignore[assignment]  # a township has its county
     cert_ids = None
     if "certifications" in fields:
         cert_ids = check_certifications(errors, supplier=product.supplier, certifications=fields["certifications"])

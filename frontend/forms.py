@@ -11,7 +11,8 @@ from typing import Any
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from catalog.selectors import SORTS, category_tree
+from catalog.selectors import category_tree
+from catalog.selectors_search import SORTS
 from shop.regions.models import Region
 from shop.regions.selectors import region_reference
 from suppliers.models import CertificationKind
@@ -46,7 +47,7 @@ class CatalogFilterForm:
     county: Region | None = None
     township_groups: list[TownshipGroup] = field(default_factory=list)
     categories: list[Any] = field(default_factory=list)
-    certifications: list[tuple[str, str]] = field(default_factory=list)
+    certifications: list[tuple[str, Any]] = field(default_factory=list)
     sorts: list[tuple[str, Any]] = field(default_factory=list)
 
     @property

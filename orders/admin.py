@@ -39,7 +39,8 @@ class CampaignForm(forms.ModelForm):
             self.initial["target_yuan"] = fen_to_yuan(self.instance.target_fen)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data  # what super().clean() returned (typed Optional)
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("The end date must not be before the start date."))
@@ -91,7 +92,7 @@ class CampaignForm(forms.ModelForm):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(CampaignTakeoverMixin, admin.ModelAdmin):
+class CampaignAdmin(CampaignTakeoverMixin, admin.ModelAdmin):  # type: ignore[misc]  # list vs sequence of actions
     form = CampaignForm
     list_display = ("name", "target", "start_date", "end_date", "is_active")
     list_filter = ("is_active",)

@@ -23,7 +23,7 @@ from django.contrib.admin.widgets import AdminDateWidget, AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db.models import Count, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -39,6 +39,7 @@ from orders.services.offline import (
     offline_record_create,
     offline_record_reject,
 )
+from shop.accounts.http import request_user
 from shop.accounts.models import BuyerOrganization
 from shop.common.money import format_yuan
 from shop.common.serving import private_file_response
@@ -112,7 +113,7 @@ class OfflineRecordForm(forms.Form):
             model_field = OfflineRecord._meta.get_field(name)
             field = self.fields[name]
             field.widget = AutocompleteSelect(model_field, admin_site)
-            field.widget.choices = field.choices
+            field.widget.choices = field.choices  # type: ignore[attr-defined]  # a ChoiceField
         self.fields["occurred_on"].initial = timezone.localdate().isoformat()
 
 
@@ -145,12 +146,12 @@ class OfflineRecordAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("evidence files"), ordering="evidence_total")
     def evidence_count(self, obj: OfflineRecord) -> int:
-        return obj.evidence_total
+        return obj.evidence_total  # type: ignore[attr-defined]  # get_queryset() annotates it
 
     def has_delete_permission(self, request: HttpRequest, obj: OfflineRecord | None = None) -> bool:
         return False
 
-    def get_urls(self):  # type: ignore[no-untyped-def]
+    def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
             path("<path:object_id>/approve/", wrap(require_POST(self.approve_view)), name="orders_offlinerecord_approve"),
@@ -180,7 +181,7 @@ class OfflineRecordAdmin(admin.ModelAdmin):
                 # errors, but gets an empty stand-in for the files, which it always refuses:
                 # nothing is written until the whole form is right.
                 record = offline_record_create(
-                    actor=request.user, county_code=data.get("county", ""), amount=data.get("amount", ""),
+                    actor=request_user(request), county_code=data.get("county", ""), amount=data.get("amount", ""),
                     occurred_on=data.get("occurred_on", ""), description=data.get("description", ""),
                     organization_id=getattr(data.get("organization"), "pk", None),
                     supplier_id=getattr(data.get("supplier"), "pk", None),
@@ -217,7 +218,7 @@ class OfflineRecordAdmin(admin.ModelAdmin):
 
     def _record(self, request: HttpRequest, object_id: str) -> OfflineRecord:
         record = (
-            self.get_queryset(request)
+            self.get_queryset(request)  # type: ignore[misc]  # None matches no record
             .select_related("campaign", "county", "organization", "supplier", "created_by", "reviewed_by")
             .filter(pk=_int(unquote(object_id))).first()
         )
@@ -283,7 +284,7 @@ class OfflineRecordAdmin(admin.ModelAdmin):
     def approve_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         record = self._review(request, object_id)
         try:
-            approved = offline_record_approve(actor=request.user, record=record)
+            approved = offline_record_approve(actor=request_user(request), record=record)
         except ValidationError as exc:
             return self._record_page(request, record, status=400, error=" ".join(exc.messages))
         self.log_change(request, approved, _("Approved"))
@@ -296,7 +297,7 @@ class OfflineRecordAdmin(admin.ModelAdmin):
         record = self._review(request, object_id)
         reason = request.POST.get("reason", "")
         try:
-            rejected = offline_record_reject(actor=request.user, record=record, reason=reason)
+            rejected = offline_record_reject(actor=request_user(request), record=record, reason=reason)
         except ValidationError as exc:
             field = exc.error_dict.get("reason") if hasattr(exc, "error_dict") else None
             message = " ".join(m for e in field for m in e.messages) if field else ""
@@ -309,7 +310,7 @@ class OfflineRecordAdmin(admin.ModelAdmin):
                           messages.WARNING)
         return HttpResponseRedirect(_record_url(self.admin_site, "change", record.pk))
 
-    def evidence_view(self, request: HttpRequest, object_id: str, evidence_id: int) -> HttpResponse:
+    def evidence_view(self, request: HttpRequest, object_id: str, evidence_id: int) -> HttpResponseBase:
         """Staff only (``admin_view`` sends anybody else to the login page): media is not
         public in production, and evidence files are only linked from here."""
         record = self._record(request, object_id)

@@ -31,6 +31,7 @@ from orders.models import (
 )
 from orders.services.bank import parse_yuan_to_fen
 from orders.services.refunds import REFUNDABLE, order_refund
+from shop.accounts.http import request_user
 from shop.common.money import format_yuan
 
 
@@ -128,7 +129,7 @@ class OrderEventInline(ReadOnlyInline):
 
     @admin.display(description=gettext_lazy("supplier"))
     def supplier(self, obj: OrderEvent) -> str:
-        return str(obj.fulfilment.supplier) if obj.fulfilment_id else "-"
+        return str(obj.fulfilment.supplier) if obj.fulfilment is not None else "-"
 
 
 @admin.register(Order)
@@ -172,7 +173,7 @@ class OrderAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Order | None = None) -> bool:
         return False
 
-    def get_urls(self):  # type: ignore[no-untyped-def]
+    def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
             path("<path:object_id>/refund/", wrap(self.refund_view), name="orders_order_refund"),
@@ -206,7 +207,7 @@ class OrderAdmin(admin.ModelAdmin):
             try:
                 amount_fen = parse_yuan_to_fen(data["amount"]) if data["amount"].strip() else None
                 refund = order_refund(
-                    actor=request.user, order=order, reason=data["reason"], idempotency_key=data["idempotency_key"],
+                    actor=request_user(request), order=order, reason=data["reason"], idempotency_key=data["idempotency_key"],
                     amount_fen=amount_fen, bank_reference=data.get("bank_reference", ""),
                 )
             except ValidationError as exc:

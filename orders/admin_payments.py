@@ -28,6 +28,7 @@ from orders.models import (
     StripeEvent,
 )
 from orders.services.bank import bank_receipt_record, bank_receipt_resolve
+from shop.accounts.http import request_user
 from shop.common.money import format_yuan
 
 FORM_TEMPLATE = "admin/orders/staff_form.html"
@@ -95,7 +96,7 @@ class BankReceiptAdmin(ReadOnlyAdmin):
     def _url(self, name: str, *args: Any) -> str:
         return reverse(f"admin:orders_bankreceipt_{name}", args=args, current_app=self.admin_site.name)
 
-    def get_urls(self):  # type: ignore[no-untyped-def]
+    def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
             path("flagged/", wrap(self.flagged_view), name="orders_bankreceipt_flagged"),
@@ -121,7 +122,7 @@ class BankReceiptAdmin(ReadOnlyAdmin):
             data = form.cleaned_data
             try:
                 receipt = bank_receipt_record(
-                    actor=request.user, bank_reference=data["bank_reference"],
+                    actor=request_user(request), bank_reference=data["bank_reference"],
                     payment_reference=data["payment_reference"], amount=data["amount"],
                     received_on=data["received_on"], payer_name=data["payer_name"],
                 )
@@ -140,7 +141,7 @@ class BankReceiptAdmin(ReadOnlyAdmin):
     def _report_recorded(self, request: HttpRequest, receipt: BankReceipt) -> None:
         if receipt.status == BankReceiptStatus.MATCHED:
             self.message_user(request, _("Receipt %(receipt)s recorded: order %(number)s is paid.") % {
-                "receipt": receipt.bank_reference, "number": receipt.order.number,
+                "receipt": receipt.bank_reference, "number": receipt.order.number,  # type: ignore[union-attr]  # a matched receipt has its order
             }, messages.SUCCESS)
         elif receipt.status == BankReceiptStatus.FLAGGED:
             self.message_user(request, _("Receipt %(receipt)s recorded and flagged for review: %(reason)s") % {
@@ -167,7 +168,7 @@ class BankReceiptAdmin(ReadOnlyAdmin):
                 form.add_error("order_number", _("No order has this number."))
             else:
                 try:
-                    receipt = bank_receipt_resolve(actor=request.user, receipt=receipt, note=data["note"], order=order)
+                    receipt = bank_receipt_resolve(actor=request_user(request), receipt=receipt, note=data["note"], order=order)
                 except ValidationError as exc:
                     add_service_errors(form, exc, {"order": "order_number"})
                 else:

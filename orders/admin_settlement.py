@@ -24,6 +24,7 @@ from orders.services.settlement import (
     statement_generate,
     statement_mark_paid,
 )
+from shop.accounts.http import request_user
 from shop.common.adminactions import apply_per_row, validation_error_text
 from shop.common.money import format_yuan
 from suppliers.models import Supplier, SupplierStatus
@@ -42,7 +43,7 @@ class GenerateForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["suppliers"].queryset = Supplier.objects.exclude(status=SupplierStatus.APPLIED).order_by("legal_name")
+        self.fields["suppliers"].queryset = Supplier.objects.exclude(status=SupplierStatus.APPLIED).order_by("legal_name")  # type: ignore[attr-defined]  # a ModelMultipleChoiceField
 
 
 class BankReferenceForm(forms.Form):
@@ -94,7 +95,7 @@ class SettlementStatementAdmin(admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("Approve the selected statements (second staff member)"))
     def approve_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
-        apply_per_row(self, request, queryset, action=lambda s: statement_approve(actor=request.user, statement_id=s.pk),
+        apply_per_row(self, request, queryset, action=lambda s: statement_approve(actor=request_user(request), statement_id=s.pk),
                       done_message=lambda n: ngettext("%d statement approved.", "%d statements approved.", n) % n,
                       log_message="Approved")
 
@@ -104,7 +105,7 @@ class SettlementStatementAdmin(admin.ModelAdmin):
         if form.is_bound and form.is_valid():
             reference = form.cleaned_data["reason"]
             apply_per_row(self, request, queryset,
-                          action=lambda s: statement_mark_paid(actor=request.user, statement_id=s.pk,
+                          action=lambda s: statement_mark_paid(actor=request_user(request), statement_id=s.pk,
                                                                bank_reference=reference),
                           done_message=lambda n: ngettext("%d statement paid.", "%d statements paid.", n) % n,
                           log_message=f"Paid: {reference}")
@@ -131,7 +132,7 @@ class SettlementStatementAdmin(admin.ModelAdmin):
             made = 0
             for supplier in suppliers.order_by("pk"):
                 try:
-                    statement_generate(actor=request.user, supplier_id=supplier.pk,
+                    statement_generate(actor=request_user(request), supplier_id=supplier.pk,
                                        period_start=form.cleaned_data["period_start"],
                                        period_end=form.cleaned_data["period_end"])
                     made += 1

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from orders.models import Campaign
 from orders.selectors.uncovered import uncovered_summary
 from orders.services.takeover import campaign_take_over_uncovered, takeover_preview
+from shop.accounts.http import request_user
 from shop.common.money import format_yuan
 
 PERMISSION = "orders.change_campaign"
@@ -47,11 +48,11 @@ class CampaignTakeoverMixin:
 
     actions = ["take_over_uncovered"]
 
-    def get_urls(self):  # type: ignore[no-untyped-def]
-        wrap = self.admin_site.admin_view  # type: ignore[attr-defined]
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
         return [
             path("<path:object_id>/take-over/", wrap(self.takeover_view), name="orders_campaign_takeover"),
-            *super().get_urls(),  # type: ignore[misc]
+            *super().get_urls(),
         ]
 
     def _takeover_url(self, campaign: Campaign) -> str:
@@ -93,7 +94,7 @@ class CampaignTakeoverMixin:
         change_url = reverse("admin:orders_campaign_change", args=[campaign.pk], current_app=self.admin_site.name)  # type: ignore[attr-defined]
         form = TakeoverForm(request.POST if request.method == "POST" else None)
         if form.is_bound and form.is_valid():
-            moved = campaign_take_over_uncovered(actor=request.user, campaign=campaign, reason=form.cleaned_data["reason"])
+            moved = campaign_take_over_uncovered(actor=request_user(request), campaign=campaign, reason=form.cleaned_data["reason"])
             if moved.payments or moved.refunds:
                 self.message_user(request, _(  # type: ignore[attr-defined]
                     "“%(campaign)s” took over %(payments)s payments and %(refunds)s refunds: %(amount)s."

@@ -97,7 +97,7 @@ def aggregate_deltas(
         month = month_of(entry.occurred_at)
         order_id = getattr(entry, "_order_id", None)
         new_order = bool(counted_orders and order_id in counted_orders and (entry.campaign_id, order_id) not in seen_orders)
-        if new_order:
+        if new_order and order_id is not None:  # new_order: order_id is in counted_orders
             seen_orders.add((entry.campaign_id, order_id))
         for dimension, attr in DIMENSIONS:
             if dimension == "month":

@@ -7,8 +7,10 @@ PDF readers carry), so no font file ships with the project.
 from __future__ import annotations
 
 import io
+from typing import Any, cast
 
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -48,7 +50,7 @@ def _summary(statement: SettlementStatement) -> list[tuple[str, object]]:
 
 def statement_xlsx(statement: SettlementStatement) -> bytes:
     book = Workbook()
-    sheet = book.active
+    sheet = cast(Worksheet, book.active)  # a new workbook has one worksheet
     sheet.title = "结算单"
     for label, value in _summary(statement):
         sheet.append([label, value])
@@ -71,7 +73,7 @@ def statement_pdf(statement: SettlementStatement) -> bytes:
     doc = SimpleDocTemplate(out, pagesize=A4, title=f"结算单 {statement.number}", invariant=1)
     summary = Table([[label, str(value)] for label, value in _summary(statement)], colWidths=[110, 370])
     lines = Table([HEADERS] + [[str(c) for c in row] for row in _rows(statement)], repeatRows=1)
-    style = [("FONTNAME", (0, 0), (-1, -1), "STSong-Light"), ("FONTSIZE", (0, 0), (-1, -1), 9),
+    style: list[Any] = [("FONTNAME", (0, 0), (-1, -1), "STSong-Light"), ("FONTSIZE", (0, 0), (-1, -1), 9),
              ("GRID", (0, 0), (-1, -1), 0.25, colors.grey)]
     summary.setStyle(TableStyle(style))
     lines.setStyle(TableStyle(style + [("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),

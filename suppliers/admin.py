@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -73,11 +73,11 @@ class SupplierAdmin(AuditedModelAdmin):  # change page: audit trail section and 
         ),
     )
 
-    def save_model(self, request: HttpRequest, obj: Supplier, form: Any, change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: Model, form: Any, change: bool) -> None:
         """The change form saves the row (recorded by ``AuditedModelAdmin``); a new legal or
         short name also reaches the catalog's search text, after commit."""
         super().save_model(request, obj, form, change)
-        if change and set(NAME_FIELDS) & set(form.changed_data):
+        if change and isinstance(obj, Supplier) and set(NAME_FIELDS) & set(form.changed_data):
             supplier_names_changed(supplier=obj)
 
     @admin.action(description=gettext_lazy("Recommend the selected suppliers (county recommendation)"))

@@ -50,7 +50,7 @@ class RegionSelect(forms.Select):
         super().__init__(*args, **kwargs)
         self.parents = parents or {}
 
-    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):  # type: ignore[no-untyped-def]
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
         option = super().create_option(name, value, label, selected, index, subindex, attrs)
         parent = self.parents.get(str(value))
         if parent:
@@ -127,9 +127,9 @@ class SupplierApplicationForm(forms.Form):
             model_fields[name].widget.attrs.update({"rows": 3})
         self.fields.update(model_fields)
         counties, townships, villages, parents = _region_choices()
-        self.fields["county"].choices = counties
-        self.fields["township"].choices = townships
-        self.fields["village"].choices = villages
+        self.fields["county"].choices = counties  # type: ignore[attr-defined]  # ChoiceFields
+        self.fields["township"].choices = townships  # type: ignore[attr-defined]
+        self.fields["village"].choices = villages  # type: ignore[attr-defined]
         self.fields["township"].widget = RegionSelect(choices=townships, parents=parents)
         self.fields["village"].widget = RegionSelect(choices=villages, parents=parents)
         self.region_parents = parents
@@ -159,7 +159,8 @@ class SupplierApplicationForm(forms.Form):
             return ""
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what super().clean() returned (typed Optional)
         county, township, village = data.get("county"), data.get("township"), data.get("village")
         if county and township and self.region_parents.get(township) != county:
             self.add_error("township", _("Choose a township of the chosen county."))
@@ -207,7 +208,8 @@ class CertificationForm(forms.Form):
     document = forms.FileField(label=_("Document (PDF or image)"), required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what super().clean() returned (typed Optional)
         start, end = data.get("valid_from"), data.get("valid_until")
         if start and end and end < start:
             self.add_error("valid_until", _("The end of validity is before its start."))
@@ -272,7 +274,8 @@ class InvitationSignupForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what super().clean() returned (typed Optional)
         if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
             self.add_error("password2", _("The two passwords do not match."))
         return data

@@ -1,5 +1,7 @@
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 
+from shop.accounts.models import User
 from suppliers.models import CountyCoordinator, Supplier, SupplierInvitation, SupplierMember
 
 # Fields that never leave the back office: payouts and private contact details.
@@ -37,10 +39,10 @@ def supplier_public_profile(*, slug: str) -> Supplier | None:
     )
 
 
-def supplier_membership_of(*, user) -> "SupplierMember | None":
+def supplier_membership_of(*, user: User | AnonymousUser) -> "SupplierMember | None":
     """The user's membership of a supplier team (a person works for at most one supplier
     in the portal; the oldest membership wins), with the supplier loaded."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return None
     return (
         SupplierMember.objects.filter(user=user)
@@ -50,23 +52,23 @@ def supplier_membership_of(*, user) -> "SupplierMember | None":
     )
 
 
-def coordinator_county_codes(*, user) -> set[str]:
+def coordinator_county_codes(*, user: User | AnonymousUser) -> set[str]:
     """Codes of the counties this user coordinates (empty for everybody else)."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return set()
     return set(CountyCoordinator.objects.filter(user=user).values_list("county_id", flat=True))
 
 
 # --- Admission review and teams (onboarding pages) -----------------------------------------
 
-def _reviewer_counties(user) -> set[str] | None:
+def _reviewer_counties(user: User | AnonymousUser) -> set[str] | None:
     """None: every county (staff); else the counties the user coordinates."""
     if getattr(user, "is_staff", False):
         return None
     return coordinator_county_codes(user=user)
 
 
-def applications_for_reviewer(*, user, status: str | None = None) -> QuerySet[Supplier]:
+def applications_for_reviewer(*, user: User | AnonymousUser, status: str | None = None) -> QuerySet[Supplier]:
     """The suppliers a coordinator (their counties) or staff (all) may review, those waiting
     for the county first, then those waiting for the platform, newest first."""
     qs = Supplier.objects.select_related("county", "township", "village")
@@ -82,7 +84,7 @@ def applications_for_reviewer(*, user, status: str | None = None) -> QuerySet[Su
     return qs.annotate(review_rank=rank).order_by("review_rank", "-created_at", "-id")
 
 
-def application_for_reviewer(*, user, pk: int) -> Supplier | None:
+def application_for_reviewer(*, user: User | AnonymousUser, pk: int) -> Supplier | None:
     """One supplier with everything it submitted, if the user may review it (else None)."""
     return (
         applications_for_reviewer(user=user)
@@ -92,16 +94,16 @@ def application_for_reviewer(*, user, pk: int) -> Supplier | None:
     )
 
 
-def can_read_supplier_documents(*, user, supplier: Supplier) -> bool:
+def can_read_supplier_documents(*, user: User | AnonymousUser, supplier: Supplier) -> bool:
     """Staff, the supplier's county coordinators and the supplier's own members."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return False
     if user.is_staff or supplier.county_id in coordinator_county_codes(user=user):
         return True
     return SupplierMember.objects.filter(supplier=supplier, user=user).exists()
 
 
-def supplier_team(*, supplier: Supplier) -> tuple[list[SupplierMember], list]:
+def supplier_team(*, supplier: Supplier) -> tuple[list[SupplierMember], list[SupplierInvitation]]:
     """Members (owners first) and invitations not yet accepted, newest first."""
     members = list(
         SupplierMember.objects.filter(supplier=supplier).select_related("user")
@@ -115,7 +117,7 @@ def supplier_team(*, supplier: Supplier) -> tuple[list[SupplierMember], list]:
     return members, invitations
 
 
-def invitation_by_token(*, token: str):
+def invitation_by_token(*, token: str) -> SupplierInvitation | None:
     """The invitation of a link (used or expired ones too, to say so), or None."""
     if not token or len(token) > 64:
         return None

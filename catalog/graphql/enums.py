@@ -3,7 +3,7 @@ from enum import Enum as PyEnum
 import graphene
 
 from catalog.errors import CatalogErrorCode
-from catalog.selectors import SORTS
+from catalog.selectors_search import SORTS
 from shop.graphql.core.enums import enum_from_error_codes
 
 ProductSortEnum = graphene.Enum.from_enum(

@@ -47,6 +47,7 @@ class CatalogQueries(graphene.ObjectType):
         if id is not None:
             pk = decode_id(id, expected_type="Product")
             return product_list().filter(pk=pk).first()
+        assert slug is not None  # one of the two, checked above
         return product_detail(slug=slug)
 
     @staticmethod

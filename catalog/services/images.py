@@ -8,8 +8,9 @@ product, so that its trail shows them.
 
 import logging
 import uuid
+from collections.abc import Sequence
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -81,7 +82,7 @@ def _insert_images(
     try:
         for image, item in zip(images, normalized, strict=True):
             image.image.save(f"{uuid.uuid4().hex}{item.extension}", item.content, save=False)
-            stored.append(image.image.name)
+            stored.append(cast(str, image.image.name))  # just saved: it has a name
         with transaction.atomic():
             locked = _lock_product(product.pk, actor)
             siblings = list(ProductImage.objects.filter(product=product).order_by("position", "id"))
@@ -112,7 +113,7 @@ def _insert_images(
 
 
 def product_image_add(
-    *, product: Product, upload: File, alt: str = "", position: int | None = None,
+    *, product: Product, upload: "File[Any]", alt: str = "", position: int | None = None,
     actor: Any = None,
 ) -> ProductImage:
     """Validate and re-encode an uploaded image, store it under a random name and insert it
@@ -124,7 +125,7 @@ def product_image_add(
 
 
 def product_images_add(
-    *, product: Product, uploads: list[File], actor: Any = None
+    *, product: Product, uploads: "Sequence[File[Any]]", actor: Any = None
 ) -> list[ProductImage]:
     """Several uploads at once, all or nothing: every file is validated first, and a refused
     file refuses the batch with its error keyed by its index in ``uploads`` ("0", "1", …)."""
@@ -156,7 +157,7 @@ def product_image_delete(*, image: ProductImage, actor: Any = None) -> None:
         names = {locked.image.name, *locked.thumbnails.values()}
         # Also the names a thumbnail task may be writing right now.
         names.update(
-            product_image_thumbnail_name(original=locked.image.name, size=size)
+            product_image_thumbnail_name(original=cast(str, locked.image.name), size=size)
             for size in settings.IMAGE_THUMBNAIL_SIZES
         )
         audit_record(
@@ -249,7 +250,7 @@ def product_image_make_thumbnails(*, image: ProductImage) -> ProductImage:
     Idempotent: the same names are overwritten on every run. If the image is deleted while
     the thumbnails are being made, the files just written are removed again.
     """
-    original = image.image.name
+    original = cast(str, image.image.name)  # a stored image always has a name
     names: dict[str, str] = {}
     with default_storage.open(original, "rb") as source:
         for size in settings.IMAGE_THUMBNAIL_SIZES:

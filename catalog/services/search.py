@@ -69,7 +69,7 @@ def search_terms_refresh(*, product: Product) -> None:
 def supplier_search_refresh(*, supplier: Supplier) -> int:
     """After a supplier is renamed: its term and its products' search text follow its names.
     Returns the number of products rewritten; running it again rewrites nothing."""
-    if not SearchTerm.objects.filter(supplier=supplier).exists() and not supplier.products.exists():  # type: ignore[attr-defined]
+    if not SearchTerm.objects.filter(supplier=supplier).exists() and not supplier.products.exists():
         return 0
     products = list(
         Product.objects.filter(supplier=supplier)

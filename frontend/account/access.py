@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from frontend.account.acting import acting_membership
+from shop.accounts.http import request_user
 from shop.accounts.models import MemberRole, Membership
 
 
@@ -25,7 +26,7 @@ def current_membership(request: HttpRequest) -> Membership | None:
     membership = acting_membership(request)
     if membership is None:
         membership = (
-            Membership.objects.filter(user=request.user).select_related("organization").order_by("-id").first()
+            Membership.objects.filter(user=request_user(request)).select_related("organization").order_by("-id").first()
         )
     return membership
 

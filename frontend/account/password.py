@@ -32,7 +32,7 @@ class PasswordResetView(auth_views.PasswordResetView):
             return throttled_response(request, self.template_name, {"form": self.form_class()})
         return super().post(request, *args, **kwargs)
 
-    def form_invalid(self, form: ShopPasswordResetForm) -> HttpResponse:
+    def form_invalid(self, form: ShopPasswordResetForm) -> HttpResponse:  # type: ignore[override]
         response = super().form_invalid(form)
         response.status_code = 400
         return response

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from frontend.account.access import apply_errors
 from frontend.account.acting import acting_membership, acting_set
 from shop.accounts.forms import RegistrationForm
+from shop.accounts.http import request_user
 from shop.accounts.models import MemberRole, Membership, OrganizationStatus
 from shop.accounts.services import organization_register
 
@@ -23,7 +24,7 @@ BACKEND = "shop.accounts.backends.EmailBackend"
 
 def _memberships(request: HttpRequest) -> list[Membership]:
     return list(
-        Membership.objects.filter(user=request.user)
+        Membership.objects.filter(user=request_user(request))
         .select_related("organization", "organization__parent").order_by("organization__name")
     )
 

@@ -17,11 +17,13 @@ from catalog.selectors import product_detail
 from frontend.buying.access import apply_errors, buyer_view
 from frontend.buying.forms import FUNDING_DEFAULT, CartLineForm, CheckoutForm
 from frontend.once import once_claim, once_release
+from orders.models import Order
 from orders.selectors.cart import cart_view
 from orders.services.cart import cart_for, cart_line_add, cart_line_remove, cart_line_update
 from orders.services.checkout import order_place
 from orders.services.invoices import INVOICE_FIELDS
 from orders.services.lifecycle import new_idempotency_key
+from shop.accounts.http import request_user
 from shop.accounts.models import DeliveryAddress, MemberRole
 from shop.accounts.selectors import invoice_profile_initial
 from shop.accounts.services import organization_invoice_update
@@ -29,7 +31,7 @@ from shop.accounts.services import organization_invoice_update
 
 def _cart(request: HttpRequest):
     buyer = request.buyer  # type: ignore[attr-defined]
-    return cart_view(cart=cart_for(user=request.user, organization=buyer.organization))
+    return cart_view(cart=cart_for(user=request_user(request), organization=buyer.organization))
 
 
 def _render_cart(request: HttpRequest, *, error_variant: str = "", error_text: str = "", status: int = 200) -> HttpResponse:
@@ -59,7 +61,7 @@ def _product_page_with_errors(request: HttpRequest, form: CartLineForm) -> HttpR
         if raw.isdigit() and len(raw) < 10 else None
     )
     product = product_detail(slug=variant.product.slug) if variant is not None else None
-    if product is None:
+    if product is None or variant is None:  # no product without a variant
         return render(request, "frontend/buying/add_error.html", {"form": form}, status=400)
     prices = [v.price for v in product.active_variants]
     return render(
@@ -89,7 +91,7 @@ def cart_add(request: HttpRequest) -> HttpResponse:
         return redirect(_safe_next(request, back))
     try:
         line = cart_line_add(
-            user=request.user, organization=request.buyer.organization,  # type: ignore[attr-defined]
+            user=request_user(request), organization=request.buyer.organization,  # type: ignore[attr-defined]
             variant_id=form.cleaned_data["variant"], quantity=form.cleaned_data["quantity"],
         )
     except ValidationError as exc:
@@ -119,7 +121,7 @@ def cart_update(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             cart_line_update(
-                user=request.user, organization=request.buyer.organization,  # type: ignore[attr-defined]
+                user=request_user(request), organization=request.buyer.organization,  # type: ignore[attr-defined]
                 variant_id=form.cleaned_data["variant"], quantity=form.cleaned_data["quantity"],
             )
         except ValidationError as exc:
@@ -127,7 +129,7 @@ def cart_update(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Quantity changed."))
             return redirect("frontend:cart")
-    text = " ".join(m for field_errors in form.errors.values() for m in field_errors)
+    text = " ".join(str(m) for field_errors in form.errors.values() for m in field_errors)
     if not any(line.variant.pk == _int(variant) for line in _cart(request).lines):
         messages.error(request, text)  # not a line of this cart: say it on top
         variant = ""
@@ -143,7 +145,7 @@ def _int(raw: str) -> int:
 def cart_remove(request: HttpRequest) -> HttpResponse:
     """Idempotent: removing a line twice is harmless."""
     cart_line_remove(
-        user=request.user, organization=request.buyer.organization,  # type: ignore[attr-defined]
+        user=request_user(request), organization=request.buyer.organization,  # type: ignore[attr-defined]
         variant_id=request.POST.get("variant", ""),
     )
     messages.success(request, _("Removed from your cart."))
@@ -165,7 +167,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
             invoice = {name: data[name] for name in INVOICE_FIELDS} if data["invoice_type"] else None
             try:
                 order = order_place(
-                    user=request.user, organization=organization, address_id=data["address"],
+                    user=request_user(request), organization=organization, address_id=data["address"],
                     funding_channel=data["funding_channel"], idempotency_key=data["idempotency_key"],
                     invoice_title=data["invoice_title"], tax_number=data["tax_number"], note=data["note"],
                     invoice=invoice,
@@ -206,11 +208,11 @@ def _is_admin(request: HttpRequest) -> bool:
     return request.buyer.role == MemberRole.ADMIN  # type: ignore[attr-defined]
 
 
-def _save_invoice_default(request: HttpRequest, order) -> None:  # type: ignore[no-untyped-def]
+def _save_invoice_default(request: HttpRequest, order: Order) -> None:
     """The order is placed either way; a profile that cannot be saved is said, not fatal."""
     try:
         organization_invoice_update(
-            organization=request.buyer.organization, actor=request.user,  # type: ignore[attr-defined]
+            organization=request.buyer.organization, actor=request_user(request),  # type: ignore[attr-defined]
             **{name: getattr(order, name) for name in INVOICE_FIELDS},
         )
     except ValidationError as exc:
@@ -221,7 +223,7 @@ def _save_invoice_default(request: HttpRequest, order) -> None:  # type: ignore[
 
 
 def _with_fresh_key(form: CheckoutForm, addresses: list) -> CheckoutForm:
-    data = form.data.copy()
+    data = form.data.copy()  # type: ignore[attr-defined]  # a QueryDict
     data["idempotency_key"] = new_idempotency_key()
     fresh = CheckoutForm(data, addresses=addresses)
     fresh.is_valid()

@@ -17,7 +17,13 @@ from datetime import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseNotModified,
+)
 from django.shortcuts import redirect
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
@@ -37,6 +43,7 @@ from orders.documents.pdf import acceptance_pdf, contract_pdf, delivery_note_pdf
 from orders.models import Fulfilment
 from orders.selectors.documents import DocumentScope, document_scope
 from orders.services.invoices import order_invoice_update
+from shop.accounts.http import request_user
 from shop.common.serving import SANDBOX_POLICY, private_file_response
 
 
@@ -66,7 +73,8 @@ def document_response(
         not_modified(kind=kind)
         return _validators(HttpResponseNotModified(), etag, None)
     rendering = document_rendering(kind=kind, object_id=object_id, version=version, render=render)
-    if get_conditional_response(request, etag=etag, last_modified=rendering.last_modified.timestamp()) is not None:
+    seconds = int(rendering.last_modified.timestamp())  # stored in whole seconds
+    if get_conditional_response(request, etag=etag, last_modified=seconds) is not None:
         not_modified(kind=kind)
         return _validators(HttpResponseNotModified(), etag, rendering.last_modified)
     response = HttpResponse(rendering.content, content_type=content_type)
@@ -113,7 +121,7 @@ def delivery_note(request: HttpRequest, pk: int, part: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def invoice(request: HttpRequest, pk: int, part: int) -> HttpResponse:
+def invoice(request: HttpRequest, pk: int, part: int) -> HttpResponseBase:
     """The supplier's electronic invoice for one part: the buyer, staff and that supplier."""
     scope = _scope_or_404(request, pk)
     found = next((f for f in scope.fulfilments if f.pk == part), None)
@@ -130,7 +138,7 @@ def invoice_details(request: HttpRequest, pk: int) -> HttpResponse:
     form = InvoiceDetailsForm(request.POST, prefix="invoice")
     if form.is_valid():
         try:
-            order_invoice_update(actor=request.user, order=order, **form.cleaned_data)
+            order_invoice_update(actor=request_user(request), order=order, **form.cleaned_data)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:

@@ -3,6 +3,8 @@ addresses, permissions) and their errors are put back on the fields."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -86,8 +88,9 @@ class OrderFilterForm(forms.Form):
     )
     supplier = forms.CharField(label=_("Supplier"), required=False, max_length=64)
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data  # what super().clean() returned (typed Optional)
         start, end = data.get("placed_from"), data.get("placed_until")
         if start and end and start > end:
             self.add_error("placed_until", _("The end date must not be before the start date."))

@@ -24,6 +24,7 @@ from orders.services.fulfilment import order_accept as order_accept_service
 from orders.services.lifecycle import order_approve as order_approve_service
 from orders.services.lifecycle import order_cancel as order_cancel_service
 from orders.services.lifecycle import order_reject as order_reject_service
+from shop.accounts.http import request_user
 from shop.accounts.selectors import APPROVING_ROLES, membership_for
 
 ORDERS_PER_PAGE = 20
@@ -112,7 +113,7 @@ def _render_detail(request: HttpRequest, order: Order, *, template: str = "front
         raw = str(accept.data.get("accept-fulfilment", ""))
         accept_failed_pk = int(raw) if raw.isdigit() and len(raw) < 10 else None
         if accept_failed_pk not in {f.pk for f in actions["acceptable"]}:  # type: ignore[attr-defined]
-            action_error = " ".join(m for errors in accept.errors.values() for m in errors)
+            action_error = " ".join(str(m) for errors in accept.errors.values() for m in errors)
     method = order.payment_method
     context = {
         "order": order,
@@ -166,7 +167,7 @@ def _refused(request: HttpRequest, order: Order, exc: ValidationError, form=None
 def order_approve(request: HttpRequest, pk: int) -> HttpResponse:
     order = member_order_or_404(request, pk)
     try:
-        order_approve_service(actor=request.user, order=order)
+        order_approve_service(actor=request_user(request), order=order)
     except ValidationError as exc:
         return _refused(request, order, exc)
     messages.success(request, _("Order approved. The purchaser can pay it now."))
@@ -180,7 +181,7 @@ def _reason_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         return _render_detail(request, order, forms={name: form}, status=400)
     service = order_reject_service if name == "reject" else order_cancel_service
     try:
-        service(actor=request.user, order=order, reason=form.cleaned_data["reason"])
+        service(actor=request_user(request), order=order, reason=form.cleaned_data["reason"])
     except ValidationError as exc:
         return _refused(request, order, exc, form, name)
     if name == "reject":
@@ -216,9 +217,9 @@ def order_accept(request: HttpRequest, pk: int) -> HttpResponse:
         if data["fulfilment"] and part is None:
             raise ValidationError(_("This part of the order does not exist."), code="not_found")
         if part is not None:
-            fulfilment_accept(actor=request.user, fulfilment=part, rating=data["rating"], comment=data["comment"])
+            fulfilment_accept(actor=request_user(request), fulfilment=part, rating=data["rating"], comment=data["comment"])
         else:
-            order_accept_service(actor=request.user, order=order, rating=data["rating"], comment=data["comment"])
+            order_accept_service(actor=request_user(request), order=order, rating=data["rating"], comment=data["comment"])
     except ValidationError as exc:
         return _refused(request, order, exc, form, "accept")
     messages.success(request, _("Delivery accepted. Thank you for your rating."))

@@ -8,7 +8,7 @@ from csp.decorators import csp_replace, csp_update
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from orders.models import Order, OrderStatus
 from orders.services.card import payment_card_start
 from orders.stripe.client import card_payments_enabled as enabled
 from orders.stripe.client import stripe_js_url, stripe_page_sources, stripe_publishable_key
+from shop.accounts.http import request_user
 
 
 def card_payments_enabled() -> bool:
@@ -49,14 +50,14 @@ def order_pay(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def order_pay_card(request: HttpRequest, pk: int) -> HttpResponse:
+def order_pay_card(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Start (or resume: the service is idempotent per order) a card payment and show the
     Stripe card form with the PaymentIntent's client secret."""
     order = member_order_or_404(request, pk)
     if not card_payments_enabled():
         return render(request, "frontend/buying/pay.html", _context(request, order, card_error=_unavailable()), status=400)
     try:
-        started = payment_card_start(actor=request.user, order=order)
+        started = payment_card_start(actor=request_user(request), order=order)
     except ValidationError as exc:
         return render(request, "frontend/buying/pay.html", _context(request, order, card_error=" ".join(exc.messages)), status=400)
     secret = started if isinstance(started, str) else getattr(started, "stripe_client_secret", "")
@@ -71,7 +72,7 @@ def order_pay_card(request: HttpRequest, pk: int) -> HttpResponse:
     return _with_stripe_policy(request, response, stripe_page_sources())
 
 
-def _with_stripe_policy(request: HttpRequest, response: HttpResponse, sources: dict[str, list[str]]) -> HttpResponse:
+def _with_stripe_policy(request: HttpRequest, response: HttpResponse, sources: dict[str, list[str]]) -> HttpResponseBase:
     """This page only: Stripe's script, frames and API added to the site's CSP."""
     frames = csp_replace({"frame-src": sources["frame-src"]})
     scripts = csp_update({"script-src": sources["script-src"], "connect-src": sources["connect-src"]})

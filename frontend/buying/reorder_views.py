@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from frontend.buying.access import buyer_view, member_order_or_404
 from frontend.once import once_claim
 from orders.services.reorder import order_reorder as order_reorder_service
+from shop.accounts.http import request_user
 
 
 @require_POST
@@ -25,7 +26,7 @@ def order_reorder(request: HttpRequest, pk: int) -> HttpResponse:
     if not once_claim(request):  # a double click: the first POST already added the items
         return redirect("frontend:cart")
     try:
-        result = order_reorder_service(user=request.user, organization=request.buyer.organization, order=order)  # type: ignore[attr-defined]
+        result = order_reorder_service(user=request_user(request), organization=request.buyer.organization, order=order)  # type: ignore[attr-defined]
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("frontend:order", pk=order.pk)

@@ -7,7 +7,7 @@ revealed).
 """
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponseBase
 from django.views.decorators.http import require_safe
 
 from shop.common.serving import private_file_response
@@ -16,7 +16,7 @@ from suppliers.selectors import can_read_supplier_documents
 
 
 @require_safe
-def supplier_licence(request: HttpRequest, pk: int) -> HttpResponse:
+def supplier_licence(request: HttpRequest, pk: int) -> HttpResponseBase:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     supplier = Supplier.objects.filter(pk=pk).only("pk", "county_id", "license_document").first()
@@ -26,7 +26,7 @@ def supplier_licence(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-def certification_document(request: HttpRequest, pk: int) -> HttpResponse:
+def certification_document(request: HttpRequest, pk: int) -> HttpResponseBase:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     cert = Certification.objects.select_related("supplier").filter(pk=pk).first()

@@ -23,8 +23,8 @@ class LoginForm(AuthenticationForm):
         ),
     }
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # AuthenticationForm caps the field at the username's length (150); e-mails are longer.
-        self.fields["username"].max_length = 254
+        self.fields["username"].max_length = 254  # type: ignore[attr-defined]  # a CharField
         self.fields["username"].widget.attrs["maxlength"] = 254

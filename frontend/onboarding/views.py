@@ -82,12 +82,12 @@ class ShopLoginView(LoginView):
                 })
         return super().post(request, *args, **kwargs)
 
-    def form_valid(self, form: LoginForm) -> HttpResponse:
+    def form_valid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]  # form_class is LoginForm
         if self.attempt is not None:
             login_attempt_succeeded(self.attempt)
         return super().form_valid(form)
 
-    def form_invalid(self, form: LoginForm) -> HttpResponse:
+    def form_invalid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]
         response = super().form_invalid(form)
         response.status_code = 400
         return response
@@ -204,7 +204,7 @@ def join(request: HttpRequest) -> HttpResponse:
 def _pipeline(supplier: Supplier, history: list[Any]) -> list[dict[str, Any]]:
     """The three steps with their state: done, current, rejected or waiting."""
     status = supplier.status
-    reached = {
+    reached: dict[str, int] = {
         SupplierStatus.APPLIED: 0, SupplierStatus.RECOMMENDED: 1, SupplierStatus.APPROVED: 2,
         SupplierStatus.SUSPENDED: 2,
     }

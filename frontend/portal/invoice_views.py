@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from frontend.portal.access import portal_view
 from frontend.portal.order_views import _own_fulfilment, _render_detail
 from orders.services.invoices import fulfilment_invoice_upload
+from shop.accounts.http import request_user
 
 
 @require_POST
@@ -22,7 +23,7 @@ def invoice_upload(request: HttpRequest, pk: int) -> HttpResponse:
     if upload is None:
         return _render_detail(request, fulfilment, invoice_errors=[_("Choose the PDF file of the invoice.")], status=400)
     try:
-        fulfilment_invoice_upload(actor=request.user, fulfilment=fulfilment, upload=upload)
+        fulfilment_invoice_upload(actor=request_user(request), fulfilment=fulfilment, upload=upload)
     except ValidationError as exc:
         return _render_detail(request, _own_fulfilment(request, pk), invoice_errors=exc.messages, status=400)
     messages.success(request, _("Invoice uploaded. The buyer can download it now."))

@@ -26,6 +26,7 @@ from frontend.portal.access import apply_errors, portal_view
 from orders.models import Fulfilment, FulfilmentStatus, OrderEventKind, OrderStatus
 from orders.selectors.orders import fulfilment_for_supplier, fulfilments_for_supplier
 from orders.services.fulfilment import fulfilment_confirm, fulfilment_ship
+from shop.accounts.http import request_user
 
 ORDERS_PER_PAGE = 25
 UNPAID = (OrderStatus.PENDING_APPROVAL, OrderStatus.AWAITING_PAYMENT)
@@ -199,7 +200,7 @@ def order_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     if not once_claim(request):
         return redirect("frontend:portal:order_detail", pk=fulfilment.pk)
     try:
-        fulfilment_confirm(actor=request.user, fulfilment=fulfilment)
+        fulfilment_confirm(actor=request_user(request), fulfilment=fulfilment)
     except ValidationError as exc:
         return _render_detail(request, _own_fulfilment(request, pk), confirm_errors=exc.messages, status=400)
     messages.success(request, _("Order confirmed. Ship it when it is packed."))
@@ -216,7 +217,7 @@ def order_ship(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("frontend:portal:order_detail", pk=fulfilment.pk)
         try:
             fulfilment_ship(
-                actor=request.user, fulfilment=fulfilment,
+                actor=request_user(request), fulfilment=fulfilment,
                 carrier=form.cleaned_data["carrier"].strip(),
                 tracking_number=form.cleaned_data["tracking_number"].strip(),
             )

@@ -86,11 +86,11 @@ def _save_variants(request: HttpRequest, product: Product, formset: Any) -> bool
         variant = variants.get(data.get("id")) if data.get("id") else None
         if data.get("archive"):
             if variant is not None:
-                ok &= _guarded(vform, lambda v=variant: variant_archive(variant=v, actor=request.user))
+                ok &= _guarded(vform, lambda v=variant: variant_archive(variant=v, actor=request.user))  # type: ignore[misc]  # default-argument lambdas
         elif variant is not None:
-            ok &= _guarded(vform, lambda v=variant, f=vform: variant_update(variant=v, actor=request.user, **f.service_fields()))
+            ok &= _guarded(vform, lambda v=variant, f=vform: variant_update(variant=v, actor=request.user, **f.service_fields()))  # type: ignore[misc]
         else:
-            ok &= _guarded(vform, lambda f=vform: variant_create(product=product, actor=request.user, **f.service_fields()))
+            ok &= _guarded(vform, lambda f=vform: variant_create(product=product, actor=request.user, **f.service_fields()))  # type: ignore[misc]
     return ok
 
 

@@ -21,6 +21,7 @@ from orders.selectors.settlement import (
 )
 from orders.services.settlement import statement_confirm, statement_object
 from orders.settlement_documents import statement_pdf, statement_xlsx
+from shop.accounts.http import request_user
 
 STATEMENTS_SHOWN = 36
 
@@ -68,10 +69,10 @@ def settlement_answer(request: HttpRequest, pk: int) -> HttpResponse:
     statement = _own(request, pk)
     try:
         if request.POST.get("answer") == "object":
-            statement_object(actor=request.user, statement_id=statement.pk, reason=request.POST.get("reason", ""))
+            statement_object(actor=request_user(request), statement_id=statement.pk, reason=request.POST.get("reason", ""))
             messages.success(request, _("Your objection was sent to the platform."))
         else:
-            statement_confirm(actor=request.user, statement_id=statement.pk)
+            statement_confirm(actor=request_user(request), statement_id=statement.pk)
             messages.success(request, _("Statement confirmed."))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

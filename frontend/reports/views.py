@@ -10,7 +10,7 @@ import mimetypes
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.http import content_disposition_header
@@ -33,6 +33,7 @@ from orders.services.reports import (
     report_export_build,
     report_export_create,
 )
+from shop.accounts.http import request_user
 from shop.accounts.models import BuyerOrganization
 from shop.common.serving import private_file_response
 
@@ -82,13 +83,13 @@ def reports_home(request: HttpRequest) -> HttpResponse:
         else:
             rows = report_row_estimate(campaign=campaign, params=params, organization=organization)
             large = rows > report_direct_export_max_rows()
-            export = report_export_create(
-                user=request.user, campaign=campaign, params=params, organization=organization, queue=large
+            created = report_export_create(
+                user=request_user(request), campaign=campaign, params=params, organization=organization, queue=large
             )
             if large:
                 messages.info(request, _("The report has %(rows)s rows: it is being prepared. Download it below when it is ready.") % {"rows": rows})
                 return redirect("frontend:reports_home")
-            export = report_export_build(export_id=export.pk)
+            export = report_export_build(export_id=created.pk)
             if export is None or export.status != ReportExportStatus.DONE:
                 messages.error(request, _("The report could not be prepared. Please try again."))
                 return redirect("frontend:reports_home")
@@ -98,7 +99,7 @@ def reports_home(request: HttpRequest) -> HttpResponse:
     else:
         lang = "en" if (translation.get_language() or "").startswith("en") else "zh-hans"
         form = ReportForm(campaigns=campaigns, initial={"language": lang})
-    exports = report_exports_for(user=request.user)
+    exports = report_exports_for(user=request_user(request))
     return render(request, "frontend/reports/home.html", {
         "form": form, "organization": organization, "exports": exports,
         "preparing": any(e.status in (ReportExportStatus.PENDING, ReportExportStatus.RUNNING) for e in exports),
@@ -107,8 +108,8 @@ def reports_home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def reports_download(request: HttpRequest, pk: int) -> HttpResponse:
-    export = report_export_for_requester(user=request.user, export_id=pk)
+def reports_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    export = report_export_for_requester(user=request_user(request), export_id=pk)
     if export is None:
         raise Http404
     if export.status != ReportExportStatus.DONE or not export.file:

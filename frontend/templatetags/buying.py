@@ -40,8 +40,9 @@ def cart_count(context: Any) -> int:
         return cached
     membership = acting_membership(request)
     count = 0
-    if membership is not None and getattr(membership, "cart_lines", None) is not None:
-        count = membership.cart_lines
+    cart_lines = getattr(membership, "cart_lines", None)  # annotated by acting_membership
+    if membership is not None and cart_lines is not None:
+        count = cart_lines
     elif membership is not None:
         count = CartLine.objects.filter(
             cart__user=request.user, cart__organization_id=membership.organization_id

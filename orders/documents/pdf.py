@@ -75,7 +75,7 @@ def _p(text: object, style: ParagraphStyle = BODY) -> Paragraph:
 
 
 def _lines_table(part: Fulfilment, *, prices: bool = True) -> Table:
-    head = [_("Product"), _("Specification"), _("Quantity")]
+    head: list[object] = [_("Product"), _("Specification"), _("Quantity")]
     if prices:
         head += [_("Unit price"), _("Amount")]
     rows: list[list[object]] = [head]

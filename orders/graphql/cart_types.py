@@ -60,11 +60,11 @@ class Cart(graphene.ObjectType):
 
     @staticmethod
     def resolve_organization_id(root: CartView, info: graphene.ResolveInfo) -> str:
-        return to_global_id("BuyerOrganization", root.organization.pk)
+        return to_global_id("BuyerOrganization", root.organization.pk)  # type: ignore[attr-defined]  # cart_of()
 
     @staticmethod
     def resolve_organization_name(root: CartView, info: graphene.ResolveInfo) -> str:
-        return root.organization.name
+        return root.organization.name  # type: ignore[attr-defined]
 
     @staticmethod
     def resolve_total(root: CartView, info: graphene.ResolveInfo) -> MoneyValue:

@@ -188,7 +188,7 @@ class OrderEvent(graphene.ObjectType):
 
     @staticmethod
     def resolve_supplier_name(root: models.OrderEvent, info: graphene.ResolveInfo) -> str | None:
-        return root.fulfilment.supplier.display_name if root.fulfilment_id else None
+        return root.fulfilment.supplier.display_name if root.fulfilment is not None else None
 
 
 class Payment(graphene.ObjectType):

@@ -43,7 +43,7 @@ class BankReceipt(graphene.ObjectType):
 
     @staticmethod
     def resolve_order_number(root: models.BankReceipt, info: graphene.ResolveInfo) -> str | None:
-        return root.order.number if root.order_id else None
+        return root.order.number if root.order is not None else None
 
 
 class Refund(graphene.ObjectType):

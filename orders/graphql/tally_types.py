@@ -88,7 +88,7 @@ def campaign_tally(campaign: Campaign) -> Tally:
     cached = getattr(campaign, "_graphql_tally", None)
     if cached is None:
         cached = tally_for_campaign(campaign=campaign)
-        campaign._graphql_tally = cached
+        campaign._graphql_tally = cached  # type: ignore[attr-defined]  # per-request cache
     return cached
 
 

@@ -27,10 +27,10 @@ def _progress(campaign: models.Campaign) -> CampaignProgress:
     tally = getattr(campaign, "_graphql_tally", None)
     if cached is None and tally is not None:
         cached = CampaignProgress(campaign=campaign, total_fen=tally.total_fen)
-        campaign._graphql_progress = cached
+        campaign._graphql_progress = cached  # type: ignore[attr-defined]  # per-request cache
     if cached is None:
         cached = campaign_progress(campaign=campaign)
-        campaign._graphql_progress = cached
+        campaign._graphql_progress = cached  # type: ignore[attr-defined]
     return cached
 
 

@@ -64,6 +64,9 @@ class LedgerEntry(models.Model):
     ``campaign`` is empty for a payment (or its refund) that no campaign covered: it is
     still recorded, shown as "outside every campaign", and can be taken over later."""
 
+    # Set on unsaved entries for ``ledger_append`` (which orders they count), never stored.
+    _order_id: int | None
+
     campaign = models.ForeignKey(
         Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="entries",
         null=True, blank=True,

@@ -60,7 +60,7 @@ def write_xlsx(tables: Sequence[Table], *, summary: Sequence[tuple[str, object]]
         for label, value in summary:
             label_cell = WriteOnlyCell(sheet, value=label)
             label_cell.font = bold
-            value_cell = WriteOnlyCell(sheet, value=value)
+            value_cell = WriteOnlyCell(sheet, value=value)  # type: ignore[arg-type]  # summary values are text, numbers or dates
             if isinstance(value, Decimal):
                 value_cell.number_format = "0.00"
             sheet.append([label_cell, value_cell])

@@ -4,6 +4,7 @@ integer fen, never from anything the client sent."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
@@ -11,6 +12,9 @@ from django.utils.translation import gettext as _
 from catalog.models import ProductImage, ProductVariant
 from orders.models import Cart, CartLine
 from shop.common.money import yuan_to_fen
+
+if TYPE_CHECKING:
+    from suppliers.models import Supplier
 
 
 @dataclass(frozen=True)
@@ -24,7 +28,7 @@ class CartLineView:
     problem: str = ""  # why the line cannot be checked out as it is (shown next to it)
 
     @property
-    def supplier(self):
+    def supplier(self) -> Supplier:
         return self.variant.product.supplier
 
 

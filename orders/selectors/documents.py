@@ -13,10 +13,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Prefetch, QuerySet
 
 from orders.models import Fulfilment, Order, OrderLine
 from orders.selectors.orders import _pk
+from shop.accounts.models import User
 from shop.accounts.selectors import memberships_of
 from suppliers.selectors import supplier_membership_of
 
@@ -32,11 +34,11 @@ class DocumentScope:
         return sum(f.subtotal_fen for f in self.fulfilments)
 
 
-def _order_with_parts(pk: int, parts: Prefetch) -> Order | None:
+def _order_with_parts(pk: int, parts: Prefetch[str, QuerySet[Fulfilment], str]) -> Order | None:
     return Order.objects.select_related("organization", "placed_by").prefetch_related(parts).filter(pk=pk).first()
 
 
-def _parts(supplier_id: int | None = None) -> Prefetch:
+def _parts(supplier_id: int | None = None) -> Prefetch[str, QuerySet[Fulfilment], str]:
     qs = Fulfilment.objects.select_related("supplier").prefetch_related(
         Prefetch("lines", queryset=OrderLine.objects.order_by("id"))
     ).order_by("id")
@@ -45,9 +47,9 @@ def _parts(supplier_id: int | None = None) -> Prefetch:
     return Prefetch("fulfilments", queryset=qs)
 
 
-def document_scope(*, user, order_id: object) -> DocumentScope | None:
+def document_scope(*, user: User | AnonymousUser, order_id: object) -> DocumentScope | None:
     pk = _pk(order_id)
-    if pk is None or not getattr(user, "is_authenticated", False):
+    if pk is None or not user.is_authenticated:
         return None
     if user.is_staff:
         order = _order_with_parts(pk, _parts())

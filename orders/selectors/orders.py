@@ -4,12 +4,17 @@ organizations' orders, a supplier only its own fulfilments (its part of an order
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, Q, QuerySet
 
 from orders.models import Fulfilment, Order, OrderEvent, OrderLine, OrderStatus
-from shop.accounts.models import BuyerOrganization
+from shop.accounts.models import BuyerOrganization, User
 from shop.accounts.selectors import memberships_of
+
+if TYPE_CHECKING:
+    from suppliers.models import Supplier
 
 
 def _pk(value: object) -> int | None:
@@ -63,11 +68,11 @@ def order_detail_queryset() -> QuerySet[Order]:
     )
 
 
-def order_for_member(*, user, order_id: object) -> Order | None:
+def order_for_member(*, user: User | AnonymousUser, order_id: object) -> Order | None:
     """The order, if ``user`` is a member of the organization that placed it (staff read
     every order). ``None`` otherwise, so callers answer 404 and never confirm it exists."""
     pk = _pk(order_id)
-    if pk is None or not getattr(user, "is_authenticated", False):
+    if pk is None or not user.is_authenticated:
         return None
     qs = order_detail_queryset().filter(pk=pk)
     if not user.is_staff:
@@ -79,7 +84,7 @@ def order_timeline(*, order: Order) -> list[OrderEvent]:
     return list(order.events.select_related("actor", "fulfilment__supplier").order_by("id"))
 
 
-def fulfilments_for_supplier(*, supplier, status: str = "") -> QuerySet[Fulfilment]:
+def fulfilments_for_supplier(*, supplier: Supplier, status: str = "") -> QuerySet[Fulfilment]:
     qs = (
         Fulfilment.objects.filter(supplier=supplier)
         .select_related("order", "order__organization")
@@ -90,7 +95,7 @@ def fulfilments_for_supplier(*, supplier, status: str = "") -> QuerySet[Fulfilme
     return qs.order_by("-id")
 
 
-def fulfilment_for_supplier(*, supplier, fulfilment_id: object) -> Fulfilment | None:
+def fulfilment_for_supplier(*, supplier: Supplier, fulfilment_id: object) -> Fulfilment | None:
     pk = _pk(fulfilment_id)
     if pk is None:
         return None

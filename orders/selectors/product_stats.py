@@ -36,7 +36,7 @@ def product_stats_expected() -> dict[int, tuple[int, int, int]]:
         .order_by().values_list("variant__product_id", "fulfilment_id", "fulfilment__rating").distinct()
     )
     for product_id, _part, rating in rated:
-        stats[product_id][1] += rating
+        stats[product_id][1] += rating or 0  # never None: rated parts only
         stats[product_id][2] += 1
     return {pk: (v[0], v[1], v[2]) for pk, v in stats.items()}
 

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
@@ -23,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from orders.errors import OrderErrorCode
 from orders.models import Campaign, LedgerEntry, ReportExport
-from shop.accounts.models import BuyerOrganization, MemberRole, OrganizationStatus
+from shop.accounts.models import BuyerOrganization, MemberRole, OrganizationStatus, User
 
 E = OrderErrorCode
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -123,6 +124,7 @@ def report_params_clean(
         bad("table", _("A CSV file holds a single table: choose one, or choose XLSX for all breakdowns."))
     if errors:
         raise ValidationError(errors)
+    assert found is not None  # no campaign is an error above
     params = ReportParams(
         campaign_id=found.pk, period_type=text["period_type"],
         month=text["month"] if text["period_type"] == "month" else "",
@@ -134,10 +136,10 @@ def report_params_clean(
     return found, params
 
 
-def report_organizations_for(*, user) -> list[BuyerOrganization]:
+def report_organizations_for(*, user: User | AnonymousUser) -> list[BuyerOrganization]:
     """Verified organizations the user belongs to (administrator, approver or purchaser),
     whose reports they may export: purchasers export their own organization's reports."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return []
     return list(
         BuyerOrganization.objects.filter(
@@ -147,9 +149,9 @@ def report_organizations_for(*, user) -> list[BuyerOrganization]:
     )
 
 
-def report_may_export(*, user, organization: BuyerOrganization | None) -> bool:
+def report_may_export(*, user: User | AnonymousUser, organization: BuyerOrganization | None) -> bool:
     """Staff export everything (``organization`` None); a member only their organization."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return False
     if organization is None:
         return bool(user.is_staff)
@@ -178,9 +180,10 @@ LEDGER_FIELDS = (
 )
 
 
-def ledger_rows(qs: QuerySet[LedgerEntry]) -> QuerySet:
+def ledger_rows(qs: QuerySet[LedgerEntry]) -> QuerySet[LedgerEntry, dict[str, Any]]:
     """One query, joined (no per-row lookups), in chain order; iterate with ``.iterator()``."""
-    return qs.order_by("occurred_at", "id").values(*LEDGER_FIELDS)
+    rows: QuerySet[LedgerEntry, dict[str, Any]] = qs.order_by("occurred_at", "id").values(*LEDGER_FIELDS)
+    return rows
 
 
 _GROUP_FIELDS = {
@@ -202,11 +205,12 @@ def percent(part: int, whole: int) -> Decimal:
 
 def breakdown(qs: QuerySet[LedgerEntry], dimension: str) -> list[dict[str, Any]]:
     """One GROUP BY query; raw rows (names resolved by the builder), largest amount first."""
+    grouped: QuerySet[Any, Any]
     if dimension == "month":
         grouped = qs.annotate(m=TruncMonth("occurred_at")).values("m")
     else:
         grouped = qs.values(*_GROUP_FIELDS[dimension])
-    rows = list(
+    rows: list[Any] = list(
         grouped.annotate(
             amount=Sum("amount_fen"), entries=Count("id"),
             orders=Count("order_line__order_id", distinct=True, filter=Q(kind="order_line")),
@@ -222,11 +226,11 @@ def ledger_total(qs: QuerySet[LedgerEntry]) -> tuple[int, int]:
     return int(result["s"] or 0), int(result["n"] or 0)
 
 
-def report_exports_for(*, user, limit: int = 50) -> list[ReportExport]:
+def report_exports_for(*, user: User, limit: int = 50) -> list[ReportExport]:
     return list(ReportExport.objects.filter(requested_by=user).select_related("organization")[:limit])
 
 
-def report_export_for_requester(*, user, export_id: int) -> ReportExport | None:
+def report_export_for_requester(*, user: User, export_id: int) -> ReportExport | None:
     """The export if ``user`` asked for it (and may still see its scope); ``None`` otherwise."""
     export = ReportExport.objects.filter(pk=export_id, requested_by=user).select_related("organization").first()
     if export is None or not report_may_export(user=user, organization=export.organization):

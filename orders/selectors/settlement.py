@@ -66,18 +66,18 @@ def supplier_balances(*, supplier_ids: list[int] | None = None) -> dict[int, Sup
         b = result[row["supplier_id"]] = SupplierBalance(row["supplier_id"], row["pending"] or 0)
         b.available_fen = row["accepted"] or 0
     # Stated amounts, and the current net of the fulfilments that were stated.
-    for row in stated.values("statement__supplier_id", "statement__status").annotate(total=Sum("amount_fen")):
-        b = result.setdefault(row["statement__supplier_id"], SupplierBalance(row["statement__supplier_id"]))
-        if row["statement__status"] == StatementStatus.PAID:
-            b.settled_fen += row["total"] or 0
-        elif row["statement__status"] in _LIVE_UNPAID:
-            b.in_statements_fen += row["total"] or 0
+    for srow in stated.values("statement__supplier_id", "statement__status").annotate(total=Sum("amount_fen")):
+        b = result.setdefault(srow["statement__supplier_id"], SupplierBalance(srow["statement__supplier_id"]))
+        if srow["statement__status"] == StatementStatus.PAID:
+            b.settled_fen += srow["total"] or 0
+        elif srow["statement__status"] in _LIVE_UNPAID:
+            b.in_statements_fen += srow["total"] or 0
     stated_net = (
         lines.filter(fulfilment__settlement_lines__kind="sale").values("supplier_id").annotate(total=Sum(net))
     )
-    for row in stated_net:
-        b = result[row["supplier_id"]]
-        b.adjustments_fen = (row["total"] or 0) - b.settled_fen - b.in_statements_fen
+    for nrow in stated_net:
+        b = result[nrow["supplier_id"]]
+        b.adjustments_fen = (nrow["total"] or 0) - b.settled_fen - b.in_statements_fen
     for b in result.values():
         b.available_fen -= b.settled_fen
     return dict(result)

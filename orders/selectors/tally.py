@@ -93,7 +93,7 @@ def tally_for_campaign(*, campaign: Campaign) -> Tally:
     by_dim: dict[str, list[TallyAggregate]] = {}
     for row in rows:
         by_dim.setdefault(row.dimension, []).append(row)
-    total_row = (by_dim.get("total") or [None])[0]
+    total_row = by_dim["total"][0] if by_dim.get("total") else None
     total = total_row.amount_fen if total_row else 0
     county_codes = [r.key for r in by_dim.get("county", [])]
     county_names = dict(Region.objects.filter(code__in=county_codes).values_list("code", "name")) if county_codes else {}

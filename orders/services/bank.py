@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -33,6 +35,7 @@ from orders.models import (
 )
 from orders.services.payments import PAID_OR_LATER, order_check_payable, order_mark_paid
 from orders.services.status import order_event_record, order_lock
+from shop.accounts.models import User
 from shop.common.money import format_yuan, to_decimal, yuan_to_fen
 
 E = OrderErrorCode
@@ -47,7 +50,7 @@ def _error(field: str, message: str, code: E) -> ValidationError:
     return ValidationError({field: ValidationError(message, code=code.value)})
 
 
-def _require_staff(actor) -> None:
+def _require_staff(actor: User) -> None:
     if not (getattr(actor, "is_authenticated", False) and getattr(actor, "is_staff", False)):
         raise ValidationError(_("Only platform staff can record bank transfers."), code=E.PERMISSION_DENIED.value)
 
@@ -124,7 +127,7 @@ def _clean_inputs(
 ) -> tuple[str, str, int, dt.date, str]:
     errors: dict[str, list[ValidationError]] = {}
 
-    def collect(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def collect(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
         except ValidationError as exc:
@@ -181,7 +184,7 @@ def _flag_reason(order: Order | None, amount_fen: int, payment_ref: str) -> str:
 
 @transaction.atomic
 def bank_receipt_record(
-    *, actor, bank_reference: str, payment_reference: str, amount: object, received_on: object,
+    *, actor: User, bank_reference: str, payment_reference: str, amount: object, received_on: object,
     payer_name: str = "",
 ) -> BankReceipt:
     """Record one transfer from the bank statement; pay the order on an exact match, flag
@@ -212,7 +215,7 @@ def bank_receipt_record(
         # Recorded at the same moment by someone else: theirs stands.
         return _same_receipt(BankReceipt.objects.get(bank_reference=bank_ref), amount_fen)
     reason = _flag_reason(order, amount_fen, payment_ref)
-    if not reason:
+    if not reason and order is not None:  # no reason: an order matched
         try:
             order_mark_paid(
                 order_id=order.pk, method=PaymentMethod.BANK_TRANSFER, amount_fen=amount_fen,
@@ -235,7 +238,7 @@ def bank_receipt_record(
 
 
 @transaction.atomic
-def bank_receipt_resolve(*, actor, receipt: BankReceipt, note: str, order: Order | None = None) -> BankReceipt:
+def bank_receipt_resolve(*, actor: User, receipt: BankReceipt, note: str, order: Order | None = None) -> BankReceipt:
     """Close a flagged receipt with a note (e.g. "returned by transfer 2020…"), or apply it
     to ``order`` when its total now matches, which marks that order paid. Resolving a
     receipt twice returns it unchanged."""

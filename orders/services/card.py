@@ -47,6 +47,7 @@ from orders.stripe.payments import (
     MAX_CHARGE_FEN,
     PAYABLE_STATUSES,
     PaymentIntentData,
+    RefundData,
     StripeUnavailable,
     stripe_disputes_list,
     stripe_payment_intent_cancel,
@@ -55,6 +56,7 @@ from orders.stripe.payments import (
     stripe_refund_create,
     stripe_refunds_list,
 )
+from shop.accounts.models import User
 from shop.accounts.selectors import membership_for
 
 E = OrderErrorCode
@@ -69,7 +71,7 @@ def _unavailable() -> ValidationError:
     )
 
 
-def payment_card_start(*, actor, order: Order) -> Payment:
+def payment_card_start(*, actor: User, order: Order) -> Payment:
     """The pending card payment of ``order`` (its PaymentIntent's client secret goes to
     Stripe.js). Reuses the pending intent while the buyer can still pay with it."""
     if not card_payments_enabled():
@@ -119,7 +121,7 @@ def payment_card_start(*, actor, order: Order) -> Payment:
     return payment
 
 
-def _record_started(*, actor, order: Order, pi: PaymentIntentData) -> Payment:
+def _record_started(*, actor: User, order: Order, pi: PaymentIntentData) -> Payment:
     with transaction.atomic():
         locked = order_lock(order_id=order.pk)
         order_check_payable(order=locked)
@@ -147,8 +149,10 @@ def _record_started(*, actor, order: Order, pi: PaymentIntentData) -> Payment:
 def _reuse_pending(*, pending: Payment, order: Order) -> Payment | None:
     """The pending payment when its intent can still be paid for the right amount; otherwise
     close it (cancel at Stripe) and return None so that a new intent is made."""
+    pending_pi_id = pending.stripe_payment_intent_id
     try:
-        pi = stripe_payment_intent_retrieve(payment_intent_id=pending.stripe_payment_intent_id)
+        # A card payment row is only made with its intent (``_record_started``).
+        pi = stripe_payment_intent_retrieve(payment_intent_id=pending_pi_id) if pending_pi_id else None
     except StripeUnavailable as exc:
         raise _unavailable() from exc
     if pi is not None and pi.amount == order.total_fen and pi.currency == CURRENCY:
@@ -192,7 +196,7 @@ def payment_card_sync(*, payment_intent_id: str, stripe_event_id: str | None = N
         result = "unknown_payment_intent" if pi is None else _apply(
             pi, refunds=refunds, disputed=any(d.status != "won" for d in disputes)
         )
-        if result != "unknown_payment_intent" and (refunds or disputes):
+        if pi is not None and result != "unknown_payment_intent" and (refunds or disputes):
             payment = Payment.objects.get(stripe_payment_intent_id=pi.id)
             changes = card_money_apply(payment=payment, refunds=refunds, disputes=disputes)
             result = "+".join([result, *changes])
@@ -201,7 +205,7 @@ def payment_card_sync(*, payment_intent_id: str, stripe_event_id: str | None = N
     return result
 
 
-def _apply(pi: PaymentIntentData, refunds: list | None = None, disputed: bool = False) -> str:
+def _apply(pi: PaymentIntentData, refunds: list[RefundData] | None = None, disputed: bool = False) -> str:
     # Only intents we recorded count: the buyer can only pay one through the client secret
     # stored on its Payment, so an intent without one is not ours (another shop or
     # environment on the same Stripe account) and its metadata is not believed.
@@ -215,7 +219,7 @@ def _apply(pi: PaymentIntentData, refunds: list | None = None, disputed: bool = 
     return f"no_change:{pi.status}"
 
 
-def _apply_success(*, payment: Payment, pi: PaymentIntentData, refunds: list, disputed: bool) -> str:
+def _apply_success(*, payment: Payment, pi: PaymentIntentData, refunds: list[RefundData], disputed: bool) -> str:
     order = order_lock(order_id=payment.order_id)
     payment.refresh_from_db()
     if payment.status == PaymentStatus.SUCCEEDED:
@@ -236,7 +240,7 @@ def _apply_success(*, payment: Payment, pi: PaymentIntentData, refunds: list, di
 
 
 def _refund_unusable(
-    *, order: Order, payment: Payment, pi: PaymentIntentData, refunds: list, disputed: bool, reason: str
+    *, order: Order, payment: Payment, pi: PaymentIntentData, refunds: list[RefundData], disputed: bool, reason: str
 ) -> str:
     """Send the money of ``pi`` straight back (order row locked by the caller) and record it
     as a Refund without lines (never counted, so it changes no amount or ledger entry).
@@ -316,6 +320,8 @@ def payment_card_abandon(*, order_id: int) -> int:
     )
     for payment in list(open_):
         pi_id = payment.stripe_payment_intent_id
+        if not pi_id:  # never the case: a card payment row is only made with its intent
+            continue
         if stripe_payment_intent_cancel(payment_intent_id=pi_id):
             Payment.objects.filter(pk=payment.pk, status=PaymentStatus.PENDING).update(status=PaymentStatus.CANCELLED)
             cancelled += 1

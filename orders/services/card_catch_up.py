@@ -45,7 +45,7 @@ def card_payments_catch_up(*, older_than: timedelta, limit: int = 500) -> CatchU
         ).order_by("created_at").values_list("stripe_payment_intent_id", flat=True)[:limit]
     )
     disputed = [d.payment.stripe_payment_intent_id for d in open_disputes()[:limit]]
-    for target, ids in ((done.payments, list(pending)), (done.disputes, disputed)):
+    for target, ids in ((done.payments, [i for i in pending if i]), (done.disputes, [i for i in disputed if i])):
         for pi_id in ids:
             try:
                 target[pi_id] = payment_card_sync(payment_intent_id=pi_id)

@@ -23,10 +23,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from orders.models import (
+    Order,
     OrderEventKind,
     Payment,
     PaymentMethod,
@@ -60,22 +62,22 @@ def card_money_apply(*, payment: Payment, refunds: list[RefundData], disputes: l
     return changes
 
 
-def _counted(order, payment: Payment) -> bool:
+def _counted(order: Order, payment: Payment) -> bool:
     """The payment is the one the order counts (its succeeded card payment)."""
     return payment.status == PaymentStatus.SUCCEEDED and order.payment_method == PaymentMethod.STRIPE
 
 
-def _left(order) -> int:
+def _left(order: Order) -> int:
     """What can still be taken off the order: paid, less refunded, less refunds in progress."""
-    pending = dict(
+    pending_by_refund = dict(
         Refund.objects.filter(order=order, status=RefundStatus.PENDING, lines__isnull=False)
         .values_list("pk", "amount_fen").distinct()
     )
-    pending = sum(pending.values())
+    pending = sum(pending_by_refund.values())
     return max(0, order.paid_fen - order.refunded_fen - pending)
 
 
-def _record(*, order, payment: Payment, amount_fen: int, source: str, reason: str, key: str,
+def _record(*, order: Order, payment: Payment, amount_fen: int, source: str, reason: str, key: str,
             stripe_refund_id: str | None = None, stripe_dispute_id: str | None = None) -> Refund:
     """A Refund that Stripe has already made, completed at once (with lines only when the
     payment counted: then it leaves the amounts and the ledger)."""
@@ -96,7 +98,7 @@ def _record(*, order, payment: Payment, amount_fen: int, source: str, reason: st
     return refund
 
 
-def _apply_refund(*, order, payment: Payment, data: RefundData) -> list[str]:
+def _apply_refund(*, order: Order, payment: Payment, data: RefundData) -> list[str]:
     known = Refund.objects.filter(stripe_refund_id=data.id).first()
     if known is None and data.metadata.get("shop_refund_id", "").isdigit():
         known = Refund.objects.filter(
@@ -129,7 +131,7 @@ def _dispute_message(data: DisputeData) -> str:
         "amount": amount, "reason": data.reason or "-", "status": data.status}
 
 
-def _apply_dispute(*, order, payment: Payment, data: DisputeData) -> list[str]:
+def _apply_dispute(*, order: Order, payment: Payment, data: DisputeData) -> list[str]:
     row = StripeDispute.objects.select_for_update().filter(dispute_id=data.id).first()
     changes: list[str] = []
     if row is None or (row.status, row.amount_fen) != (data.status, data.amount):
@@ -173,11 +175,11 @@ def card_refund_resolve_stale(*, refund: Refund) -> str:
     return "failed"
 
 
-def stale_claimed_refunds(*, older_than: timedelta):
+def stale_claimed_refunds(*, older_than: timedelta) -> QuerySet[Refund]:
     return Refund.objects.filter(
         method=PaymentMethod.STRIPE, status=RefundStatus.PENDING, stripe_claimed_at__lt=timezone.now() - older_than
     ).select_related("order", "payment").order_by("pk")
 
 
-def open_disputes():
+def open_disputes() -> QuerySet[StripeDispute]:
     return StripeDispute.objects.exclude(status__in=CLOSED_STATUSES).select_related("payment").order_by("pk")

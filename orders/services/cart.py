@@ -13,7 +13,7 @@ from catalog.models import ProductVariant
 from orders.errors import OrderErrorCode
 from orders.models import Cart, CartLine
 from shop.accounts.guards import member_require_ordering
-from shop.accounts.models import BuyerOrganization
+from shop.accounts.models import BuyerOrganization, User
 from shop.accounts.selectors import ORDERING_ROLES, membership_for
 
 E = OrderErrorCode
@@ -46,7 +46,7 @@ def parse_quantity(raw: object, *, field: str = "quantity") -> int:
     return value
 
 
-def ordering_member_organization(*, user, organization_id: object = None) -> BuyerOrganization:
+def ordering_member_organization(*, user: User, organization_id: object = None) -> BuyerOrganization:
     """The organization ``user`` may order for, or a permission error."""
     membership = membership_for(user=user, organization_id=organization_id)
     if membership is None or membership.role not in ORDERING_ROLES:
@@ -57,7 +57,7 @@ def ordering_member_organization(*, user, organization_id: object = None) -> Buy
     return membership.organization
 
 
-def cart_get_or_create(*, user, organization: BuyerOrganization) -> Cart:
+def cart_get_or_create(*, user: User, organization: BuyerOrganization) -> Cart:
     try:
         with transaction.atomic():
             cart, _created = Cart.objects.get_or_create(user=user, organization=organization)
@@ -66,7 +66,7 @@ def cart_get_or_create(*, user, organization: BuyerOrganization) -> Cart:
     return cart
 
 
-def cart_for(*, user, organization: BuyerOrganization) -> Cart | None:
+def cart_for(*, user: User, organization: BuyerOrganization) -> Cart | None:
     return Cart.objects.filter(user=user, organization=organization).first()
 
 
@@ -101,7 +101,7 @@ def _check_quantity(variant: ProductVariant, quantity: int) -> None:
 
 
 @transaction.atomic
-def cart_line_add(*, user, organization: BuyerOrganization, variant_id: object, quantity: object) -> CartLine:
+def cart_line_add(*, user: User, organization: BuyerOrganization, variant_id: object, quantity: object) -> CartLine:
     """Add ``quantity`` to the line of this variant (creating it). The new total must be
     within the minimum order quantity and the stock."""
     member_require_ordering(user=user, organization=organization)
@@ -129,7 +129,7 @@ def cart_line_add(*, user, organization: BuyerOrganization, variant_id: object, 
 
 
 @transaction.atomic
-def cart_line_update(*, user, organization: BuyerOrganization, variant_id: object, quantity: object) -> CartLine:
+def cart_line_update(*, user: User, organization: BuyerOrganization, variant_id: object, quantity: object) -> CartLine:
     """Set the quantity of a line already in the cart."""
     member_require_ordering(user=user, organization=organization)
     qty = parse_quantity(quantity)
@@ -141,6 +141,7 @@ def cart_line_update(*, user, organization: BuyerOrganization, variant_id: objec
     )
     if line is None:
         raise _error("variant", _("This item is not in your cart."), E.NOT_FOUND)
+    assert cart is not None  # a line was found in it
     variant = _variant_on_sale(line.variant_id)
     _check_quantity(variant, qty)
     line.quantity = qty
@@ -158,7 +159,7 @@ def _variant_pk(value: object) -> int:
 
 
 @transaction.atomic
-def cart_line_remove(*, user, organization: BuyerOrganization, variant_id: object) -> None:
+def cart_line_remove(*, user: User, organization: BuyerOrganization, variant_id: object) -> None:
     """Idempotent: removing a line that is not there changes nothing."""
     member_require_ordering(user=user, organization=organization)
     cart = cart_for(user=user, organization=organization)
@@ -167,5 +168,5 @@ def cart_line_remove(*, user, organization: BuyerOrganization, variant_id: objec
         cart.save(update_fields=["updated_at"])
 
 
-def cart_clear(*, user, organization: BuyerOrganization) -> None:
+def cart_clear(*, user: User, organization: BuyerOrganization) -> None:
     CartLine.objects.filter(cart__user=user, cart__organization=organization).delete()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Iterable
 from datetime import timedelta
 
 from django.conf import settings
@@ -36,7 +37,7 @@ from orders.models import (
 from orders.services.invoices import invoice_details_clean
 from orders.services.status import order_event_record
 from shop.accounts.guards import member_require_ordering
-from shop.accounts.models import BuyerOrganization, DeliveryAddress
+from shop.accounts.models import BuyerOrganization, DeliveryAddress, User
 from shop.common.money import yuan_to_fen
 
 E = OrderErrorCode
@@ -77,11 +78,12 @@ def _validate_inputs(
         errors["tax_number"] = ValidationError(_("A tax number is 15 to 20 digits or capital letters."), code=E.INVALID.value)
     if errors:
         raise ValidationError(errors)
+    assert address is not None  # no address is an error above
     return address
 
 
 def order_place(
-    *, user, organization: BuyerOrganization, address_id: object, funding_channel: str,
+    *, user: User, organization: BuyerOrganization, address_id: object, funding_channel: str,
     idempotency_key: str, invoice_title: str | None = None, tax_number: str | None = None,
     note: str = "", invoice: dict[str, str] | None = None,
 ) -> Order:
@@ -123,7 +125,8 @@ def order_place(
     raise AssertionError("unreachable")
 
 
-def _place(*, user, organization, address, funding_channel, idempotency_key, invoice_title, tax_number, note,
+def _place(*, user: User, organization: BuyerOrganization, address: DeliveryAddress, funding_channel: str,
+           idempotency_key: str, invoice_title: str, tax_number: str, note: str,
            invoice_extra: dict[str, str]) -> Order:
     cart_lines = list(
         CartLine.objects.filter(cart__user=user, cart__organization=organization)
@@ -216,7 +219,7 @@ def _place(*, user, organization, address, funding_channel, idempotency_key, inv
     return order
 
 
-def _active_stock(product_id):
+def _active_stock(product_id: int | OuterRef) -> Coalesce:
     """The storefront's in-stock summary, recomputed from the variants (never drifts);
     ``product_id`` may be ``OuterRef("pk")`` to update several products at once."""
     return Coalesce(
@@ -232,7 +235,7 @@ def _lock_products(product_ids: list[int]) -> None:
     list(Product.objects.select_for_update().filter(pk__in=product_ids).order_by("pk").values_list("pk", flat=True))
 
 
-def _lock_products_of(variant_ids) -> None:
+def _lock_products_of(variant_ids: Iterable[int]) -> None:
     _lock_products(sorted(set(ProductVariant.objects.filter(pk__in=list(variant_ids)).values_list("product_id", flat=True))))
 
 

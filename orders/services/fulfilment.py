@@ -14,6 +14,7 @@ takes them out of ``reserved`` (they have left the warehouse). ``stock`` is not 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -28,15 +29,16 @@ from orders.models import Fulfilment, FulfilmentStatus, Order, OrderEventKind, O
 from orders.services.ledger import tally_record_accepted
 from orders.services.product_stats import product_stats_rating
 from orders.services.status import order_event_record, order_lock, order_transition
+from shop.accounts.models import User
 from shop.accounts.selectors import membership_for
 from suppliers.models import SupplierMember
 
 E = OrderErrorCode
 FS = FulfilmentStatus
 
-CARRIER_MAX = Fulfilment._meta.get_field("carrier").max_length
-TRACKING_MAX = Fulfilment._meta.get_field("tracking_number").max_length
-COMMENT_MAX = Fulfilment._meta.get_field("comment").max_length
+CARRIER_MAX = cast(int, Fulfilment._meta.get_field("carrier").max_length)  # CharField: set
+TRACKING_MAX = cast(int, Fulfilment._meta.get_field("tracking_number").max_length)
+COMMENT_MAX = cast(int, Fulfilment._meta.get_field("comment").max_length)
 
 
 # --- checks -------------------------------------------------------------------------------
@@ -45,21 +47,21 @@ def _field_error(field: str, message: str, code: E) -> ValidationError:
     return ValidationError({field: ValidationError(message, code=code.value)})
 
 
-def is_supplier_member(*, user, supplier_id: int) -> bool:
+def is_supplier_member(*, user: User, supplier_id: int) -> bool:
     """Whether ``user`` works for the supplier (any role)."""
     if not getattr(user, "is_authenticated", False):
         return False
     return SupplierMember.objects.filter(user=user, supplier_id=supplier_id).exists()
 
 
-def _check_supplier(actor, fulfilment: Fulfilment) -> None:
+def _check_supplier(actor: User, fulfilment: Fulfilment) -> None:
     if not is_supplier_member(user=actor, supplier_id=fulfilment.supplier_id):
         raise ValidationError(
             _("Only the supplier of this part of the order can do this."), code=E.PERMISSION_DENIED.value
         )
 
 
-def _check_buyer(actor, order: Order) -> None:
+def _check_buyer(actor: User, order: Order) -> None:
     if membership_for(user=actor, organization_id=order.organization_id) is None:
         raise ValidationError(
             _("Only a member of the organization that placed this order can accept it."),
@@ -126,7 +128,7 @@ def _lock_fulfilment(fulfilment_id: int) -> Fulfilment:
 # --- supplier actions -----------------------------------------------------------------------
 
 @transaction.atomic
-def fulfilment_confirm(*, actor, fulfilment: Fulfilment) -> Fulfilment:
+def fulfilment_confirm(*, actor: User, fulfilment: Fulfilment) -> Fulfilment:
     """The supplier confirms it will ship its part (pending → confirmed)."""
     _check_supplier(actor, fulfilment)
     order = order_lock(order_id=fulfilment.order_id)
@@ -144,7 +146,7 @@ def fulfilment_confirm(*, actor, fulfilment: Fulfilment) -> Fulfilment:
 
 
 @transaction.atomic
-def fulfilment_ship(*, actor, fulfilment: Fulfilment, carrier: str, tracking_number: str) -> Fulfilment:
+def fulfilment_ship(*, actor: User, fulfilment: Fulfilment, carrier: str, tracking_number: str) -> Fulfilment:
     """The supplier ships its part: the reserved units leave the stock for good. When every
     part that is not cancelled has shipped, the order is shipped. Shipping twice changes
     nothing (the first carrier and tracking number stay)."""
@@ -184,7 +186,7 @@ def fulfilment_ship(*, actor, fulfilment: Fulfilment, carrier: str, tracking_num
 
 # --- buyer acceptance -----------------------------------------------------------------------
 
-def _accept_locked(*, order: Order, fulfilment: Fulfilment, actor, rating: int | None, comment: str,
+def _accept_locked(*, order: Order, fulfilment: Fulfilment, actor: User | None, rating: int | None, comment: str,
                    auto: bool = False) -> None:
     fulfilment.status = FS.ACCEPTED
     fulfilment.accepted_at = timezone.now()
@@ -194,7 +196,7 @@ def _accept_locked(*, order: Order, fulfilment: Fulfilment, actor, rating: int |
     fulfilment.comment = comment
     fulfilment.save(update_fields=["status", "accepted_at", "accepted_by", "auto_accepted", "rating", "comment"])
     product_stats_rating(fulfilment=fulfilment, rating=rating)
-    data: dict = {"auto": auto}
+    data: dict[str, Any] = {"auto": auto}
     if rating is not None:
         data["rating"] = rating
     order_event_record(
@@ -203,7 +205,7 @@ def _accept_locked(*, order: Order, fulfilment: Fulfilment, actor, rating: int |
     )
 
 
-def _complete_if_done(*, order: Order, actor) -> None:
+def _complete_if_done(*, order: Order, actor: User | None) -> None:
     """Every part that is not cancelled accepted: the order is accepted and completed."""
     if order.status != OrderStatus.SHIPPED:
         return
@@ -215,7 +217,7 @@ def _complete_if_done(*, order: Order, actor) -> None:
 
 
 @transaction.atomic
-def fulfilment_accept(*, actor, fulfilment: Fulfilment, rating: object = None, comment: object = "") -> Fulfilment:
+def fulfilment_accept(*, actor: User, fulfilment: Fulfilment, rating: object = None, comment: object = "") -> Fulfilment:
     """A member of the buying organization accepts one shipped part (验收)."""
     _check_buyer(actor, fulfilment.order)
     rating, comment = clean_rating(rating=rating, comment=comment)
@@ -234,7 +236,7 @@ def fulfilment_accept(*, actor, fulfilment: Fulfilment, rating: object = None, c
 
 
 @transaction.atomic
-def order_accept(*, actor, order: Order, rating: object = None, comment: object = "") -> Order:
+def order_accept(*, actor: User, order: Order, rating: object = None, comment: object = "") -> Order:
     """Accept every shipped part of the order at once, with one rating and comment (the
     simple buyer page, GraphQL ``orderAccept``). Refused when nothing has shipped; a repeat
     after everything shipped was accepted changes nothing."""

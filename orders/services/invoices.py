@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from orders.errors import OrderErrorCode as E
 from orders.models import Fulfilment, InvoiceStatus, Order, OrderStatus
 from shop.accounts.invoice_profile import invoice_profile_clean
+from shop.accounts.models import User
 from shop.accounts.selectors import memberships_of
 from shop.common.documents import normalize_document
 from suppliers.models import SupplierMember
@@ -46,7 +47,7 @@ def invoice_details_clean(
     return {name: data[name] for name in INVOICE_FIELDS}
 
 
-def order_invoice_update(*, actor, order: Order, **details: str) -> Order:
+def order_invoice_update(*, actor: User, order: Order, **details: str) -> Order:
     """The buyer changes the order's invoice details (a member of its organization or staff),
     until a supplier has issued its invoice."""
     if not actor.is_staff and not memberships_of(user=actor).filter(organization_id=order.organization_id).exists():
@@ -66,7 +67,7 @@ def order_invoice_update(*, actor, order: Order, **details: str) -> Order:
     return locked
 
 
-def fulfilment_invoice_upload(*, actor, fulfilment: Fulfilment, upload: IO[bytes]) -> Fulfilment:
+def fulfilment_invoice_upload(*, actor: User, fulfilment: Fulfilment, upload: IO[bytes]) -> Fulfilment:
     """A member of the supplier uploads the electronic invoice (PDF) for its part. The HTML
     page and the API (``fulfilmentInvoiceUpload``) both call this: errors on ``file`` keep the
     document checker's codes (``invalid_document``, ``document_too_large``,

@@ -12,6 +12,7 @@ take it over (``orders.services.takeover``).
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
@@ -76,7 +77,7 @@ def _parent_of(organization_id: int) -> int | None:
     return BuyerOrganization.objects.filter(pk=organization_id).values_list("parent_id", flat=True).first()
 
 
-def tally_apply(*, deltas: dict[tuple[int, str, str, str], list]) -> None:
+def tally_apply(*, deltas: dict[tuple[int, str, str, str], list[Any]]) -> None:
     """Add the deltas to the aggregate rows (insert or increment), in key order."""
     if not deltas:
         return
@@ -85,7 +86,7 @@ def tally_apply(*, deltas: dict[tuple[int, str, str, str], list]) -> None:
     cols = ", ".join(qn(c) for c in ("campaign_id", "dimension", "period", "key", "group", "amount_fen", "entry_count", "order_count"))
     rows = sorted(deltas.items())
     values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(rows))
-    params: list = []
+    params: list[Any] = []
     for (campaign_id, dimension, period, key), (amount, count, orders, group) in rows:
         params += [campaign_id, dimension, period, key, group, amount, count, orders]
     conflict = ", ".join(qn(c) for c in ("campaign_id", "dimension", "period", "key"))
@@ -169,7 +170,7 @@ def ledger_record_refund(*, refund: Refund) -> list[LedgerEntry]:
         )
     created = ledger_append(entries=entries)
     if refund.order.accepted_at is not None and entries:
-        accepted: dict[tuple[int, str, str, str], list] = {}
+        accepted: dict[tuple[int, str, str, str], list[Any]] = {}
         for entry in entries:
             if entry.campaign_id is None:
                 continue

@@ -17,6 +17,7 @@ from orders.services.card import payment_card_abandon
 from orders.services.checkout import stock_release
 from orders.services.refunds import order_refund_full
 from orders.services.status import order_event_record, order_lock, order_transition
+from shop.accounts.models import User
 from shop.accounts.selectors import APPROVING_ROLES, membership_for
 
 E = OrderErrorCode
@@ -31,14 +32,14 @@ def _reason(reason: str) -> str:
     return reason
 
 
-def _check_approver(actor, order: Order) -> None:
+def _check_approver(actor: User, order: Order) -> None:
     membership = membership_for(user=actor, organization_id=order.organization_id)
     if membership is None or membership.role not in APPROVING_ROLES:
         raise ValidationError(_("Only an approver of this organization can do this."), code=E.NOT_APPROVER.value)
 
 
 @transaction.atomic
-def order_approve(*, actor, order: Order) -> Order:
+def order_approve(*, actor: User, order: Order) -> Order:
     """An approver (负责人) lets an order above the threshold go on to payment. A second
     click finds it already approved and changes nothing."""
     _check_approver(actor, order)
@@ -57,7 +58,7 @@ def order_approve(*, actor, order: Order) -> Order:
 
 
 @transaction.atomic
-def order_reject(*, actor, order: Order, reason: str) -> Order:
+def order_reject(*, actor: User, order: Order, reason: str) -> Order:
     """The approver turns the order down; its stock goes back on sale."""
     _check_approver(actor, order)
     reason = _reason(reason)
@@ -70,7 +71,7 @@ def order_reject(*, actor, order: Order, reason: str) -> Order:
     return order
 
 
-def _cancel_unpaid(*, order: Order, actor, reason: str, kind: str) -> None:
+def _cancel_unpaid(*, order: Order, actor: User | None, reason: str, kind: str) -> None:
     order.cancel_reason = reason
     order_transition(order=order, status=OrderStatus.CANCELLED, update_fields=["cancel_reason"])
     stock_release(order=order)
@@ -84,7 +85,7 @@ def _cancel_unpaid(*, order: Order, actor, reason: str, kind: str) -> None:
     order_event_record(order=order, kind=kind, actor=actor, message=reason)
 
 
-def can_cancel(*, actor, order: Order) -> bool:
+def can_cancel(*, actor: User, order: Order) -> bool:
     """The member who placed it, an approver or admin of the organization, or staff."""
     if getattr(actor, "is_staff", False):
         return True
@@ -94,7 +95,7 @@ def can_cancel(*, actor, order: Order) -> bool:
     return membership.role in APPROVING_ROLES or order.placed_by_id == actor.pk
 
 
-def order_cancel(*, actor, order: Order, reason: str) -> Order:
+def order_cancel(*, actor: User, order: Order, reason: str) -> Order:
     """Cancel before shipping. Unpaid: the stock is released. Paid: the whole amount is
     refunded the way it came (which also releases the stock). After any part has shipped,
     cancellation is refused: staff refund instead."""

@@ -46,7 +46,7 @@ from shop.accounts.models import Membership, User
 from shop.accounts.selectors import APPROVING_ROLES
 from shop.common.links import absolute_url
 from shop.common.money import format_yuan
-from suppliers.models import SupplierMember
+from suppliers.models import Supplier, SupplierMember
 
 K = OrderEventKind
 BUYER_EVENTS = frozenset({
@@ -144,7 +144,7 @@ def _buyer_messages(event: OrderEvent, context: dict[str, Any]) -> list[Message]
             Message("approval_requested", m.user.email, context, language_of(m.user))
             for m in approvers if _active_email(m.user)
         ]
-    if event.kind in BUYER_EVENTS and _active_email(order.placed_by):
+    if event.kind in BUYER_EVENTS and order.placed_by is not None and _active_email(order.placed_by):
         return [Message(event.kind, order.placed_by.email, context, language_of(order.placed_by))]
     return []
 
@@ -169,12 +169,12 @@ def _refund_of(event: OrderEvent) -> Refund | None:
     if data.get("refund_id"):
         return qs.filter(pk=data["refund_id"]).first()
     return (
-        qs.filter(amount_fen=data.get("amount_fen"), completed_at__lte=event.created_at)
+        qs.filter(amount_fen=data.get("amount_fen"), completed_at__lte=event.created_at)  # type: ignore[misc]  # None matches no refund
         .order_by("-completed_at", "-pk").first()
     )
 
 
-def _supplier_recipients(supplier) -> list[tuple[str, User | None]]:
+def _supplier_recipients(supplier: Supplier) -> list[tuple[str, User | None]]:
     members = [
         m.user for m in SupplierMember.objects.filter(supplier=supplier).select_related("user").order_by("id")
         if _active_email(m.user)

@@ -12,7 +12,7 @@ import secrets
 from collections.abc import Iterable
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
-from typing import IO
+from typing import IO, Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -30,7 +30,7 @@ from orders.models import (
     OfflineRecordStatus,
 )
 from orders.services.ledger import campaign_for, ledger_append
-from shop.accounts.models import BuyerOrganization
+from shop.accounts.models import BuyerOrganization, User
 from shop.common.documents import normalize_document
 from shop.common.money import yuan_to_fen
 from shop.regions.models import Region
@@ -40,12 +40,12 @@ E = OrderErrorCode
 MAX_OFFLINE_FEN = 10**13  # ¥100 billion: far above any real purchase, far below 2^63
 
 
-def _staff(actor) -> None:
+def _staff(actor: User) -> None:
     if not getattr(actor, "is_staff", False):
         raise ValidationError(_("Only platform staff can do this."), code=E.PERMISSION_DENIED.value)
 
 
-def _amount_fen(raw: object, errors: dict) -> int | None:
+def _amount_fen(raw: object, errors: dict[str, Any]) -> int | None:
     """Yuan with at most two decimals (Decimal, int or text); never a float."""
     amount = None
     if not isinstance(raw, (float, bool)) and raw is not None:
@@ -53,7 +53,8 @@ def _amount_fen(raw: object, errors: dict) -> int | None:
             amount = Decimal(str(raw).strip())
         except InvalidOperation:
             amount = None
-    if amount is None or not amount.is_finite() or amount.as_tuple().exponent < -2:
+    # A finite Decimal's exponent is an int (only NaN and infinity have a letter).
+    if amount is None or not amount.is_finite() or cast(int, amount.as_tuple().exponent) < -2:
         errors["amount"] = ValidationError(_("Enter an amount in yuan, e.g. 1234.50."), code=E.INVALID_AMOUNT.value)
         return None
     if amount <= 0:
@@ -65,7 +66,7 @@ def _amount_fen(raw: object, errors: dict) -> int | None:
     return yuan_to_fen(amount)
 
 
-def _date(raw: object, errors: dict) -> date | None:
+def _date(raw: object, errors: dict[str, Any]) -> date | None:
     value = raw if isinstance(raw, date) else parse_date(str(raw or "")) if _is_iso(raw) else None
     if value is None:
         errors["occurred_on"] = ValidationError(_("Enter a date like 2020-06-30."), code=E.INVALID.value)
@@ -91,7 +92,7 @@ def _pk(raw: object) -> int | None:
 
 
 def offline_record_create(
-    *, actor, county_code: object, amount: object, occurred_on: object, description: str,
+    *, actor: User, county_code: object, amount: object, occurred_on: object, description: str,
     organization_id: object = None, supplier_id: object = None,
     funding_channel: str = FundingChannel.OTHER, evidence: Iterable[IO[bytes]] = (),
 ) -> OfflineRecord:
@@ -111,12 +112,14 @@ def offline_record_create(
         errors["description"] = ValidationError(_("At most %(n)s characters.") % {"n": 255}, code=E.INVALID.value)
     organization = None
     if organization_id not in (None, ""):
-        organization = BuyerOrganization.objects.filter(pk=_pk(organization_id)).first()
+        organization_pk = _pk(organization_id)
+        organization = BuyerOrganization.objects.filter(pk=organization_pk).first() if organization_pk else None
         if organization is None:
             errors["organization"] = ValidationError(_("Unknown buyer organization."), code=E.NOT_FOUND.value)
     supplier = None
     if supplier_id not in (None, ""):
-        supplier = Supplier.objects.filter(pk=_pk(supplier_id)).first()
+        supplier_pk = _pk(supplier_id)
+        supplier = Supplier.objects.filter(pk=supplier_pk).first() if supplier_pk else None
         if supplier is None:
             errors["supplier"] = ValidationError(_("Unknown supplier."), code=E.NOT_FOUND.value)
         elif county is not None and supplier.county_id != county.code:
@@ -139,6 +142,8 @@ def offline_record_create(
             break
     if errors:
         raise ValidationError(errors)
+    # Each of these missing is an error above.
+    assert county is not None and fen is not None and on is not None and campaign is not None
     with transaction.atomic():
         record = OfflineRecord.objects.create(
             campaign=campaign, organization=organization, county=county, supplier=supplier,
@@ -153,7 +158,7 @@ def offline_record_create(
 
 
 @transaction.atomic
-def offline_record_approve(*, actor, record: OfflineRecord) -> OfflineRecord:
+def offline_record_approve(*, actor: User, record: OfflineRecord) -> OfflineRecord:
     """The checker's step: append the ledger entry. Never by the record's maker."""
     _staff(actor)
     locked = OfflineRecord.objects.select_for_update().get(pk=record.pk)
@@ -182,7 +187,7 @@ def offline_record_approve(*, actor, record: OfflineRecord) -> OfflineRecord:
 
 
 @transaction.atomic
-def offline_record_reject(*, actor, record: OfflineRecord, reason: str) -> OfflineRecord:
+def offline_record_reject(*, actor: User, record: OfflineRecord, reason: str) -> OfflineRecord:
     _staff(actor)
     reason = (reason or "").strip()
     if not reason:

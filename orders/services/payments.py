@@ -17,9 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from orders.errors import OrderErrorCode
-from orders.models import Order, OrderEventKind, OrderStatus, Payment, PaymentStatus
+from orders.models import BankReceipt, Order, OrderEventKind, OrderStatus, Payment, PaymentStatus
 from orders.services.ledger import ledger_record_order_paid
 from orders.services.status import order_event_record, order_lock, order_transition
+from shop.accounts.models import User
 
 E = OrderErrorCode
 PAID_OR_LATER = {OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.ACCEPTED, OrderStatus.REFUNDED}
@@ -43,8 +44,8 @@ def order_check_payable(*, order: Order) -> None:
 
 @transaction.atomic
 def order_mark_paid(
-    *, order_id: int, method: str, amount_fen: int, actor=None, payment: Payment | None = None,
-    bank_receipt=None, source: str = "",
+    *, order_id: int, method: str, amount_fen: int, actor: User | None = None, payment: Payment | None = None,
+    bank_receipt: BankReceipt | None = None, source: str = "",
 ) -> PaidResult:
     """Mark the order paid once. ``amount_fen`` must equal the order total exactly.
 

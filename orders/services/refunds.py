@@ -43,6 +43,7 @@ from orders.services.checkout import stock_release
 from orders.services.ledger import ledger_record_refund
 from orders.services.status import order_event_record, order_lock, order_transition
 from orders.stripe.payments import StripeUnavailable, stripe_refund_create
+from shop.accounts.models import User
 
 E = OrderErrorCode
 COMPLETE_ATTEMPTS = 5
@@ -70,7 +71,7 @@ def _parse_amount(raw: object) -> int:
 
 
 def refund_start(
-    *, actor, order: Order, reason: str, idempotency_key: str, amount_fen: object = None,
+    *, actor: User, order: Order, reason: str, idempotency_key: str, amount_fen: object = None,
     line_amounts: dict[int, int] | None = None, bank_reference: str = "",
 ) -> Refund:
     """Write the pending refund (step 1). ``amount_fen`` None and no ``line_amounts``: all
@@ -119,7 +120,7 @@ def refund_start(
 
 
 @transaction.atomic
-def refund_complete(*, refund_id: int, actor=None, stripe_refund_id: str | None = None) -> Refund:
+def refund_complete(*, refund_id: int, actor: User | None = None, stripe_refund_id: str | None = None) -> Refund:
     """Step 3: the money went back. Idempotent. A refund without lines gives back money
     the order never counted (a late or second card payment): it changes no amounts."""
     refund = Refund.objects.select_related("order").get(pk=refund_id)
@@ -177,7 +178,7 @@ def refund_fail(*, refund_id: int) -> Refund:
     return Refund.objects.get(pk=refund_id)
 
 
-def refund_execute(*, refund: Refund, actor=None) -> Refund:
+def refund_execute(*, refund: Refund, actor: User | None = None) -> Refund:
     """Step 2 and 3: send the money back the way it came, then complete."""
     if refund.status == RefundStatus.SUCCEEDED:
         return refund
@@ -186,7 +187,7 @@ def refund_execute(*, refund: Refund, actor=None) -> Refund:
     return refund_complete(refund_id=refund.pk, actor=actor)
 
 
-def _refund_through_stripe(*, refund: Refund, actor=None) -> Refund:
+def _refund_through_stripe(*, refund: Refund, actor: User | None = None) -> Refund:
     """Claim the refund, then make the one Stripe call. The claim is committed before the
     call (outside any caller transaction it is its own statement); a concurrent claimant's
     UPDATE waits for it on PostgreSQL and then matches no row."""
@@ -225,7 +226,7 @@ def _refund_through_stripe(*, refund: Refund, actor=None) -> Refund:
 
 
 def order_refund(
-    *, actor, order: Order, reason: str, idempotency_key: str, amount_fen: object = None,
+    *, actor: User, order: Order, reason: str, idempotency_key: str, amount_fen: object = None,
     line_amounts: dict[int, int] | None = None, bank_reference: str = "",
 ) -> Refund:
     """Staff refund (full or partial). For bank transfers, ``bank_reference`` is the
@@ -239,7 +240,7 @@ def order_refund(
     return refund_execute(refund=refund, actor=actor)
 
 
-def order_refund_full(*, actor, order: Order, reason: str, idempotency_key: str) -> Refund:
+def order_refund_full(*, actor: User, order: Order, reason: str, idempotency_key: str) -> Refund:
     """Everything back (a buyer's cancellation of a paid, unshipped order)."""
     refund = refund_start(actor=actor, order=order, reason=reason, idempotency_key=idempotency_key)
     return refund_execute(refund=refund, actor=actor)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from orders.models import Order
 from orders.services.cart import cart_line_add
 from shop.accounts.guards import member_require_ordering
-from shop.accounts.models import BuyerOrganization
+from shop.accounts.models import BuyerOrganization, User
 
 
 @dataclass
@@ -20,7 +20,7 @@ class ReorderResult:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (line label, reason)
 
 
-def order_reorder(*, user, organization: BuyerOrganization, order: Order) -> ReorderResult:
+def order_reorder(*, user: User, organization: BuyerOrganization, order: Order) -> ReorderResult:
     """Add each line of ``order`` (which must belong to ``organization``) to the cart. A line
     that cannot be added (no longer on sale, out of stock…) is reported, not fatal; each
     line is added in its own transaction by ``cart_line_add``."""

@@ -20,7 +20,7 @@ from orders.models import Campaign, ReportExport, ReportExportStatus
 from orders.reports import report_build
 from orders.reports.build import report_title
 from orders.selectors.reports import ReportParams, report_may_export
-from shop.accounts.models import BuyerOrganization
+from shop.accounts.models import BuyerOrganization, User
 from shop.common.outbox import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ def report_direct_export_max_rows() -> int:
 
 
 def report_export_create(
-    *, user, campaign: Campaign, params: ReportParams, organization: BuyerOrganization | None,
+    *, user: User, campaign: Campaign, params: ReportParams, organization: BuyerOrganization | None,
     queue: bool,
 ) -> ReportExport:
     """Record an export. ``queue``: build it in a Celery task once the row is committed

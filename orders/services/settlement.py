@@ -8,6 +8,7 @@ approving the same statement at once give one approval, the second sees ``approv
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -25,6 +26,7 @@ from orders.models import (
     SettlementStatement,
     StatementStatus,
 )
+from shop.accounts.models import User
 from shop.common.audit import audit_record
 from suppliers.models import Supplier, SupplierMember
 
@@ -50,7 +52,7 @@ def previous_month(*, today: dt.date | None = None) -> tuple[dt.date, dt.date]:
     return _month_bounds(today.replace(day=1) - dt.timedelta(days=1))
 
 
-def _net_by_fulfilment(fulfilment_ids) -> dict[int, tuple[int, int]]:
+def _net_by_fulfilment(fulfilment_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
     rows = (
         OrderLine.objects.filter(fulfilment_id__in=fulfilment_ids).values("fulfilment_id")
         .annotate(gross=Sum("total_fen"), refunded=Sum("refunded_fen"))
@@ -98,7 +100,7 @@ def _adjustment_lines(supplier: Supplier) -> list[SettlementLine]:
 
 
 def statement_generate(
-    *, actor, supplier_id: int, period_start: dt.date | None = None, period_end: dt.date | None = None,
+    *, actor: User, supplier_id: int, period_start: dt.date | None = None, period_end: dt.date | None = None,
 ) -> SettlementStatement:
     """A statement of everything accepted up to ``period_end`` and not yet stated, plus the
     adjustments carried since the last one. Refuses an empty or negative statement (the
@@ -153,24 +155,24 @@ def _require(statement: SettlementStatement, *allowed: str) -> None:
         )
 
 
-def _require_member(actor, statement: SettlementStatement) -> None:
-    if not SupplierMember.objects.filter(user_id=getattr(actor, "pk", None), supplier_id=statement.supplier_id).exists():
+def _require_member(actor: User, statement: SettlementStatement) -> None:
+    if not SupplierMember.objects.filter(user_id=actor.pk, supplier_id=statement.supplier_id).exists():
         raise ValidationError(_("You are not a member of this supplier."), code="permission_denied")
 
 
-def _require_staff(actor) -> None:
+def _require_staff(actor: User) -> None:
     if not getattr(actor, "is_staff", False):
         raise ValidationError(_("Only platform staff can do this."), code="permission_denied")
 
 
-def _move(statement: SettlementStatement, *, actor, to: str, action: str, fields: list[str], reason: str = "") -> None:
+def _move(statement: SettlementStatement, *, actor: User, to: str, action: str, fields: list[str], reason: str = "") -> None:
     old = statement.status
     statement.status = to
     statement.save(update_fields=["status", *fields])
     audit_record(actor=actor, instance=statement, action=action, changes={"status": [old, to]}, reason=reason)
 
 
-def statement_confirm(*, actor, statement_id: int) -> SettlementStatement:
+def statement_confirm(*, actor: User, statement_id: int) -> SettlementStatement:
     with transaction.atomic():
         statement = _locked(statement_id)
         _require_member(actor, statement)
@@ -183,7 +185,7 @@ def statement_confirm(*, actor, statement_id: int) -> SettlementStatement:
     return statement
 
 
-def statement_object(*, actor, statement_id: int, reason: object) -> SettlementStatement:
+def statement_object(*, actor: User, statement_id: int, reason: object) -> SettlementStatement:
     reason = str(reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say what is wrong with the statement.")}, code="required")
@@ -199,7 +201,7 @@ def statement_object(*, actor, statement_id: int, reason: object) -> SettlementS
     return statement
 
 
-def statement_approve(*, actor, statement_id: int) -> SettlementStatement:
+def statement_approve(*, actor: User, statement_id: int) -> SettlementStatement:
     """Maker–checker: the approver must not be the staff member who generated it."""
     _require_staff(actor)
     with transaction.atomic():
@@ -214,7 +216,7 @@ def statement_approve(*, actor, statement_id: int) -> SettlementStatement:
     return statement
 
 
-def statement_mark_paid(*, actor, statement_id: int, bank_reference: object, paid_on: dt.date | None = None,
+def statement_mark_paid(*, actor: User, statement_id: int, bank_reference: object, paid_on: dt.date | None = None,
                         ) -> SettlementStatement:
     _require_staff(actor)
     reference = str(bank_reference or "").strip()
@@ -231,7 +233,7 @@ def statement_mark_paid(*, actor, statement_id: int, bank_reference: object, pai
     return statement
 
 
-def statement_void(*, actor, statement_id: int, reason: object) -> SettlementStatement:
+def statement_void(*, actor: User, statement_id: int, reason: object) -> SettlementStatement:
     """Staff withdraw a draft or objected statement: its lines go, its fulfilments are
     available again for the next statement."""
     _require_staff(actor)

@@ -32,7 +32,7 @@ ORDER_TRANSITIONS: dict[str, set[str]] = {
 }
 
 # Timestamps set when an order enters a status.
-_STAMP = {S.PAID: "paid_at", S.SHIPPED: "shipped_at", S.ACCEPTED: "accepted_at", S.CANCELLED: "cancelled_at"}
+_STAMP: dict[str, str] = {S.PAID: "paid_at", S.SHIPPED: "shipped_at", S.ACCEPTED: "accepted_at", S.CANCELLED: "cancelled_at"}
 
 
 def order_lock(*, order_id: int) -> Order:
@@ -63,7 +63,7 @@ def order_transition(*, order: Order, status: str, update_fields: list[str] | No
 
 def order_event_record(
     *, order: Order, kind: str, actor: Any = None, message: str = "",
-    fulfilment: Any = None, data: dict | None = None, notify: bool = True,
+    fulfilment: Any = None, data: dict[str, Any] | None = None, notify: bool = True,
 ) -> OrderEvent:
     """Append to the timeline; the notification for it goes out after commit."""
     user = actor if getattr(actor, "is_authenticated", False) else None

@@ -13,6 +13,8 @@ event types are stored and acknowledged.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -21,7 +23,7 @@ from orders.services.card import payment_card_sync
 from orders.stripe.payments import stripe_charge_payment_intent, stripe_dispute_retrieve
 
 
-def _object(data: dict) -> dict:
+def _object(data: dict[str, Any]) -> dict[str, Any]:
     obj = (data.get("data") or {}).get("object") if isinstance(data.get("data"), dict) else None
     return obj if isinstance(obj, dict) else {}
 
@@ -32,7 +34,7 @@ def _stripe_id(value: object, prefix: str) -> str:
     return value if isinstance(value, str) and value.startswith(prefix) and len(value) <= 64 else ""
 
 
-def _payment_intent_id(data: dict) -> str:
+def _payment_intent_id(data: dict[str, Any]) -> str:
     """The intent the payload names (stored for search; processing re-reads it)."""
     obj = _object(data)
     if obj.get("object") == "payment_intent" and str(data.get("type", "")).startswith("payment_intent."):
@@ -42,7 +44,7 @@ def _payment_intent_id(data: dict) -> str:
     return ""
 
 
-def _trusted_payment_intent_id(data: dict) -> str | None:
+def _trusted_payment_intent_id(data: dict[str, Any]) -> str | None:
     """The intent to sync, as Stripe has it now: None for event types we do not act on,
     '' when Stripe does not know the object."""
     kind, obj = str(data.get("type", "")), _object(data)
@@ -60,7 +62,7 @@ def _trusted_payment_intent_id(data: dict) -> str | None:
     return None
 
 
-def stripe_event_store(*, data: dict) -> StripeEvent:
+def stripe_event_store(*, data: dict[str, Any]) -> StripeEvent:
     """Insert the event once; a concurrent or repeated delivery gets the stored row."""
     event_id = data["id"][:255]
     try:
@@ -73,7 +75,7 @@ def stripe_event_store(*, data: dict) -> StripeEvent:
         return StripeEvent.objects.get(event_id=event_id)
 
 
-def stripe_event_process(*, data: dict) -> str:
+def stripe_event_process(*, data: dict[str, Any]) -> str:
     """Store a verified event once and apply it once; returns what was done (``processed``,
     ``duplicate``, ``ignored``, ``unknown_payment_intent``…)."""
     event = stripe_event_store(data=data)

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from orders.models import Campaign, EntryKind, LedgerEntry, OrderLine
 from orders.services.ledger import ledger_append, ledger_lock_head, tally_apply
+from shop.accounts.models import User
 from shop.common.audit import audit_record
 
 COPIED = ("county_id", "supplier_id", "organization_id", "organization_parent_id", "buyer_type",
@@ -88,14 +89,14 @@ def _orders_counted_in(campaign: Campaign, order_ids: set[int]) -> set[int]:
 
 
 @transaction.atomic
-def campaign_take_over_uncovered(*, actor, campaign: Campaign, reason: str = "") -> TakeoverPreview:
+def campaign_take_over_uncovered(*, actor: User, campaign: Campaign, reason: str = "") -> TakeoverPreview:
     """Move every entry outside every campaign that ``campaign`` covers into it (see the
     module docstring). Returns what moved; a rerun moves nothing more."""
     ledger_lock_head()  # no payment, refund or other takeover appends while the candidates are chosen
     originals = list(takeover_candidates(campaign=campaign).select_related("order_line__order"))
     if not originals:
         return TakeoverPreview(payments=0, refunds=0, amount_fen=0)
-    order_of = {e.pk: e.order_line.order_id for e in originals if e.order_line_id}
+    order_of = {e.pk: e.order_line.order_id for e in originals if e.order_line is not None}  # select_related: no query
     paid_orders = {order_of[e.pk] for e in originals if e.kind == EntryKind.ORDER_LINE and e.pk in order_of}
     counting = paid_orders - _orders_counted_in(campaign, paid_orders)
     entries, accepted = [], 0
@@ -103,7 +104,7 @@ def campaign_take_over_uncovered(*, actor, campaign: Campaign, reason: str = "")
         out, into = _pair(original, campaign)
         if original.kind == EntryKind.ORDER_LINE:
             into._order_id = order_of.get(original.pk)
-        if original.order_line_id and original.order_line.order.accepted_at is not None:
+        if original.order_line is not None and original.order_line.order.accepted_at is not None:
             accepted += original.amount_fen
         entries += [out, into]
     ledger_append(entries=entries, counted_orders=counting)

@@ -72,7 +72,7 @@ def stripe_payment_intent_create(
             params={
                 "amount": int(amount_fen),
                 "currency": CURRENCY,
-                "payment_method_types": ["card"],
+                "payment_method_types": ["card"],  # type: ignore[typeddict-unknown-key]  # the typed params list only allowed_payment_method_types
                 "metadata": metadata,
             },
             options={"idempotency_key": idempotency_key},

@@ -47,6 +47,7 @@ def stripe_reconcile(*, days: int | None = None) -> list[str]:
 
 def _payment_differences(payment: Payment) -> list[str]:
     pi_id, order = payment.stripe_payment_intent_id, payment.order
+    assert pi_id is not None  # stripe_reconcile() reads only payments with an intent
     where = f"order {order.number} payment {payment.pk} ({pi_id})"
     pi = stripe_payment_intent_retrieve(payment_intent_id=pi_id)
     if pi is None:
@@ -110,7 +111,7 @@ def _dispute_differences(where: str, payment: Payment, disputes: list) -> list[s
                 f"{dispute.status}/{dispute.amount} fen at Stripe"
             )
         counted = payment.status == PaymentStatus.SUCCEEDED
-        loss = row.loss.amount_fen if row.loss_id and row.loss.status == RefundStatus.SUCCEEDED else None
+        loss = row.loss.amount_fen if row.loss is not None and row.loss.status == RefundStatus.SUCCEEDED else None
         if dispute.status == "lost" and counted and loss != dispute.amount:
             problems.append(f"{where}: dispute {dispute.id} lost {dispute.amount} fen, the shop recorded {_fen(loss)}")
         if dispute.status != "lost" and loss is not None:

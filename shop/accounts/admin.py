@@ -157,12 +157,12 @@ class BuyerOrganizationAdmin(admin.ModelAdmin):
         fields = tuple(super().get_readonly_fields(request, obj))
         return (*fields, "status") if obj is not None else fields
 
-    def formfield_for_manytomany(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "paired_villages":
             kwargs["queryset"] = db_field.remote_field.model.objects.filter(level=RegionLevel.VILLAGE)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "region":
             kwargs["queryset"] = db_field.remote_field.model.objects.filter(
                 level__in=(RegionLevel.STREET, RegionLevel.COMMUNITY)

@@ -69,7 +69,8 @@ class RegistrationForm(AddressFieldsMixin, forms.Form):
                 del self.fields[name]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what super().clean() returned (typed Optional)
         if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
             self.add_error("password2", _("The two passwords do not match."))
         return data
@@ -148,7 +149,8 @@ class InvitationSignupForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what super().clean() returned (typed Optional)
         if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
             self.add_error("password2", _("The two passwords do not match."))
         return data
@@ -160,7 +162,7 @@ class ShopPasswordResetForm(PasswordResetForm):
     email = forms.EmailField(label=_("E-mail address"), max_length=254,
                              widget=forms.EmailInput(attrs={"autocomplete": "email"}))
 
-    def get_users(self, email: str):  # type: ignore[no-untyped-def]
+    def get_users(self, email: str):
         if not reset_mail_allowed(email):
             return iter(())
         return super().get_users(email)

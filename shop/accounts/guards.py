@@ -31,7 +31,7 @@ def member_require_ordering(*, user: Any, organization: BuyerOrganization | int)
     """Refuse unless ``user`` has an ordering role in ``organization`` and it is verified now."""
     organization_id = organization if isinstance(organization, int) else organization.pk
     membership = (
-        Membership.objects.filter(user_id=getattr(user, "pk", None), organization_id=organization_id)
+        Membership.objects.filter(user_id=user.pk, organization_id=organization_id)
         .select_related("organization").only("role", "organization__status").first()
         if getattr(user, "is_authenticated", False) else None
     )

@@ -4,19 +4,19 @@ username a new account gets."""
 import secrets
 from typing import Any
 
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
 from shop.accounts.choices import InvoiceType
-from shop.accounts.models import BuyerOrganization, MemberRole, Membership, OrganizationStatus
+from shop.accounts.models import BuyerOrganization, MemberRole, Membership, OrganizationStatus, User
 
 ORDERING_ROLES = frozenset({MemberRole.PURCHASER, MemberRole.APPROVER, MemberRole.ADMIN})
 APPROVING_ROLES = frozenset({MemberRole.APPROVER, MemberRole.ADMIN})
 
 
-def memberships_of(*, user) -> QuerySet[Membership]:
+def memberships_of(*, user: User | AnonymousUser) -> QuerySet[Membership]:
     """The user's memberships of verified organizations, oldest first."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return Membership.objects.none()
     return (
         Membership.objects.filter(user=user, organization__status=OrganizationStatus.VERIFIED)
@@ -25,7 +25,7 @@ def memberships_of(*, user) -> QuerySet[Membership]:
     )
 
 
-def membership_for(*, user, organization_id: object = None) -> Membership | None:
+def membership_for(*, user: User | AnonymousUser, organization_id: object = None) -> Membership | None:
     """The membership through which ``user`` acts for ``organization_id`` (or, when it is
     ``None``, for the user's first verified organization). ``None`` when there is none: the
     caller answers with a permission error and never reveals whether the organization exists."""
@@ -39,14 +39,13 @@ def membership_for(*, user, organization_id: object = None) -> Membership | None
     return qs.first()
 
 
-def organization_for_member(*, user, organization_id: object = None) -> BuyerOrganization | None:
+def organization_for_member(*, user: User | AnonymousUser, organization_id: object = None) -> BuyerOrganization | None:
     membership = membership_for(user=user, organization_id=organization_id)
     return membership.organization if membership else None
 
 
 def username_for_email(email: str) -> str:
     """The e-mail as username when it fits and is free (logins use the e-mail anyway)."""
-    User = get_user_model()
     candidate = email.lower()
     if len(candidate) <= 150 and not User._default_manager.filter(username=candidate).exists():
         return candidate

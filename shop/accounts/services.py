@@ -64,7 +64,7 @@ def organization_set_status(
     old = locked.status
     locked.status = status
     locked.save(update_fields=["status", "updated_at"])
-    action = {OS.VERIFIED: "buyer_organization.verify", OS.SUSPENDED: "buyer_organization.suspend"}
+    action: dict[str, str] = {OS.VERIFIED: "buyer_organization.verify", OS.SUSPENDED: "buyer_organization.suspend"}
     audit_record(
         actor=actor, instance=locked, action=action.get(status, "buyer_organization.status"),
         changes={"status": [old, status]},
@@ -183,7 +183,7 @@ def organization_register(
         errors.setdefault("org_type", []).append(_error("org_type", _("Choose a type."), Code.INVALID))
     parent = None
     if parent_id not in (None, ""):
-        parent = group_choices().filter(pk=int(parent_id) if str(parent_id).isdigit() else 0).first()
+        parent = group_choices().filter(pk=int(str(parent_id)) if str(parent_id).isdigit() else 0).first()
         if parent is None:
             errors.setdefault("parent", []).append(_error(
                 "parent", _("Choose a street or department from the list."), Code.INVALID_PARENT
@@ -221,7 +221,8 @@ def organization_register(
                 phone=first_address.phone, address=first_address.address, is_default=True,
             )
             if user is None:
-                return _claim_invitation(organization=organization, email=email)
+                _claim_invitation(organization=organization, email=email)
+                return None
             membership = Membership.objects.create(user=user, organization=organization, role=MemberRole.ADMIN)
             audit_record(
                 actor=user, instance=organization, action="buyer_organization.register",

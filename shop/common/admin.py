@@ -77,7 +77,7 @@ def _value_text(value: Any) -> str:
 def _field_label(model: type[models.Model] | None, name: str) -> str:
     if model is not None:
         try:
-            return str(model._meta.get_field(name).verbose_name)
+            return str(model._meta.get_field(name).verbose_name)  # type: ignore[union-attr]  # a field, not a reverse relation
         except FieldDoesNotExist:
             pass
     return name
@@ -122,7 +122,7 @@ class ContentTypeFilter(admin.SimpleListFilter):
     title = gettext_lazy("kind of object")
     parameter_name = "content_type"
 
-    def lookups(self, request, model_admin):  # type: ignore[no-untyped-def]
+    def lookups(self, request, model_admin):
         used = model_admin.get_queryset(request).order_by().values("content_type")
         types = ContentType.objects.filter(pk__in=used)
         return sorted(((str(ct.pk), str(ct)) for ct in types), key=lambda pair: pair[1])
@@ -138,7 +138,7 @@ class ActionFilter(admin.SimpleListFilter):
     title = gettext_lazy("action")
     parameter_name = "action"
 
-    def lookups(self, request, model_admin):  # type: ignore[no-untyped-def]
+    def lookups(self, request, model_admin):
         actions = model_admin.get_queryset(request).order_by("action").values_list("action", flat=True).distinct()
         return [(a, action_label(a)) for a in actions]
 
@@ -179,7 +179,8 @@ class AuditEventAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("object"), ordering="object_repr")
     def object_link(self, event: AuditEvent) -> str:
         url = object_admin_url(event)
-        kind = str(event.content_type.model_class()._meta.verbose_name) if event.content_type.model_class() else ""
+        model = event.content_type.model_class()
+        kind = str(model._meta.verbose_name) if model else ""
         if url:
             return format_html('{} <a href="{}">{}</a>', kind, url, event.object_repr)
         return format_html("{} {}", kind, event.object_repr)
@@ -206,11 +207,11 @@ class AuditedModelAdmin(admin.ModelAdmin):
 
     # --- the section on the change page ------------------------------------------------------
 
-    def get_readonly_fields(self, request: HttpRequest, obj: models.Model | None = None):  # type: ignore[no-untyped-def]
+    def get_readonly_fields(self, request: HttpRequest, obj: models.Model | None = None):
         fields = tuple(super().get_readonly_fields(request, obj))
         return (*fields, "audit_trail") if obj is not None and "audit_trail" not in fields else fields
 
-    def get_fieldsets(self, request: HttpRequest, obj: models.Model | None = None):  # type: ignore[no-untyped-def]
+    def get_fieldsets(self, request: HttpRequest, obj: models.Model | None = None):
         fieldsets = [
             (name, {**opts, "fields": tuple(f for f in opts["fields"] if f != "audit_trail")})
             for name, opts in super().get_fieldsets(request, obj)
@@ -245,7 +246,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
 
     # --- the full history page ---------------------------------------------------------------
 
-    def get_urls(self):  # type: ignore[no-untyped-def]
+    def get_urls(self):
         info = (self.opts.app_label, self.opts.model_name)
         return [
             path(
@@ -278,7 +279,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
 
     # --- saves through the change form -------------------------------------------------------
 
-    def _audited_fields(self, form) -> list[str]:  # type: ignore[no-untyped-def]
+    def _audited_fields(self, form) -> list[str]:
         names = []
         for name in form.changed_data:
             try:
@@ -289,7 +290,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
                 names.append(name)
         return names
 
-    def save_model(self, request: HttpRequest, obj: models.Model, form, change: bool) -> None:  # type: ignore[no-untyped-def]
+    def save_model(self, request: HttpRequest, obj: models.Model, form, change: bool) -> None:
         fields = self._audited_fields(form)
         before = None
         if change:
@@ -310,7 +311,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
                 changes={name: [None, value] for name, value in after.items()},
             )
 
-    def _m2m_fields(self, form) -> list[str]:  # type: ignore[no-untyped-def]
+    def _m2m_fields(self, form) -> list[str]:
         names = []
         for name in form.changed_data:
             try:
@@ -321,7 +322,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
                 names.append(name)
         return names
 
-    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:  # type: ignore[no-untyped-def]
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
         """Many-to-many changes (certifications, paired villages…) are audited too: ids before
         and after, as the services record them."""
         obj = form.instance

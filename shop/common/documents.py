@@ -19,7 +19,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -29,7 +29,10 @@ from django.utils.translation import gettext as _
 from shop.common.images import ImageErrorCode, normalize_upload, read_capped
 from shop.common.lazy import lazy_module
 
-pikepdf = lazy_module("pikepdf")  # +16 MB, only for document uploads (issue 15)
+if TYPE_CHECKING:  # mypy sees the real module
+    import pikepdf
+else:
+    pikepdf = lazy_module("pikepdf")  # +16 MB, only for document uploads (issue 15)
 
 PDF_MAGIC = b"%PDF-"
 PDF_EOF = b"%%EOF"

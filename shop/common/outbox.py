@@ -44,7 +44,7 @@ PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 
 def _queue_of(name: str, args: list, kwargs: dict) -> str:
     """The queue Celery's router sends ``name`` to (``CELERY_TASK_ROUTES``), for the admin."""
     try:
-        queue = celery_app.amqp.router.route({}, name, args, kwargs).get("queue")
+        queue = celery_app.amqp.router.route({}, name, args, kwargs).get("queue")  # type: ignore[arg-type]  # celery-types wants a tuple; any sequence works
     except Exception:  # routing is only informative here; publishing routes again
         return ""
     return str(getattr(queue, "name", queue) or "")[:64]

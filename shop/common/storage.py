@@ -48,7 +48,7 @@ def private_storage() -> Storage:
 @receiver(setting_changed)
 def _private_storage_reset(*, setting: str, **kwargs: object) -> None:
     if setting in ("STORAGES", "MEDIA_ROOT", "PRIVATE_MEDIA_ROOT"):
-        _private._wrapped = empty
+        _private._wrapped = empty  # type: ignore[assignment]  # LazyObject's reset marker
 
 
 class PrivateFileSystemStorage(FileSystemStorage):
@@ -56,14 +56,14 @@ class PrivateFileSystemStorage(FileSystemStorage):
     ``private`` folder next to ``MEDIA_ROOT``. Its URLs are signed and expire."""
 
     @property
-    def base_location(self) -> str:  # type: ignore[override]
-        if self._location:
-            return self._location
+    def base_location(self) -> str:
+        if self._location:  # type: ignore[attr-defined]  # FileSystemStorage's own, not in the stubs
+            return self._location  # type: ignore[attr-defined]
         configured = getattr(settings, "PRIVATE_MEDIA_ROOT", "")
         return str(configured or Path(settings.MEDIA_ROOT).parent / "private")
 
     @property
-    def location(self) -> str:  # type: ignore[override]
+    def location(self) -> str:
         return str(Path(self.base_location).resolve())
 
     def url(self, name: str | None) -> str:

@@ -65,7 +65,7 @@ CARRIER = "顺丰速运"
 @dataclass
 class DemoOrdersSummary:
     created: int = 0
-    by_status: dict[str, int] | None = None
+    by_status: dict[str, int] = field(default_factory=dict)
     skipped: str = ""  # why nothing was done (the demo buyer side is not there)
     refused: list[str] = field(default_factory=list)  # orders a service refused to place or move
 
@@ -89,7 +89,7 @@ def _cast() -> _Cast | None:
     supplier = Supplier.objects.filter(slug=D.DEMO_SUPPLIER_SLUG).first()
     address = (DeliveryAddress.objects.filter(organization=organization).order_by("-is_default", "pk").first()
                if organization else None)
-    if None in (organization, address, supplier) or len(users) < 3:
+    if organization is None or address is None or supplier is None or len(users) < 3:
         return None
     on_sale = (ProductVariant.objects.filter(is_active=True, product__is_visible=True, stock__gt=0)
                .select_related("product").order_by("sku"))

@@ -57,7 +57,7 @@ def seed_organizations(plans: tuple[OrgPlan, ...]) -> tuple[dict[str, BuyerOrgan
             checked(org, exclude=("parent", "region"))
             org.save()
             if plan.paired_villages:
-                org.paired_villages.set(plan.paired_villages)
+                org.paired_villages.set(plan.paired_villages)  # type: ignore[arg-type]  # region codes are their pks
             DeliveryAddress.objects.bulk_create([
                 DeliveryAddress(organization=org, label=a.label, recipient=a.recipient,
                                 phone=a.phone, address=a.address, is_default=a.is_default)
@@ -81,7 +81,7 @@ def _campaign(*, slug: str, name: str, description: str, start: date, end: date,
                         start_date=start, end_date=end, is_active=active)
     campaign.full_clean()
     campaign.save()
-    campaign.counties.set(COUNTIES)
+    campaign.counties.set(COUNTIES)  # type: ignore[arg-type]  # region codes are their pks
     return campaign
 
 
@@ -120,7 +120,7 @@ def seed_offline_records(campaign: Campaign, *, today: date) -> int:
     weights = list(range(10, 0, -1))  # 10 shares for the first buyer, 1 for the tenth
     added = 0
     for index, (county, share) in enumerate(D.OFFLINE_SHARES_FEN.items()):
-        group = buyers[index * 10:(index + 1) * 10] or [None]
+        group: list[BuyerOrganization | None] = [*buyers[index * 10:(index + 1) * 10]] or [None]
         parts = [share * w // sum(weights[: len(group)]) for w in weights[: len(group)]]
         parts[0] += share - sum(parts)  # the remainder, so each county's share is exact to the fen
         for org, amount in zip(group, parts, strict=True):

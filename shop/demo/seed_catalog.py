@@ -8,6 +8,8 @@ reach. Pictures are stored as the upload service stores them, made once per kind
 (``seed_images``). Anything that already exists (by slug, or credit code) is left as is.
 """
 
+from typing import TypeVar
+
 from django.db.models import Model, Q
 
 from catalog.models import Category, Product, ProductStatus, ProductVariant
@@ -103,7 +105,10 @@ def _certifications_by_supplier(
     return result
 
 
-def checked(obj: Model, *, exclude: tuple[str, ...] = ()) -> Model:
+_M = TypeVar("_M", bound=Model)
+
+
+def checked(obj: _M, *, exclude: tuple[str, ...] = ()) -> _M:
     """``full_clean`` without its per-row queries: fields and ``clean()`` are checked here;
     foreign keys (rows just read from the database), uniqueness and check constraints are
     enforced by the database on insert."""

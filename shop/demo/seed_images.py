@@ -15,6 +15,7 @@ import io
 import uuid
 from dataclasses import dataclass
 from functools import cache
+from typing import cast
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -59,7 +60,7 @@ def seed_product_images(items: list[tuple[Product, str, str]]) -> list[ProductIm
         image.width, image.height = picture.width, picture.height
         names = {}
         for size, data in picture.thumbnails:
-            name = product_image_thumbnail_name(original=image.image.name, size=size)
+            name = product_image_thumbnail_name(original=cast(str, image.image.name), size=size)  # just saved
             names[str(size)] = default_storage.save(name, ContentFile(data))
         image.thumbnails = names
         images.append(image)

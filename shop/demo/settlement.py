@@ -50,7 +50,7 @@ def settle_demo_order(*, order: Order, supplier_owner: User, target: str) -> Set
     maker = User.objects.filter(email="staff@demo.cn", is_staff=True).first()
     checker = User.objects.filter(email="admin@demo.cn", is_staff=True).first()
     fulfilment = order.fulfilments.filter(supplier__members__user=supplier_owner, status="accepted").first()
-    if None in (maker, checker, fulfilment):
+    if maker is None or checker is None or fulfilment is None:
         return None
     statement = _statement_of(order, supplier_owner)
     if statement is None:

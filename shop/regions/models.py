@@ -22,7 +22,7 @@ class AssistanceProgram(models.TextChoices):
     EAST_WEST = "east_west", _("East–west cooperation (东西部扶贫协作)")
 
 
-class RegionQuerySet(models.QuerySet):
+class RegionQuerySet(models.QuerySet["Region"]):
     def counties(self) -> "RegionQuerySet":
         return self.filter(level=RegionLevel.COUNTY)
 

@@ -81,7 +81,7 @@ class CertificationData:
     issuer: str = ""
     valid_from: date | None = None
     valid_until: date | None = None
-    document: File | None = field(default=None, compare=False)
+    document: "File[Any] | None" = field(default=None, compare=False)
 
 
 class _Errors:
@@ -158,7 +158,7 @@ def _clean_applicant(
     return email
 
 
-def _normalize(upload: File | None, name: str, errors: _Errors) -> NormalizedDocument | None:
+def _normalize(upload: "File[Any] | None", name: str, errors: _Errors) -> NormalizedDocument | None:
     if upload is None:
         return None
     try:
@@ -219,7 +219,7 @@ def _save_file(instance: Any, field_name: str, document: NormalizedDocument, sav
 def supplier_apply(
     *,
     data: SupplierApplicationData,
-    license_document: File | None = None,
+    license_document: "File[Any] | None" = None,
     certifications: Sequence[CertificationData] = (),
     applicant_email: str = "",
     password: str = "",

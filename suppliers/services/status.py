@@ -85,7 +85,7 @@ def _sync_listing_visibility(*, supplier: Supplier) -> int:
     """Listings follow their supplier at once, in the same transaction. The rule and the
     stored ``Product.is_visible`` are the catalog's (``ProductQuerySet.refresh_visibility``),
     reached through the reverse relation because suppliers must not import catalog."""
-    return supplier.products.all().refresh_visibility()  # type: ignore[attr-defined]
+    return supplier.products.all().refresh_visibility()
 
 
 def supplier_recommend(*, supplier: Supplier, actor: Any = None, reason: str = "") -> Supplier:

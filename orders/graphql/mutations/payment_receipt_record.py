@@ -46,5 +46,5 @@ class PaymentReceiptRecord(OrderMutation):
             actor=user, bank_reference=input["bank_reference"], payment_reference=input["payment_reference"],
             amount=input["amount"], received_on=input["received_on"], payer_name=input.get("payer_name") or "",
         )
-        order = OrderModel.objects.select_related("organization", "placed_by").filter(pk=receipt.order_id).first()
+        order = OrderModel.objects.select_related("organization", "placed_by").filter(pk=receipt.order_id).first()  # type: ignore[misc]  # None matches no order
         return {"receipt": receipt, "order": scoped(order, STAFF)}

@@ -21,7 +21,7 @@ def _path_from_list(keys: list[str | int] | None) -> Path | None:
 
 
 class ShopExecutionContext(DeferredExecutionContext):
-    def handle_field_error(  # type: ignore[override]
+    def handle_field_error(
         self, error: GraphQLError, return_type: GraphQLOutputType, path: Any = None
     ) -> None:
         if is_non_null_type(return_type):

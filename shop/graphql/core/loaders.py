@@ -22,7 +22,7 @@ class Loader(SyncDataLoader):
         super().__init__(self.batch_load)
         self.context = context
 
-    def batch_load(self, keys: Sequence[Hashable]) -> list[Any]:
+    def batch_load(self, keys: Sequence[Any]) -> list[Any]:
         raise NotImplementedError
 
 

@@ -132,8 +132,11 @@ class BaseMutation(graphene.Mutation):
         super().__init_subclass_with_meta__(_meta=_meta, **options)
 
     @classmethod
-    def perform(cls, info: graphene.ResolveInfo, **data: Any) -> dict[str, Any]:
-        """Call the one service this mutation wraps; return the payload's other fields."""
+    def perform(cls, *args: Any, **data: Any) -> dict[str, Any]:
+        """Call the one service this mutation wraps; return the payload's other fields.
+
+        Called as ``perform(info, **arguments)``; the open signature lets each subclass name
+        its own keyword-only arguments."""
         raise NotImplementedError
 
     @classmethod
