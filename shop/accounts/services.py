@@ -33,6 +33,7 @@ from shop.accounts.models import (
     OrganizationType,
     User,
 )
+from shop.accounts.services_invitations import username_for_email
 from shop.accounts.validators import normalise_mobile, normalise_phone, normalise_tax_number
 from shop.common.audit import audit_record
 
@@ -190,8 +191,6 @@ def organization_register(
                 user = None
                 make_password(password)  # the same work as a new account's
             elif anonymous:
-                from suppliers.applications import username_for_email
-
                 # A mobile number another account uses is not said so: it is left off.
                 free_phone = phone if not User._default_manager.filter(phone=phone).exists() else None
                 user = User._default_manager.create_user(
