@@ -221,32 +221,3 @@ class Certification(models.Model):
 
     def __str__(self) -> str:
         return self.title or f"{self.get_kind_display()} {self.number}"
-
-
-class NotificationLog(models.Model):
-    """One e-mail sent about one audited event to one recipient. The unique key lets a
-    retried task skip what was already sent."""
-
-    supplier = models.ForeignKey(
-        Supplier, verbose_name=_("supplier"), on_delete=models.CASCADE, related_name="notifications"
-    )
-    event = models.CharField(_("event"), max_length=32)
-    audit_event = models.ForeignKey(
-        "common.AuditEvent", verbose_name=_("audit event"), on_delete=models.PROTECT, related_name="+"
-    )
-    recipient = models.EmailField(_("recipient"))
-    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        ordering = ["-sent_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["supplier", "event", "audit_event", "recipient"],
-                name="notification_once_per_recipient",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.event} → {self.recipient}"

@@ -6,7 +6,6 @@ from orders.models.ledger import (
     Campaign,
     EntryKind,
     FundingChannel,
-    LedgerAlert,
     LedgerEntry,
     LedgerHead,
     TallyAggregate,
@@ -40,7 +39,7 @@ from orders.models.payment import (
 
 __all__ = [
     "BankReceipt", "BankReceiptStatus", "Campaign", "Cart", "CartLine", "EntryKind",
-    "Fulfilment", "FulfilmentStatus", "FundingChannel", "InvoiceStatus", "InvoiceType", "LedgerAlert", "LedgerEntry", "LedgerHead", "OfflineEvidence", "OfflineRecord", "OfflineRecordStatus", "Order", "OrderEvent",
+    "Fulfilment", "FulfilmentStatus", "FundingChannel", "InvoiceStatus", "InvoiceType", "LedgerEntry", "LedgerHead", "OfflineEvidence", "OfflineRecord", "OfflineRecordStatus", "Order", "OrderEvent",
     "OrderEventKind", "OrderNotification", "OrderLine", "OrderStatus", "Payment", "PaymentMethod", "PaymentStatus",
     "Refund", "RefundLine", "RefundStatus", "StripeEvent", "TallyAggregate",
     "RefundSource", "StripeDispute",
