@@ -20,7 +20,6 @@ from orders.models.order import (
     OrderEvent,
     OrderEventKind,
     OrderLine,
-    OrderNotification,
     OrderStatus,
 )
 from orders.models.payment import (
@@ -40,7 +39,7 @@ from orders.models.payment import (
 __all__ = [
     "BankReceipt", "BankReceiptStatus", "Campaign", "Cart", "CartLine", "EntryKind",
     "Fulfilment", "FulfilmentStatus", "FundingChannel", "InvoiceStatus", "InvoiceType", "LedgerEntry", "LedgerHead", "OfflineEvidence", "OfflineRecord", "OfflineRecordStatus", "Order", "OrderEvent",
-    "OrderEventKind", "OrderNotification", "OrderLine", "OrderStatus", "Payment", "PaymentMethod", "PaymentStatus",
+    "OrderEventKind", "OrderLine", "OrderStatus", "Payment", "PaymentMethod", "PaymentStatus",
     "Refund", "RefundLine", "RefundStatus", "StripeEvent", "TallyAggregate",
     "RefundSource", "StripeDispute",
 ]
