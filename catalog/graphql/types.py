@@ -18,9 +18,9 @@ from shop.graphql.core.errors import ApiErrorCode, api_error
 from shop.graphql.core.loaders import loader, prefetched, related
 from shop.graphql.core.money import Money, MoneyValue
 from shop.graphql.core.pagination import CountableConnection
-from shop.regions.graphql.loaders import RegionByCodeLoader
+from shop.regions.graphql.resolvers import region_resolver
 from shop.regions.graphql.types import Region
-from suppliers.graphql.loaders import SupplierByIdLoader
+from suppliers.graphql.resolvers import supplier_resolver
 from suppliers.graphql.types import Certification, Supplier
 
 MAX_THUMBNAIL_SIZE = 4096
@@ -161,21 +161,11 @@ class Product(DjangoObjectType):
     def resolve_category(root: models.Product, info: graphene.ResolveInfo):
         return related(info, root, "category", CategoryByIdLoader)
 
-    @staticmethod
-    def resolve_county(root: models.Product, info: graphene.ResolveInfo):
-        return related(info, root, "county", RegionByCodeLoader)
+    resolve_county = region_resolver("county")
+    resolve_township = region_resolver("township")
+    resolve_village = region_resolver("village")
 
-    @staticmethod
-    def resolve_township(root: models.Product, info: graphene.ResolveInfo):
-        return related(info, root, "township", RegionByCodeLoader)
-
-    @staticmethod
-    def resolve_village(root: models.Product, info: graphene.ResolveInfo):
-        return related(info, root, "village", RegionByCodeLoader)
-
-    @staticmethod
-    def resolve_supplier(root: models.Product, info: graphene.ResolveInfo):
-        return related(info, root, "supplier", SupplierByIdLoader)
+    resolve_supplier = supplier_resolver()
 
     @staticmethod
     def resolve_certifications(root: models.Product, info: graphene.ResolveInfo):

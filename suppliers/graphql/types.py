@@ -1,21 +1,22 @@
 """Public supplier data. Contact details, bank account, credit code, street address and
 status are private and are deliberately not fields of these types (a test checks)."""
 
-import datetime as dt
-
 import graphene
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from graphene_django import DjangoObjectType
 
 from shop.graphql.core.errors import ApiErrorCode, api_error
-from shop.graphql.core.loaders import loader, related, then
+from shop.graphql.core.loaders import loader, then
 from shop.graphql.core.pagination import CountableConnection, check_page_size
-from shop.regions.graphql.loaders import RegionByCodeLoader
+from shop.regions.graphql.resolvers import region_resolver
 from shop.regions.graphql.types import Region
 from suppliers import models
 from suppliers.graphql.enums import CertificationKindEnum, LinkageMechanismEnum, SupplierTypeEnum
-from suppliers.graphql.loaders import CertificationsBySupplierIdLoader
+from suppliers.graphql.resolvers import (
+    resolve_certification_is_valid,
+    resolve_supplier_certifications,
+    resolve_supplier_name,
+)
 
 SUPPLIER_PRODUCTS_DEFAULT = 20
 
@@ -34,12 +35,7 @@ class Certification(DjangoObjectType):
     def resolve_kind(root: models.Certification, info: graphene.ResolveInfo) -> str:
         return root.kind
 
-    @staticmethod
-    def resolve_is_valid(root: models.Certification, info: graphene.ResolveInfo) -> bool:
-        today: dt.date = timezone.localdate()
-        return (root.valid_from is None or root.valid_from <= today) and (
-            root.valid_until is None or today <= root.valid_until
-        )
+    resolve_is_valid = resolve_certification_is_valid
 
 
 class Supplier(DjangoObjectType):
@@ -65,9 +61,7 @@ class Supplier(DjangoObjectType):
             "id", "slug", "legal_name", "description", "linkage_description", "poor_households",
         )
 
-    @staticmethod
-    def resolve_name(root: models.Supplier, info: graphene.ResolveInfo) -> str:
-        return root.display_name
+    resolve_name = resolve_supplier_name
 
     @staticmethod
     def resolve_supplier_type(root: models.Supplier, info: graphene.ResolveInfo) -> str:
@@ -77,21 +71,11 @@ class Supplier(DjangoObjectType):
     def resolve_linkage_mechanism(root: models.Supplier, info: graphene.ResolveInfo) -> str:
         return root.linkage_mechanism
 
-    @staticmethod
-    def resolve_county(root: models.Supplier, info: graphene.ResolveInfo):
-        return related(info, root, "county", RegionByCodeLoader)
+    resolve_county = region_resolver("county")
+    resolve_township = region_resolver("township")
+    resolve_village = region_resolver("village")
 
-    @staticmethod
-    def resolve_township(root: models.Supplier, info: graphene.ResolveInfo):
-        return related(info, root, "township", RegionByCodeLoader)
-
-    @staticmethod
-    def resolve_village(root: models.Supplier, info: graphene.ResolveInfo):
-        return related(info, root, "village", RegionByCodeLoader)
-
-    @staticmethod
-    def resolve_certifications(root: models.Supplier, info: graphene.ResolveInfo):
-        return loader(info, CertificationsBySupplierIdLoader).load(root.id)
+    resolve_certifications = resolve_supplier_certifications
 
     @staticmethod
     def resolve_products(root: models.Supplier, info: graphene.ResolveInfo, first: int):
