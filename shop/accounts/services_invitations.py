@@ -5,8 +5,7 @@ or by a new account, whose e-mail must be the invited one), the revocation and t
 
 What differs stays with each side: who may invite (an organization's administrator, a
 supplier's owner), the role, the membership an accepted invitation makes and the e-mail's
-wording. An invitation model here is any model with ``email``, ``token``, ``invited_by``,
-``created_at``, ``expires_at``, ``accepted_at`` and ``accepted_by``
+wording. An invitation model here is a subclass of ``shop.accounts.models.Invitation``
 (``BuyerInvitation``, ``SupplierInvitation``).
 
 This module is below the domain apps: it imports no app but ``shop.accounts`` and
@@ -18,35 +17,27 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.base_user import BaseUserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shop.accounts.errors import AccountErrorCode as Code
+from shop.accounts.models import Invitation
 from shop.common.audit import audit_record
 from shop.common.links import absolute_url
 
 TOKEN_BYTES = 32  # 43 URL-safe characters, within the 64 the token columns hold
 
 
-class Invitation(Protocol):
-    pk: Any
-    email: str
-    token: str
-    expires_at: Any
-    accepted_at: Any
-    accepted_by: Any
-
-
-InvitationT = TypeVar("InvitationT", bound=models.Model)
+InvitationT = TypeVar("InvitationT", bound=Invitation)
 
 
 def same_email(a: str, b: str) -> bool:
@@ -107,7 +98,7 @@ def invitation_lock_open(
     invitation = invitations.select_for_update().filter(token=token).first()
     if invitation is None:
         raise ValidationError(_("This invitation link is not valid."), code=Code.NOT_FOUND.value)
-    problem = invitation_problem(invitation, expired_message=expired_message)  # type: ignore[arg-type]
+    problem = invitation_problem(invitation, expired_message=expired_message)
     if problem is not None:
         raise problem
     return invitation
@@ -115,7 +106,7 @@ def invitation_lock_open(
 
 def invitation_revoke(
     invitations: QuerySet[InvitationT], *, pk: Any, actor: Any, audit_action: str,
-    group_of: Callable[[InvitationT], models.Model], require: Callable[[models.Model], None],
+    group_of: Callable[[InvitationT], Any], require: Callable[[Any], None],
 ) -> None:
     """Withdraw a pending invitation (its link stops working), audited on its group (the
     organization or supplier) as ``audit_action``. ``require(group)`` raises when ``actor``
@@ -127,11 +118,11 @@ def invitation_revoke(
             return
         group = group_of(locked)
         require(group)
-        if locked.accepted_at:  # type: ignore[attr-defined]
+        if locked.accepted_at:
             raise ValidationError(_("This invitation has already been used."), code=Code.INVITATION_USED.value)
         audit_record(
             actor=actor, instance=group, action=audit_action,
-            changes={"email": [locked.email, None]},  # type: ignore[attr-defined]
+            changes={"email": [locked.email, None]},
         )
         locked.delete()
 
@@ -184,8 +175,8 @@ def _create_invited_user(invitation: Invitation, *, email: str, password: str, d
 
 def invitation_mark_accepted(invitation: InvitationT, *, user: Any) -> InvitationT:
     """The link is used: it cannot be accepted again."""
-    invitation.accepted_at = timezone.now()  # type: ignore[attr-defined]
-    invitation.accepted_by = user  # type: ignore[attr-defined]
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     return invitation
 
