@@ -20,7 +20,7 @@ from shop.common.outbox import outbox_relay
 from tests.catalog.test_images import image_bytes, upload
 from tests.celery_faults.conftest import delivered_mail, requires_postgresql_and_redis, wait_for
 from tests.factories import ProductFactory
-from tests.orders.world import build_world, place
+from tests.world import build_order_world, place
 
 pytestmark = [requires_postgresql_and_redis, pytest.mark.django_db(transaction=True)]
 
@@ -29,7 +29,7 @@ def test_redis_down_during_checkout_then_back_gives_exactly_one_email(
     regions, publish_to, start_worker, mail_dir
 ):
     redis = publish_to
-    world = build_world()
+    world = build_order_world()
     start_worker()
     wait_for(lambda: not OutboxMessage.objects.filter(sent_at__isnull=True).exists(), timeout=10,
              what="the world's own queued tasks to be sent")

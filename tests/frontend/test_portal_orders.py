@@ -11,14 +11,14 @@ from catalog.models import ProductVariant
 from orders.models import Fulfilment, FulfilmentStatus, OrderEvent, OrderEventKind, OrderStatus
 from orders.services.fulfilment import fulfilment_accept, fulfilment_ship
 from orders.services.payments import order_mark_paid
-from tests.orders.world import build_world, place
+from tests.world import build_order_world, place
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def world(regions):
-    return build_world()
+    return build_order_world()
 
 
 def paid(order):

@@ -22,7 +22,7 @@ from shop.accounts.models import OrganizationType
 from shop.common.money import format_yuan
 from tests.factories import DAHUA, OrganizationFactory, UserFactory
 from tests.frontend.conftest import switch_to_english
-from tests.orders.world import build_world, place
+from tests.world import build_order_world, place
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +54,7 @@ def offline(world, *, amount: str, county: str = DAHUA, organization=None, suppl
 
 @pytest.fixture
 def world(regions):
-    return build_world()
+    return build_order_world()
 
 
 @pytest.fixture

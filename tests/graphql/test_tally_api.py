@@ -16,7 +16,7 @@ from orders.services import order_mark_paid, order_refund
 from orders.services.offline import offline_record_approve, offline_record_create
 from shop.accounts.models import OrganizationType
 from tests.factories import OrganizationFactory, UserFactory
-from tests.orders.world import build_world, place
+from tests.world import build_order_world, place
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ ORGANIZATION = """query($id: ID!, $campaign: String) { organization(id: $id, cam
 
 @pytest.fixture
 def world(regions):
-    return build_world()
+    return build_order_world()
 
 
 @pytest.fixture

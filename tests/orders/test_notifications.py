@@ -14,7 +14,7 @@ from orders.services.payments import order_mark_paid
 from orders.services.refunds import order_refund
 from orders.services.status import order_event_record
 from orders.tasks import order_event_notify
-from tests.orders.world import key, place
+from tests.world import key, place
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from orders.services import (
     order_place,
     order_refund,
 )
-from tests.orders.world import key, place
+from tests.world import key, place
 
 pytestmark = pytest.mark.django_db
 

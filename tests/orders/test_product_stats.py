@@ -8,7 +8,7 @@ from catalog.selectors import ProductFilter, product_detail, product_list
 from orders.models import PaymentMethod
 from orders.services.fulfilment import fulfilment_accept, fulfilment_ship
 from orders.services.payments import order_mark_paid
-from tests.orders.world import place
+from tests.world import place
 
 pytestmark = pytest.mark.django_db
 

@@ -23,7 +23,7 @@ from orders.services import order_approve, order_mark_paid, order_refund
 from orders.services.offline import offline_record_approve, offline_record_create
 from orders.services.reports import report_export_build, report_export_create
 from tests.factories import UserFactory
-from tests.orders.world import place
+from tests.world import place
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from orders.services.offline import (
     offline_record_reject,
 )
 from tests.factories import UserFactory
-from tests.orders.world import place
+from tests.world import place
 
 pytestmark = pytest.mark.django_db
 

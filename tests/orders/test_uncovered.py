@@ -21,7 +21,7 @@ from orders.services.takeover import campaign_take_over_uncovered, takeover_prev
 from shop.common.models import AuditEvent, EffectClaim
 from shop.regions.models import Region
 from tests.factories import DAHUA, DUAN, LONGCHUAN, UserFactory
-from tests.orders.world import place
+from tests.world import place
 
 pytestmark = pytest.mark.django_db
 

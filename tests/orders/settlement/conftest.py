@@ -1,8 +1,8 @@
 import pytest
 
-from tests.orders.world import build_world
+from tests.world import build_order_world
 
 
 @pytest.fixture
 def world(regions):
-    return build_world()
+    return build_order_world()

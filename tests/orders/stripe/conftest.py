@@ -4,7 +4,7 @@ settings that point Django at it and where it sends its signed webhooks."""
 import pytest
 
 from tests.localstripe_server import LocalStripe, live_server_reload_middleware, stripe_settings
-from tests.orders.world import build_world
+from tests.world import build_order_world
 
 
 @pytest.fixture(scope="session")
@@ -16,7 +16,7 @@ def localstripe():
 
 @pytest.fixture
 def world(regions):
-    return build_world()
+    return build_order_world()
 
 
 @pytest.fixture

@@ -1,9 +1,21 @@
-"""A small world for order tests, shared by the orders, GraphQL, page and browser tests.
+"""The test worlds: the one place that builds the data tests share. Regions must be loaded
+first (the ``regions`` fixture); rows are made with the factories (``tests.factories``) and,
+where a test needs what a user would have made, with the services.
 
-Two approved suppliers in two counties with one product each (variant price ¥88.00 and
-¥45.50, stock 50), a campaign that covers today and all three counties, two verified
-buyer organizations (A with an approval threshold of ¥1,000, B without), members with
-each role, delivery addresses, a finance staff user and each supplier's owner.
+- ``build_order_world``: the orders world, shared by the orders, GraphQL, page and browser
+  tests. Two approved suppliers in two counties with one product each (variant price
+  ¥88.00 and ¥45.50, stock 50), a campaign that covers today and all three counties, two
+  verified buyer organizations (A with an approval threshold of ¥1,000, B without),
+  members with each role, delivery addresses, a finance staff user and each supplier's
+  owner. ``place`` fills a cart and places an order in it.
+- ``build_portal_world``: the supplier portal's (two suppliers in different counties with
+  their teams, a buyer, a county coordinator, staff, published listings with photos).
+- ``build_api_world``: the GraphQL mutations' (the portal's people plus coordinators of both
+  counties, staff with and without the review permission, listings in each status and
+  applications waiting for review).
+
+The fixtures that hand these to tests (``world``) live in the conftest or helper module of
+each test package and only call a builder here.
 """
 
 from __future__ import annotations
@@ -41,7 +53,7 @@ PASSWORD = "pass12345!"
 
 
 @dataclass
-class World:
+class OrderWorld:
     campaign: Campaign
     supplier_a: Supplier  # Longchuan
     supplier_b: Supplier  # Du'an
@@ -64,7 +76,7 @@ def key() -> str:
     return uuid.uuid4().hex
 
 
-def build_world() -> World:
+def build_order_world() -> OrderWorld:
     today = timezone.localdate()
     campaign = Campaign.objects.create(
         name="消费帮扶测试", slug=f"test-{uuid.uuid4().hex[:8]}", target_fen=3_000_000_000,
@@ -103,7 +115,7 @@ def build_world() -> World:
         address="深圳市宝安区西乡街道测试路2号", is_default=True,
     )
     staff = UserFactory(username="finance", is_staff=True, is_superuser=True, password=PASSWORD)
-    return World(
+    return OrderWorld(
         campaign=campaign, supplier_a=supplier_a, supplier_b=supplier_b, owner_a=owner_a,
         owner_b=owner_b, variant_a=variant_a, variant_b=variant_b, org_a=org_a, org_b=org_b,
         purchaser_a=purchaser_a, approver_a=approver_a, admin_a=admin_a, purchaser_b=purchaser_b,
@@ -111,7 +123,7 @@ def build_world() -> World:
     )
 
 
-def place(world: World, *, user=None, organization=None, items=None, funding_channel="canteen"):
+def place(world: OrderWorld, *, user=None, organization=None, items=None, funding_channel="canteen"):
     """Fill the cart and place an order; returns the order."""
     from orders.services import cart_line_add, order_place
 
