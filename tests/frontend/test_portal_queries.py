@@ -7,14 +7,10 @@ from django.test.utils import CaptureQueriesContext
 
 from catalog.models import ProductStatus, ProductVariant
 from catalog.services import product_image_add, product_reject, variant_create
-from tests.frontend.portal_world import build_world, listing, png_upload
+from tests.world import listing, png_upload
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def portal_world(regions):
-    return build_world()
 
 
 def add_listings(world, n: int, start: int = 0) -> None:

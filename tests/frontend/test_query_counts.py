@@ -17,7 +17,7 @@ from tests.factories import (
     ProductFactory,
     SupplierFactory,
 )
-from tests.frontend.conftest import add_variant, attach_image
+from tests.world import add_variant, attach_image
 
 pytestmark = pytest.mark.django_db
 

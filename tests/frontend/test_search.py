@@ -10,7 +10,7 @@ from catalog.pinyin import pinyin_forms
 from catalog.selectors import ProductFilter, product_list
 from catalog.selectors_search import search_suggestions
 from tests.factories import ProductFactory
-from tests.frontend.conftest import add_variant
+from tests.world import add_variant
 
 pytestmark = pytest.mark.django_db
 
