@@ -168,6 +168,21 @@ def place(world: OrderWorld, *, user=None, organization=None, items=None, fundin
     )
 
 
+
+def place_paid(world: OrderWorld, **kwargs: Any):
+    """``place`` an order (same arguments), approve it when it waits for approval, and record
+    its payment by bank transfer; returns the order, refreshed."""
+    from orders.models import PaymentMethod
+    from orders.services import order_approve
+    from orders.services.payments import order_mark_paid
+
+    order = place(world, **kwargs)
+    if order.status == "pending_approval":
+        order_approve(actor=world.approver_a, order=order)
+    order_mark_paid(order_id=order.pk, method=PaymentMethod.BANK_TRANSFER, amount_fen=order.total_fen)
+    order.refresh_from_db()
+    return order
+
 # --- Pieces the worlds share ----------------------------------------------------------------
 
 
