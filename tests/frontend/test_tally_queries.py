@@ -10,14 +10,14 @@ from django.test.utils import CaptureQueriesContext
 from shop.accounts.models import OrganizationType
 from tests.factories import DAHUA, LONGCHUAN, OrganizationFactory, SupplierFactory
 from tests.frontend.test_tally_pages import checker, offline, paid
-from tests.orders.world import build_world
+from tests.world import build_order_world
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def world(regions):
-    return build_world()
+    return build_order_world()
 
 TYPES = [OrganizationType.COMMUNITY, OrganizationType.ENTERPRISE, OrganizationType.GOVERNMENT]
 
