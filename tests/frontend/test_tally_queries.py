@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 
 from shop.accounts.models import OrganizationType
 from tests.factories import DAHUA, LONGCHUAN, OrganizationFactory, SupplierFactory
-from tests.frontend.test_tally_pages import checker, offline, paid
-from tests.world import build_order_world
+from tests.frontend.test_tally_pages import checker, offline
+from tests.world import build_order_world, place_paid
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +55,7 @@ def counts(client, world) -> dict[str, int]:
 
 
 def test_query_counts_do_not_grow_with_the_data(client, world):
-    paid(world)
+    place_paid(world)
     grow(world, 3)
     small = counts(client, world)
     grow(world, 27)
