@@ -10,7 +10,7 @@ from catalog.graphql.portal_types import (
     PortalProductCountableConnection,
     ProductStatusEnum,
 )
-from catalog.selectors import portal_product, portal_products
+from catalog.selectors_portal import portal_product, portal_products
 from shop.graphql.core.errors import MutationErrorCode, api_error
 from shop.graphql.core.ids import decode_id
 from shop.graphql.core.pagination import paginate

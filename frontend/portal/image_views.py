@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from catalog.models import Product, ProductImage
-from catalog.selectors import portal_image
+from catalog.selectors_portal import portal_image
 from catalog.services.images import (
     product_image_delete,
     product_image_set_main,

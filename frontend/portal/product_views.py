@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from catalog.forms import ProductForm, VariantForm, VariantFormSet
 from catalog.models import Product, ProductStatus
-from catalog.selectors import portal_product
+from catalog.selectors_portal import portal_product
 from catalog.services.listings import (
     product_archive,
     product_create,

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from catalog.forms import ProductFilterForm
 from catalog.models import ProductStatus
-from catalog.selectors import (
+from catalog.selectors_portal import (
     LOW_STOCK_FLOOR,
     portal_low_stock_variants,
     portal_products,
