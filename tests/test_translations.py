@@ -11,7 +11,7 @@ import polib
 
 ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
-SOURCES = ["manage.py", "shop", "catalog", "suppliers", "orders", "frontend", "locale"]
+SOURCES = ["manage.py", "bench", "shop", "catalog", "suppliers", "orders", "frontend", "locale"]
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|%[sd]|\{[a-z_]+\}")
 
 
