@@ -5,9 +5,10 @@ covers moves no tally. While no active campaign's dates include today, every act
 member with an address gets one e-mail a day saying so, with the amount recorded outside
 every campaign and what to do (create or extend a campaign, then take the payments over).
 
-Once a day per recipient, in the database: a ``LedgerAlert`` (kind, day, recipient) row is
-inserted before sending (unique, so a rerun, a retried task or a second beat finds it and
-sends nothing); if sending fails the row is deleted so the next run sends.
+Once a day per recipient, in the database: the e-mail is claimed with
+``shop.common.effects.effect_once`` under ``ledger-alert:<kind>:<day>:<recipient>`` before
+it is sent (a rerun, a retried task or a second beat finds the claim and sends nothing, and a
+cache flush changes nothing); if sending fails the claim is given back so the next run sends.
 """
 
 from __future__ import annotations
@@ -18,13 +19,12 @@ from datetime import date
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from orders.models import LedgerAlert
 from orders.selectors.uncovered import campaign_covering, uncovered_summary
 from shop.accounts.models import User
+from shop.common.effects import effect_once
 from shop.common.money import format_yuan
 
 logger = logging.getLogger(__name__)
@@ -45,12 +45,9 @@ def _staff_addresses() -> list[str]:
     })
 
 
-def _claim(day: date, recipient: str) -> LedgerAlert | None:
-    try:
-        with transaction.atomic():
-            return LedgerAlert.objects.create(kind=KIND, day=day, recipient=recipient[:254])
-    except IntegrityError:
-        return None
+def alert_key(day: date, recipient: str) -> str:
+    """The once-a-day claim of this alert to ``recipient`` (``shop.common.effects``)."""
+    return f"ledger-alert:{KIND}:{day.isoformat()}:{recipient}"
 
 
 def _message(day: date) -> tuple[str, str]:
@@ -78,13 +75,9 @@ def coverage_check(*, today: date | None = None) -> CoverageReport:
     sent = []
     subject, body = _message(day)
     for recipient in _staff_addresses():
-        claim = _claim(day, recipient)
-        if claim is None:
-            continue
-        try:
+        with effect_once(alert_key(day, recipient)) as first:
+            if not first:
+                continue
             send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient])
-        except BaseException:
-            claim.delete()
-            raise
         sent.append(recipient)
     return CoverageReport(covered=False, sent_to=sent)

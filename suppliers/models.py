@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shop.accounts.models import Invitation
 from shop.common.storage import private_storage
 from suppliers.validators import validate_credit_code
 
@@ -104,30 +105,16 @@ class Supplier(models.Model):
         return self.status == SupplierStatus.APPROVED
 
 
-class SupplierInvitation(models.Model):
+class SupplierInvitation(Invitation):
     """An owner invites a team member by e-mail; the token in the link is single-use."""
 
     supplier = models.ForeignKey(
         Supplier, verbose_name=_("supplier"), on_delete=models.CASCADE, related_name="invitations"
     )
-    email = models.EmailField(_("email"))
-    token = models.CharField(_("token"), max_length=64, unique=True)
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("invited by"), null=True,
-        on_delete=models.SET_NULL, related_name="+",
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    expires_at = models.DateTimeField(_("expires at"))
-    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("accepted by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
-    )
 
-    class Meta:
+    class Meta(Invitation.Meta):
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
-        ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"{self.email} → {self.supplier}"
@@ -221,32 +208,3 @@ class Certification(models.Model):
 
     def __str__(self) -> str:
         return self.title or f"{self.get_kind_display()} {self.number}"
-
-
-class NotificationLog(models.Model):
-    """One e-mail sent about one audited event to one recipient. The unique key lets a
-    retried task skip what was already sent."""
-
-    supplier = models.ForeignKey(
-        Supplier, verbose_name=_("supplier"), on_delete=models.CASCADE, related_name="notifications"
-    )
-    event = models.CharField(_("event"), max_length=32)
-    audit_event = models.ForeignKey(
-        "common.AuditEvent", verbose_name=_("audit event"), on_delete=models.PROTECT, related_name="+"
-    )
-    recipient = models.EmailField(_("recipient"))
-    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        ordering = ["-sent_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["supplier", "event", "audit_event", "recipient"],
-                name="notification_once_per_recipient",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.event} → {self.recipient}"

@@ -2,10 +2,10 @@
 
 A service that changes something calls ``notify_after_commit`` with the id of the audit row
 it wrote; once the transaction commits, the ``notify_supplier`` task calls
-``supplier_notify``, which sends each message at most once: a ``NotificationLog`` row
-(unique per supplier, event, audit row and recipient) is inserted in the same transaction
-as the message is sent, so a retried or duplicated task finds it and skips the message, and
-a failed send rolls the row back so that a retry sends it.
+``supplier_notify``, which sends each message at most once: the message is claimed in the
+database (``shop.common.effects.effect_once``, key ``notification_key``: supplier, event,
+audit row and recipient) before it is sent, so a retried or duplicated task finds the claim
+and skips the message, and a failed send gives the claim back so that a retry sends it.
 """
 
 import logging
@@ -14,17 +14,17 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from shop.accounts.services_invitations import invitation_url
+from shop.common.effects import effect_once
 from shop.common.links import absolute_url
 from shop.common.models import AuditEvent
 from shop.common.outbox import enqueue_on_commit
 from suppliers.models import (
     CountyCoordinator,
-    NotificationLog,
     Supplier,
     SupplierInvitation,
     SupplierRole,
@@ -85,7 +85,7 @@ def _messages_for(supplier: Supplier, event: str, audit: AuditEvent) -> list[Mes
         invitation = SupplierInvitation.objects.filter(pk=invitation_id, supplier=supplier).first()
         if invitation is None or invitation.accepted_at or invitation.expires_at <= timezone.now():
             return []  # revoked, used or expired before the task ran
-        url = absolute_url(reverse("frontend:onboarding:invitation", args=[invitation.token]))
+        url = invitation_url("frontend:onboarding:invitation", invitation)
         invited = {**context, "invitation": invitation, "invitation_url": url,
                    "inviter": audit.actor}
         return [Message("invited", invitation.email, invited)]
@@ -94,7 +94,7 @@ def _messages_for(supplier: Supplier, event: str, audit: AuditEvent) -> list[Mes
         # Applied with the address of an existing account, not logged in: that address is
         # asked to claim the application (see ``suppliers.services.applications``).
         claim = SupplierInvitation.objects.filter(pk=claim_id, supplier=supplier).first()
-        url = absolute_url(reverse("frontend:onboarding:invitation", args=[claim.token])) if claim else ""
+        url = invitation_url("frontend:onboarding:invitation", claim) if claim else ""
         messages = [Message("applied_claim", claim.email, {**context, "invitation": claim, "invitation_url": url})] if claim else []
     else:
         messages = [Message(event, email, context) for email in _owner_emails(supplier)]
@@ -124,6 +124,11 @@ def _render(template: str, context: dict[str, Any]) -> tuple[str, str]:
     return " ".join(subject.split()), body.strip() + "\n"
 
 
+def notification_key(supplier_id: int, event: str, audit_event_id: int, recipient: str) -> str:
+    """The claim of one e-mail about one audited event to one recipient."""
+    return f"supplier-mail:{supplier_id}:{event}:{audit_event_id}:{recipient}"
+
+
 def supplier_notify(*, supplier_id: int, event: str, audit_event_id: int) -> int:
     """Send the e-mails of one event that were not sent yet; returns how many were sent."""
     supplier = Supplier.objects.select_related("county").filter(pk=supplier_id).first()
@@ -132,14 +137,10 @@ def supplier_notify(*, supplier_id: int, event: str, audit_event_id: int) -> int
         return 0
     sent = 0
     for message in _messages_for(supplier, event, audit):
-        with transaction.atomic():
-            _log, created = NotificationLog.objects.get_or_create(
-                supplier=supplier, event=event, audit_event=audit, recipient=message.recipient
-            )
-            if not created:
+        with effect_once(notification_key(supplier.pk, event, audit.pk, message.recipient)) as first:
+            if not first:
                 continue
             subject, body = _render(message.template, message.context)
-            # Inside the transaction: if sending fails, the log row goes too and a retry sends.
             send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [message.recipient])
         sent += 1
     return sent

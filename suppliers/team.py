@@ -3,32 +3,24 @@
 Only an owner of the supplier may invite, revoke or remove (checked here again, whatever
 the caller checked). An invitation link is single-use and expires after
 ``settings.SUPPLIER_INVITATION_DAYS``; it is accepted by a logged-in user or by a new
-account, and in both cases the e-mail address must be the invited one.
+account, and in both cases the e-mail address must be the invited one. That flow is
+``shop.accounts.services_invitations``, shared with buyer organizations' members; what is
+here is the team's: the owner, and one supplier per account.
 """
 
-import secrets
-from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model, password_validation
-from django.contrib.auth.base_user import BaseUserManager
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.db import transaction
 from django.utils.translation import gettext as _
 
-from shop.accounts.selectors import username_for_email
+from shop.accounts import services_invitations as invitations
 from shop.common.audit import audit_record
 from suppliers.errors import SupplierErrorCode as Code
 from suppliers.guards import supplier_require_not_suspended
 from suppliers.models import Supplier, SupplierInvitation, SupplierMember, SupplierRole
 from suppliers.notifications import notify_after_commit
-
-
-def _same_email(a: str, b: str) -> bool:
-    return (a or "").strip().lower() == (b or "").strip().lower()
 
 
 def _require_owner(*, supplier: Supplier, actor: Any) -> None:
@@ -41,31 +33,20 @@ def _require_owner(*, supplier: Supplier, actor: Any) -> None:
         )
 
 
+def _expired_message() -> str:
+    return _("This invitation has expired. Ask the owner of the supplier to invite you again.")
+
+
 def invitation_problem(invitation: SupplierInvitation) -> ValidationError | None:
     """Why this invitation can no longer be accepted (None when it can)."""
-    if invitation.accepted_at:
-        return ValidationError(
-            _("This invitation has already been used."), code=Code.INVITATION_USED.value
-        )
-    if invitation.expires_at <= timezone.now():
-        return ValidationError(
-            _("This invitation has expired. Ask the owner of the supplier to invite you again."),
-            code=Code.INVITATION_EXPIRED.value,
-        )
-    return None
+    return invitations.invitation_problem(invitation, expired_message=_expired_message())
 
 
 def supplier_invite(*, supplier: Supplier, email: str, actor: Any) -> SupplierInvitation:
     """Invite ``email`` to the team and e-mail the link after commit. Inviting an address
     that already has a pending invitation returns that invitation (a double click sends
     one e-mail)."""
-    email = BaseUserManager.normalize_email((email or "").strip())
-    try:
-        validate_email(email)
-    except ValidationError:
-        raise ValidationError(
-            {"email": ValidationError(_("Enter a valid e-mail address."), code=Code.INVALID.value)}
-        ) from None
+    email = invitations.invitation_email_clean(email)
     with transaction.atomic():
         locked = Supplier.objects.select_for_update().get(pk=supplier.pk)
         _require_owner(supplier=locked, actor=actor)
@@ -74,17 +55,11 @@ def supplier_invite(*, supplier: Supplier, email: str, actor: Any) -> SupplierIn
             raise ValidationError({"email": ValidationError(
                 _("This person is already a member of the team."), code=Code.ALREADY_MEMBER.value
             )})
-        pending = (
-            SupplierInvitation.objects.filter(
-                supplier=locked, email__iexact=email, accepted_at__isnull=True,
-                expires_at__gt=timezone.now(),
-            ).order_by("-created_at").first()
-        )
+        pending = invitations.invitation_pending(SupplierInvitation.objects.filter(supplier=locked), email=email)
         if pending is not None:
             return pending
-        invitation = SupplierInvitation.objects.create(
-            supplier=locked, email=email, token=secrets.token_urlsafe(32), invited_by=actor,
-            expires_at=timezone.now() + timedelta(days=settings.SUPPLIER_INVITATION_DAYS),
+        invitation = invitations.invitation_create(
+            SupplierInvitation, email=email, days=settings.SUPPLIER_INVITATION_DAYS, actor=actor, supplier=locked,
         )
         event = audit_record(
             actor=actor, instance=locked, action="supplier.invite",
@@ -94,20 +69,13 @@ def supplier_invite(*, supplier: Supplier, email: str, actor: Any) -> SupplierIn
     return invitation
 
 
-@transaction.atomic
 def supplier_invitation_revoke(*, invitation: SupplierInvitation, actor: Any) -> None:
     """Withdraw a pending invitation: its link stops working."""
-    locked = SupplierInvitation.objects.select_for_update().filter(pk=invitation.pk).first()
-    if locked is None:
-        return  # already revoked: a repeated click changes nothing
-    _require_owner(supplier=locked.supplier, actor=actor)
-    if locked.accepted_at:
-        raise ValidationError(_("This invitation has already been used."), code=Code.INVITATION_USED.value)
-    audit_record(
-        actor=actor, instance=locked.supplier, action="supplier.invitation_revoke",
-        changes={"email": [locked.email, None]},
+    invitations.invitation_revoke(
+        SupplierInvitation.objects.all(), pk=invitation.pk, actor=actor,
+        audit_action="supplier.invitation_revoke", group_of=lambda i: i.supplier,
+        require=lambda supplier: _require_owner(supplier=supplier, actor=actor),
     )
-    locked.delete()
 
 
 def supplier_invitation_accept(
@@ -118,54 +86,13 @@ def supplier_invitation_accept(
     ``user``: a logged-in user whose e-mail is the invited one; otherwise an account is
     created from ``email`` (which must be the invited one) and ``password``.
     """
-    User = get_user_model()
     with transaction.atomic():
-        invitation = (
-            SupplierInvitation.objects.select_for_update().select_related("supplier")
-            .filter(token=token).first()
+        invitation = invitations.invitation_lock_open(
+            SupplierInvitation.objects.select_related("supplier"), token=token,
+            expired_message=_expired_message(),
         )
-        if invitation is None:
-            raise ValidationError(_("This invitation link is not valid."), code=Code.NOT_FOUND.value)
-        problem = invitation_problem(invitation)
-        if problem is not None:
-            raise problem
         supplier_require_not_suspended(supplier=invitation.supplier_id)
-        if user is not None and getattr(user, "is_authenticated", False):
-            if not _same_email(user.email, invitation.email):
-                raise ValidationError(_(
-                    "This invitation was sent to another e-mail address. "
-                    "Log in with the address it was sent to."
-                ), code=Code.EMAIL_MISMATCH.value)
-        else:
-            if not _same_email(email, invitation.email):
-                raise ValidationError({"email": ValidationError(
-                    _("Use the e-mail address the invitation was sent to."),
-                    code=Code.EMAIL_MISMATCH.value,
-                )})
-            if User._default_manager.filter(email__iexact=invitation.email).exists():
-                raise ValidationError({"email": ValidationError(
-                    _("This e-mail address already has an account: log in first, then accept."),
-                    code=Code.EMAIL_TAKEN.value,
-                )})
-            try:
-                password_validation.validate_password(
-                    password or "", user=User(email=invitation.email, username=invitation.email)
-                )
-            except ValidationError as exc:
-                raise ValidationError({"password": [
-                    ValidationError(m, code=Code.INVALID_PASSWORD.value) for m in exc.messages
-                ]}) from None
-            try:
-                with transaction.atomic():
-                    user = User._default_manager.create_user(
-                        username=username_for_email(invitation.email), email=invitation.email,
-                        password=password,
-                    )
-            except IntegrityError:
-                raise ValidationError({"email": ValidationError(
-                    _("This e-mail address already has an account: log in first, then accept."),
-                    code=Code.EMAIL_TAKEN.value,
-                )}) from None
+        user = invitations.invitation_user(invitation, user=user, email=email, password=password)
         existing = SupplierMember.objects.filter(user=user).select_related("supplier").first()
         if existing is not None and existing.supplier_id != invitation.supplier_id:
             raise ValidationError(
@@ -178,9 +105,7 @@ def supplier_invitation_accept(
             supplier=invitation.supplier, user=user,
             role=SupplierRole.OWNER if unclaimed else SupplierRole.MEMBER,
         )
-        invitation.accepted_at = timezone.now()
-        invitation.accepted_by = user
-        invitation.save(update_fields=["accepted_at", "accepted_by"])
+        invitations.invitation_mark_accepted(invitation, user=user)
         audit_record(
             actor=actor if getattr(actor, "is_authenticated", False) else user,
             instance=invitation.supplier, action="supplier.member_add",

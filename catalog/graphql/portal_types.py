@@ -24,7 +24,7 @@ from shop.graphql.core.enums import enum_from_choices
 from shop.graphql.core.loaders import loader, prefetched, related, then
 from shop.graphql.core.money import Money, MoneyValue
 from shop.graphql.core.pagination import CountableConnection
-from shop.regions.graphql.loaders import RegionByCodeLoader
+from shop.regions.graphql.resolvers import region_resolver
 from shop.regions.graphql.types import Region
 from suppliers.graphql.portal_types import SupplierCertification
 
@@ -164,17 +164,9 @@ class PortalProduct(graphene.ObjectType):
     def resolve_category(root: models.Product, info: graphene.ResolveInfo) -> Any:
         return related(info, root, "category", CategoryByIdLoader)
 
-    @staticmethod
-    def resolve_county(root: models.Product, info: graphene.ResolveInfo) -> Any:
-        return related(info, root, "county", RegionByCodeLoader)
-
-    @staticmethod
-    def resolve_township(root: models.Product, info: graphene.ResolveInfo) -> Any:
-        return related(info, root, "township", RegionByCodeLoader)
-
-    @staticmethod
-    def resolve_village(root: models.Product, info: graphene.ResolveInfo) -> Any:
-        return related(info, root, "village", RegionByCodeLoader)
+    resolve_county = region_resolver("county")
+    resolve_township = region_resolver("township")
+    resolve_village = region_resolver("village")
 
     @staticmethod
     def resolve_certifications(root: models.Product, info: graphene.ResolveInfo) -> Any:

@@ -19,11 +19,15 @@ from shop.graphql.core.errors import ApiErrorCode, api_error
 from shop.graphql.core.loaders import loader, prefetched, related, then
 from shop.graphql.core.money import Money, MoneyValue
 from shop.graphql.core.pagination import CountableConnection, check_page_size
-from shop.regions.graphql.loaders import RegionByCodeLoader
+from shop.regions.graphql.resolvers import region_resolver
 from shop.regions.graphql.types import Region
 from suppliers import models as supplier_models
 from suppliers.graphql.enums import LinkageMechanismEnum, SupplierTypeEnum
-from suppliers.graphql.loaders import CertificationsBySupplierIdLoader, SupplierByIdLoader
+from suppliers.graphql.resolvers import (
+    resolve_supplier_certifications,
+    resolve_supplier_name,
+    supplier_resolver,
+)
 from suppliers.graphql.types import Certification
 
 MAX_THUMBNAIL_SIZE = 4096
@@ -134,9 +138,7 @@ class Supplier(DjangoObjectType):
             "id", "slug", "legal_name", "description", "linkage_description", "poor_households",
         )
 
-    @staticmethod
-    def resolve_name(root: supplier_models.Supplier, info: graphene.ResolveInfo) -> str:
-        return root.display_name
+    resolve_name = resolve_supplier_name
 
     @staticmethod
     def resolve_supplier_type(root: supplier_models.Supplier, info: graphene.ResolveInfo) -> str:
@@ -146,21 +148,11 @@ class Supplier(DjangoObjectType):
     def resolve_linkage_mechanism(root: supplier_models.Supplier, info: graphene.ResolveInfo) -> str:
         return root.linkage_mechanism
 
-    @staticmethod
-    def resolve_county(root: supplier_models.Supplier, info: graphene.ResolveInfo):
-        return related(info, root, "county", RegionByCodeLoader)
+    resolve_county = region_resolver("county")
+    resolve_township = region_resolver("township")
+    resolve_village = region_resolver("village")
 
-    @staticmethod
-    def resolve_township(root: supplier_models.Supplier, info: graphene.ResolveInfo):
-        return related(info, root, "township", RegionByCodeLoader)
-
-    @staticmethod
-    def resolve_village(root: supplier_models.Supplier, info: graphene.ResolveInfo):
-        return related(info, root, "village", RegionByCodeLoader)
-
-    @staticmethod
-    def resolve_certifications(root: supplier_models.Supplier, info: graphene.ResolveInfo):
-        return loader(info, CertificationsBySupplierIdLoader).load(root.id)
+    resolve_certifications = resolve_supplier_certifications
 
     @staticmethod
     def resolve_products(root: supplier_models.Supplier, info: graphene.ResolveInfo, first: int):
@@ -232,21 +224,11 @@ class Product(DjangoObjectType):
     def resolve_category(root: models.Product, info: graphene.ResolveInfo):
         return related(info, root, "category", CategoryByIdLoader)
 
-    @staticmethod
-    def resolve_county(root: models.Product, info: graphene.ResolveInfo):
-        return related(info, root, "county", RegionByCodeLoader)
+    resolve_county = region_resolver("county")
+    resolve_township = region_resolver("township")
+    resolve_village = region_resolver("village")
 
-    @staticmethod
-    def resolve_township(root: models.Product, info: graphene.ResolveInfo):
-        return related(info, root, "township", RegionByCodeLoader)
-
-    @staticmethod
-    def resolve_village(root: models.Product, info: graphene.ResolveInfo):
-        return related(info, root, "village", RegionByCodeLoader)
-
-    @staticmethod
-    def resolve_supplier(root: models.Product, info: graphene.ResolveInfo):
-        return related(info, root, "supplier", SupplierByIdLoader)
+    resolve_supplier = supplier_resolver()
 
     @staticmethod
     def resolve_certifications(root: models.Product, info: graphene.ResolveInfo):

@@ -6,7 +6,6 @@ from orders.models.ledger import (
     Campaign,
     EntryKind,
     FundingChannel,
-    LedgerAlert,
     LedgerEntry,
     LedgerHead,
     TallyAggregate,
@@ -22,7 +21,6 @@ from orders.models.order import (
     OrderEvent,
     OrderEventKind,
     OrderLine,
-    OrderNotification,
     OrderStatus,
 )
 from orders.models.payment import (
@@ -41,8 +39,8 @@ from orders.models.payment import (
 
 __all__ = [
     "BankReceipt", "BankReceiptStatus", "Campaign", "Cart", "CartLine", "EntryKind",
-    "Fulfilment", "FulfilmentStatus", "FundingChannel", "InvoiceStatus", "InvoiceType", "LedgerAlert", "LedgerEntry", "LedgerHead", "OfflineEvidence", "OfflineRecord", "OfflineRecordStatus", "Order", "OrderEvent",
-    "OrderEventKind", "OrderNotification", "OrderLine", "OrderStatus", "PAID_ORDER_STATUSES", "Payment", "PaymentMethod", "PaymentStatus",
+    "Fulfilment", "FulfilmentStatus", "FundingChannel", "InvoiceStatus", "InvoiceType", "LedgerEntry", "LedgerHead", "OfflineEvidence", "OfflineRecord", "OfflineRecordStatus", "Order", "OrderEvent",
+    "OrderEventKind", "OrderLine", "OrderStatus", "PAID_ORDER_STATUSES", "Payment", "PaymentMethod", "PaymentStatus",
     "Refund", "RefundLine", "RefundStatus", "StripeEvent", "TallyAggregate",
     "RefundSource", "StripeDispute",
 ]

@@ -191,24 +191,3 @@ class TallyAggregate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dimension}:{self.key}@{self.period or '*'}"
-
-
-class LedgerAlert(models.Model):
-    """One staff e-mail about the ledger on one day to one recipient (for instance "no
-    active campaign covers today"): the unique triple makes a rerun the same day send
-    nothing, in any process, whatever happens to the cache."""
-
-    kind = models.CharField(_("kind"), max_length=32)
-    day = models.DateField(_("day"))
-    recipient = models.CharField(_("recipient"), max_length=254)
-    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("ledger alert")
-        verbose_name_plural = _("ledger alerts")
-        constraints = [
-            models.UniqueConstraint(fields=["kind", "day", "recipient"], name="ledger_alert_once"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.day} → {self.recipient}"

@@ -8,7 +8,6 @@ status transitions live in one place: ``orders/services/status.py``.
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from orders.models.ledger import FundingChannel
 from shop.accounts.models import InvoiceType
@@ -268,22 +267,3 @@ class OrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id} {self.kind}"
-
-
-class OrderNotification(models.Model):
-    """One e-mail sent for an order event to one recipient: the unique pair makes a
-    retried or duplicated notification task send each message once."""
-
-    event = models.ForeignKey(OrderEvent, on_delete=models.CASCADE, related_name="notifications")
-    recipient = models.CharField(pgettext_lazy("e-mail", "recipient"), max_length=254)
-    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("order e-mail")
-        verbose_name_plural = _("order e-mails")
-        constraints = [
-            models.UniqueConstraint(fields=["event", "recipient"], name="order_notification_once"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.event_id} → {self.recipient}"

@@ -11,9 +11,10 @@ calls ``order_event_send``. Who gets what:
   paid) and ``refunded`` (the refunded lines of its own part) — each supplier only about
   its own lines, with a link to its part in the portal.
 
-Exactly once per (event, recipient): before a message is sent, an ``OrderNotification`` row
-for the pair is inserted (unique), so a retried or duplicated task skips what is already
-claimed; when sending fails the row is deleted again so that the retry sends.
+Exactly once per (event, recipient): before a message is sent, the pair is claimed in the
+database (``shop.common.effects.effect_once``, key ``notification_key``), so a retried or
+duplicated task skips what is already claimed, whatever happens to the cache; when sending
+fails the claim is given back so that the retry sends.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
@@ -37,13 +37,13 @@ from orders.models import (
     OrderEvent,
     OrderEventKind,
     OrderLine,
-    OrderNotification,
     Refund,
     RefundLine,
     RefundStatus,
 )
 from shop.accounts.models import Membership, User
 from shop.accounts.selectors import APPROVING_ROLES
+from shop.common.effects import effect_once
 from shop.common.links import absolute_url
 from shop.common.money import format_yuan
 from suppliers.models import Supplier, SupplierMember
@@ -248,13 +248,9 @@ def render(message: Message) -> tuple[str, str]:
     return subject, re.sub(r"\n{3,}", "\n\n", body.strip()) + "\n"
 
 
-def _claim(event_id: int, recipient: str) -> OrderNotification | None:
-    """Insert the (event, recipient) row; None when an earlier run already has it."""
-    try:
-        with transaction.atomic():
-            return OrderNotification.objects.create(event_id=event_id, recipient=recipient.strip().lower()[:254])
-    except IntegrityError:
-        return None
+def notification_key(event_id: int, recipient: str) -> str:
+    """The claim of the e-mail of one order event to one recipient."""
+    return f"order-mail:{event_id}:{recipient.strip().lower()}"
 
 
 def order_event_send(*, event_id: int) -> int:
@@ -264,14 +260,10 @@ def order_event_send(*, event_id: int) -> int:
         return 0
     sent = 0
     for message in messages_for(event):
-        claim = _claim(event.pk, message.recipient)
-        if claim is None:
-            continue  # sent (or being sent) by an earlier run of the task
-        try:
+        with effect_once(notification_key(event.pk, message.recipient)) as first:
+            if not first:
+                continue  # sent (or being sent) by an earlier run of the task
             subject, body = render(message)
             send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [message.recipient])
-        except BaseException:
-            claim.delete()  # not sent: a retry must send it
-            raise
         sent += 1
     return sent

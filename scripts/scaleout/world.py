@@ -1,4 +1,4 @@
-"""The scale-out test's shop: the order test world (tests/orders/world.py) plus one purchaser
+"""The scale-out test's shop: the order test world (tests/world.py) plus one purchaser
 per load thread, deep stock, and product photos uploaded through the real image service (the
 Celery worker makes their thumbnails). Prints the logins and ids as JSON."""
 
@@ -24,7 +24,7 @@ from catalog.services.images import product_image_add  # noqa: E402
 from shop.accounts.models import MemberRole  # noqa: E402
 from shop.regions.services import regions_load  # noqa: E402
 from tests.factories import MembershipFactory  # noqa: E402
-from tests.orders.world import PASSWORD, build_world  # noqa: E402
+from tests.world import PASSWORD, build_order_world  # noqa: E402
 
 
 def photo(color: tuple[int, int, int]) -> SimpleUploadedFile:
@@ -36,7 +36,7 @@ def photo(color: tuple[int, int, int]) -> SimpleUploadedFile:
 def main(buyers: int) -> None:
     regions_load()
     with transaction.atomic():
-        world = build_world()
+        world = build_order_world()
         purchasers = [
             MembershipFactory(organization=world.org_b, role=MemberRole.PURCHASER,
                               user__username=f"load-buyer-{n}").user

@@ -3,30 +3,26 @@ change roles and remove members. An organization always keeps at least one admin
 
 An invitation link is single-use and expires after ``settings.BUYER_INVITATION_DAYS``
 (default 7); it is accepted by a logged-in user or by a new account, and in both cases the
-e-mail address must be the invited one (as for suppliers' teams, ``suppliers.team``).
+e-mail address must be the invited one. The invitation flow itself (token, expiry, checks on
+acceptance, revocation) is ``shop.accounts.services_invitations``, shared with suppliers'
+teams (``suppliers.team``); what is here is the organization's: roles and administrators.
 Changes lock the organization row, so two administrators demoting each other at once
 cannot leave it without an administrator.
 """
 
 from __future__ import annotations
 
-import secrets
-from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import password_validation
-from django.contrib.auth.base_user import BaseUserManager
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.db import transaction
 from django.utils.translation import gettext as _
 
+from shop.accounts import services_invitations as invitations
 from shop.accounts.errors import AccountErrorCode as Code
 from shop.accounts.guards import organization_require_not_suspended
-from shop.accounts.models import BuyerInvitation, BuyerOrganization, MemberRole, Membership, User
-from shop.accounts.selectors import username_for_email
+from shop.accounts.models import BuyerInvitation, BuyerOrganization, MemberRole, Membership
 from shop.accounts.services import require_admin
 from shop.common.audit import audit_record
 from shop.common.outbox import enqueue_on_commit
@@ -36,37 +32,24 @@ def invitation_days() -> int:
     return int(getattr(settings, "BUYER_INVITATION_DAYS", 7))
 
 
-def _same_email(a: str, b: str) -> bool:
-    return (a or "").strip().lower() == (b or "").strip().lower()
-
-
 def _check_role(role: str) -> None:
     if role not in MemberRole.values:
         raise ValidationError({"role": ValidationError(_("Choose a role."), code=Code.INVALID.value)})
 
 
+def _expired_message() -> str:
+    return _("This invitation has expired. Ask an administrator of the organization to invite you again.")
+
+
 def invitation_problem(invitation: BuyerInvitation) -> ValidationError | None:
     """Why this invitation can no longer be accepted (None when it can)."""
-    if invitation.accepted_at:
-        return ValidationError(_("This invitation has already been used."), code=Code.INVITATION_USED.value)
-    if invitation.expires_at <= timezone.now():
-        return ValidationError(
-            _("This invitation has expired. Ask an administrator of the organization to invite you again."),
-            code=Code.INVITATION_EXPIRED.value,
-        )
-    return None
+    return invitations.invitation_problem(invitation, expired_message=_expired_message())
 
 
 def member_invite(*, organization: BuyerOrganization, email: str, role: str, actor: Any) -> BuyerInvitation:
     """Invite ``email`` with ``role`` and e-mail the link after commit. A pending invitation
     for the same address is reused (its role updated): a double click sends one e-mail."""
-    email = BaseUserManager.normalize_email((email or "").strip())
-    try:
-        validate_email(email)
-    except ValidationError:
-        raise ValidationError(
-            {"email": ValidationError(_("Enter a valid e-mail address."), code=Code.INVALID.value)}
-        ) from None
+    email = invitations.invitation_email_clean(email)
     _check_role(role)
     with transaction.atomic():
         locked = BuyerOrganization.objects.select_for_update().get(pk=organization.pk)
@@ -75,17 +58,14 @@ def member_invite(*, organization: BuyerOrganization, email: str, role: str, act
             raise ValidationError({"email": ValidationError(
                 _("This person is already a member of the organization."), code=Code.ALREADY_MEMBER.value
             )})
-        pending = BuyerInvitation.objects.filter(
-            organization=locked, email__iexact=email, accepted_at__isnull=True, expires_at__gt=timezone.now(),
-        ).order_by("-created_at").first()
+        pending = invitations.invitation_pending(BuyerInvitation.objects.filter(organization=locked), email=email)
         if pending is not None:
             if pending.role != role:
                 pending.role = role
                 pending.save(update_fields=["role"])
             return pending
-        invitation = BuyerInvitation.objects.create(
-            organization=locked, email=email, role=role, token=secrets.token_urlsafe(32), invited_by=actor,
-            expires_at=timezone.now() + timedelta(days=invitation_days()),
+        invitation = invitations.invitation_create(
+            BuyerInvitation, email=email, days=invitation_days(), actor=actor, organization=locked, role=role,
         )
         audit_record(
             actor=actor, instance=locked, action="buyer_organization.invite",
@@ -95,19 +75,12 @@ def member_invite(*, organization: BuyerOrganization, email: str, role: str, act
     return invitation
 
 
-@transaction.atomic
 def invitation_revoke(*, invitation: BuyerInvitation, actor: Any) -> None:
-    locked = BuyerInvitation.objects.select_for_update().filter(pk=invitation.pk).first()
-    if locked is None:
-        return  # already withdrawn
-    require_admin(organization=locked.organization, actor=actor)
-    if locked.accepted_at:
-        raise ValidationError(_("This invitation has already been used."), code=Code.INVITATION_USED.value)
-    audit_record(
-        actor=actor, instance=locked.organization, action="buyer_organization.invitation_revoke",
-        changes={"email": [locked.email, None]},
+    invitations.invitation_revoke(
+        BuyerInvitation.objects.all(), pk=invitation.pk, actor=actor,
+        audit_action="buyer_organization.invitation_revoke", group_of=lambda i: i.organization,
+        require=lambda organization: require_admin(organization=organization, actor=actor),
     )
-    locked.delete()
 
 
 def invitation_accept(
@@ -116,65 +89,25 @@ def invitation_accept(
     """Join the organization the invitation is for, with the invited role. ``user``: a
     logged-in user whose e-mail is the invited one; otherwise an account is created."""
     with transaction.atomic():
-        invitation = (
-            BuyerInvitation.objects.select_for_update().select_related("organization")
-            .filter(token=token).first()
+        invitation = invitations.invitation_lock_open(
+            BuyerInvitation.objects.select_related("organization"), token=token,
+            expired_message=_expired_message(),
         )
-        if invitation is None:
-            raise ValidationError(_("This invitation link is not valid."), code=Code.NOT_FOUND.value)
-        problem = invitation_problem(invitation)
-        if problem is not None:
-            raise problem
         organization_require_not_suspended(organization=invitation.organization_id)
-        if user is not None and getattr(user, "is_authenticated", False):
-            if not _same_email(user.email, invitation.email):
-                raise ValidationError(_(
-                    "This invitation was sent to another e-mail address. Log in with the address it was sent to."
-                ), code=Code.EMAIL_MISMATCH.value)
-        else:
-            user = _create_invited_user(invitation, email=email, display_name=display_name, password=password)
+        user = invitations.invitation_user(
+            invitation, user=user, email=email, password=password, display_name=display_name,
+        )
         membership = Membership.objects.filter(user=user, organization=invitation.organization).first()
         if membership is None:
             membership = Membership.objects.create(
                 user=user, organization=invitation.organization, role=invitation.role
             )
-        invitation.accepted_at = timezone.now()
-        invitation.accepted_by = user
-        invitation.save(update_fields=["accepted_at", "accepted_by"])
+        invitations.invitation_mark_accepted(invitation, user=user)
         audit_record(
             actor=user, instance=invitation.organization, action="buyer_organization.member_add",
             changes={"member": [None, user.email], "role": [None, membership.role]},
         )
     return membership
-
-
-def _create_invited_user(invitation: BuyerInvitation, *, email: str, display_name: str, password: str) -> User:
-    if not _same_email(email, invitation.email):
-        raise ValidationError({"email": ValidationError(
-            _("Use the e-mail address the invitation was sent to."), code=Code.EMAIL_MISMATCH.value
-        )})
-    taken = ValidationError({"email": ValidationError(
-        _("This e-mail address already has an account: log in first, then accept."),
-        code=Code.EMAIL_TAKEN.value,
-    )})
-    if User._default_manager.filter(email__iexact=invitation.email).exists():
-        raise taken
-    try:
-        password_validation.validate_password(
-            password or "", user=User(email=invitation.email, username=invitation.email, display_name=display_name)
-        )
-    except ValidationError as exc:
-        raise ValidationError({"password": [
-            ValidationError(m, code=Code.INVALID_PASSWORD.value) for m in exc.messages
-        ]}) from None
-    try:
-        with transaction.atomic():
-            return User._default_manager.create_user(
-                username=username_for_email(invitation.email), email=invitation.email, password=password,
-                display_name=(display_name or "").strip()[:64],
-            )
-    except IntegrityError:
-        raise taken from None
 
 
 def _admins_left(organization: BuyerOrganization, without: Membership) -> int:

@@ -1,5 +1,6 @@
 """Users, buyer organizations (采购单位) and their memberships."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
@@ -160,7 +161,30 @@ class DeliveryAddress(models.Model):
 
 
 
-class BuyerInvitation(models.Model):
+class Invitation(models.Model):
+    """An invitation by e-mail to join a group (a buyer organization, a supplier's team): the
+    token in the link is single-use and expires (``shop.accounts.services_invitations``)."""
+
+    email = models.EmailField(_("email"))
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("invited by"), null=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("accepted by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+
+class BuyerInvitation(Invitation):
     """An organization's administrator invites a person by e-mail with a role; the token in
     the link is single-use and expires (``settings.BUYER_INVITATION_DAYS``, default 7)."""
 
@@ -168,24 +192,11 @@ class BuyerInvitation(models.Model):
         BuyerOrganization, verbose_name=_("organization"), on_delete=models.CASCADE,
         related_name="invitations",
     )
-    email = models.EmailField(_("email"))
     role = models.CharField(_("role"), max_length=16, choices=MemberRole.choices)
-    token = models.CharField(_("token"), max_length=64, unique=True)
-    invited_by = models.ForeignKey(
-        User, verbose_name=_("invited by"), null=True, on_delete=models.SET_NULL, related_name="+",
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    expires_at = models.DateTimeField(_("expires at"))
-    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        User, verbose_name=_("accepted by"), null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
-    class Meta:
+    class Meta(Invitation.Meta):
         verbose_name = _("member invitation")
         verbose_name_plural = _("member invitations")
-        ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"{self.email} → {self.organization}"

@@ -3,12 +3,11 @@
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import translation
 
 from shop.accounts.models import BuyerInvitation
+from shop.accounts.services_invitations import invitation_url
 from shop.common.effects import effect_once
-from shop.common.links import absolute_url
 
 
 def invitation_email_send(*, invitation_id: int) -> bool:
@@ -21,7 +20,7 @@ def invitation_email_send(*, invitation_id: int) -> bool:
     with translation.override(settings.LANGUAGE_CODE):
         context = {
             "invitation": invitation,
-            "url": absolute_url(reverse("frontend:account_invitation", args=[invitation.token])),
+            "url": invitation_url("frontend:account_invitation", invitation),
         }
         subject = render_to_string("frontend/account/email/invitation_subject.txt", context).strip()
         body = render_to_string("frontend/account/email/invitation.txt", context)

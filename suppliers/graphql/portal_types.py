@@ -3,22 +3,23 @@ county's coordinators and staff. Only reachable through ``me`` and the supplier 
 which check who asks. Payout and contact details stay out of the API altogether (the
 portal pages show them to the owner)."""
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 import graphene
-from django.utils import timezone
 from graphql_relay import to_global_id
 
 from shop.graphql.core.enums import enum_from_choices
-from shop.graphql.core.loaders import loader, related
-from shop.regions.graphql.loaders import RegionByCodeLoader
+from shop.regions.graphql.resolvers import region_resolver
 from shop.regions.graphql.types import Region
 from shop.regions.models import Region as RegionModel
 from suppliers import models
 from suppliers.graphql.enums import CertificationKindEnum, LinkageMechanismEnum, SupplierTypeEnum
-from suppliers.graphql.loaders import CertificationsBySupplierIdLoader
+from suppliers.graphql.resolvers import (
+    resolve_certification_is_valid,
+    resolve_supplier_certifications,
+    resolve_supplier_name,
+)
 
 SupplierStatusEnum = enum_from_choices(
     models.SupplierStatus, name="SupplierStatus",
@@ -50,12 +51,7 @@ class SupplierCertification(graphene.ObjectType):
     def resolve_kind(root: models.Certification, info: graphene.ResolveInfo) -> str:
         return models.CertificationKind(root.kind).value
 
-    @staticmethod
-    def resolve_is_valid(root: models.Certification, info: graphene.ResolveInfo) -> bool:
-        today: dt.date = timezone.localdate()
-        return (root.valid_from is None or root.valid_from <= today) and (
-            root.valid_until is None or today <= root.valid_until
-        )
+    resolve_is_valid = resolve_certification_is_valid
 
     @staticmethod
     def resolve_has_document(root: models.Certification, info: graphene.ResolveInfo) -> bool:
@@ -85,9 +81,7 @@ class SupplierAccount(graphene.ObjectType):
     def resolve_id(root: models.Supplier, info: graphene.ResolveInfo) -> str:
         return to_global_id("Supplier", root.pk)
 
-    @staticmethod
-    def resolve_name(root: models.Supplier, info: graphene.ResolveInfo) -> str:
-        return root.display_name
+    resolve_name = resolve_supplier_name
 
     @staticmethod
     def resolve_supplier_type(root: models.Supplier, info: graphene.ResolveInfo) -> str:
@@ -101,21 +95,11 @@ class SupplierAccount(graphene.ObjectType):
     def resolve_linkage_mechanism(root: models.Supplier, info: graphene.ResolveInfo) -> str:
         return models.LinkageMechanism(root.linkage_mechanism).value
 
-    @staticmethod
-    def resolve_county(root: models.Supplier, info: graphene.ResolveInfo) -> Any:
-        return related(info, root, "county", RegionByCodeLoader)
+    resolve_county = region_resolver("county")
+    resolve_township = region_resolver("township")
+    resolve_village = region_resolver("village")
 
-    @staticmethod
-    def resolve_township(root: models.Supplier, info: graphene.ResolveInfo) -> Any:
-        return related(info, root, "township", RegionByCodeLoader)
-
-    @staticmethod
-    def resolve_village(root: models.Supplier, info: graphene.ResolveInfo) -> Any:
-        return related(info, root, "village", RegionByCodeLoader)
-
-    @staticmethod
-    def resolve_certifications(root: models.Supplier, info: graphene.ResolveInfo) -> Any:
-        return loader(info, CertificationsBySupplierIdLoader).load(root.pk)
+    resolve_certifications = resolve_supplier_certifications
 
 
 @dataclass(frozen=True)

@@ -2,14 +2,12 @@
 supplier's products, lives in ``catalog.graphql.types`` (the catalog imports suppliers, not
 the other way round)."""
 
-import datetime as dt
-
 import graphene
-from django.utils import timezone
 from graphene_django import DjangoObjectType
 
 from suppliers import models
 from suppliers.graphql.enums import CertificationKindEnum
+from suppliers.graphql.resolvers import resolve_certification_is_valid
 
 
 class Certification(DjangoObjectType):
@@ -26,9 +24,4 @@ class Certification(DjangoObjectType):
     def resolve_kind(root: models.Certification, info: graphene.ResolveInfo) -> str:
         return root.kind
 
-    @staticmethod
-    def resolve_is_valid(root: models.Certification, info: graphene.ResolveInfo) -> bool:
-        today: dt.date = timezone.localdate()
-        return (root.valid_from is None or root.valid_from <= today) and (
-            root.valid_until is None or today <= root.valid_until
-        )
+    resolve_is_valid = resolve_certification_is_valid

@@ -10,7 +10,7 @@ view that checks who asks (see ``frontend.onboarding.documents``).
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -21,10 +21,10 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files import File
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shop.accounts.selectors import username_for_email
+from shop.accounts.services_invitations import invitation_create
 from shop.common.audit import audit_record
 from shop.common.documents import NormalizedDocument, normalize_document
 from shop.common.storage import private_storage
@@ -349,8 +349,6 @@ def _new_account_or_claim(
         except IntegrityError:
             pass
     make_password(password)  # the same hashing work as a new account's
-    return None, SupplierInvitation.objects.create(
-        supplier=supplier, email=email, token=secrets.token_urlsafe(32), invited_by=None,
-        expires_at=timezone.now() + timedelta(days=settings.SUPPLIER_INVITATION_DAYS),
+    return None, invitation_create(
+        SupplierInvitation, email=email, days=settings.SUPPLIER_INVITATION_DAYS, actor=None, supplier=supplier,
     )
-

@@ -19,14 +19,14 @@ from shop.common.models import AuditEvent
 from shop.regions.models import Region
 from tests.admin.conftest import messages_of
 from tests.factories import DUAN, LONGCHUAN, UserFactory
-from tests.orders.world import build_world, place
+from tests.world import build_order_world, place
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def world(regions):
-    return build_world()
+    return build_order_world()
 
 
 def _uncovered_payment(world):

@@ -27,7 +27,7 @@ from orders.selectors.tally import tally_for_campaign
 from orders.services.offline import offline_record_create
 from tests.admin.conftest import messages_of
 from tests.factories import DUAN, LONGCHUAN, UserFactory
-from tests.orders.world import build_world
+from tests.world import build_order_world
 
 pytestmark = pytest.mark.django_db
 ADD = reverse("admin:orders_offlinerecord_add")
@@ -73,7 +73,7 @@ def png_upload(name="现场照片.png") -> SimpleUploadedFile:
 
 @pytest.fixture
 def world(regions):
-    return build_world()
+    return build_order_world()
 
 
 def client_for(user) -> Client:

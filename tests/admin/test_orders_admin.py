@@ -26,7 +26,7 @@ from orders.services.bank import bank_receipt_record
 from orders.services.refunds import order_refund
 from tests.admin.conftest import messages_of
 from tests.factories import ProductFactory, UserFactory
-from tests.orders.world import build_world, key, place
+from tests.world import build_order_world, key, place
 
 pytestmark = pytest.mark.django_db
 RECORD = reverse("admin:orders_bankreceipt_add")
@@ -36,7 +36,7 @@ ORDERS = reverse("admin:orders_order_changelist")
 
 @pytest.fixture
 def world(regions):
-    return build_world()
+    return build_order_world()
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ from tests.browser.test_walk import (  # noqa: F401  (fixtures)
     served_media,
     shop_data,
 )
-from tests.orders.world import place
+from tests.world import place
 
 pytestmark = [
     pytest.mark.browser,

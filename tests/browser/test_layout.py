@@ -22,7 +22,7 @@ from tests.browser.test_walk import (  # noqa: F401  (fixtures)
     served_media,
     shop_data,
 )
-from tests.orders.world import build_world, place
+from tests.world import build_order_world, place
 
 pytestmark = [
     pytest.mark.browser,
@@ -37,7 +37,7 @@ MAX_PAGES = 70
 
 @pytest.fixture
 def people(shop_data):
-    world = build_world()
+    world = build_order_world()
     place(world, items=[(world.variant_a, 12)])  # waits for approval
     place(world, items=[(world.variant_a, 1), (world.variant_b, 1)])
     return world
@@ -182,7 +182,7 @@ def ranked(people):
         address.save()
         from orders.services.cart import cart_line_add
         from orders.services.checkout import order_place
-        from tests.orders.world import key
+        from tests.world import key
 
         variant = ProductFactory(supplier=people.supplier_b, name=f"测试特产{i}").variants.get()
         cart_line_add(user=user, organization=organization, variant_id=variant.pk, quantity=i + 1)

@@ -15,7 +15,7 @@ import pytest
 
 # ``visitors``: one browser context per person (a fixture, imported to be registered here).
 from tests.browser.test_supplier_onboarding_flow import ARTIFACTS, Visitor, visitors  # noqa: F401
-from tests.orders.world import PASSWORD
+from tests.world import PASSWORD
 
 pytestmark = [
     pytest.mark.browser,
@@ -37,12 +37,12 @@ def _allow_orm_next_to_playwright(monkeypatch):
 
 @pytest.fixture
 def world(regions, settings, tmp_path):
-    from tests.orders.world import build_world
+    from tests.world import build_order_world
 
     settings.ROOT_URLCONF = "tests.browser.urls"
     settings.STATIC_ROOT = tmp_path / "static"
     settings.STATIC_ROOT.mkdir()
-    return build_world()
+    return build_order_world()
 
 
 def shot(visitor: Visitor, step: str) -> None:

@@ -222,8 +222,8 @@ def test_supplier_applies_is_admitted_lists_a_product_and_it_reaches_the_storefr
     from django.contrib.contenttypes.models import ContentType
 
     from catalog.models import Product, ProductStatus
-    from shop.common.models import AuditEvent
-    from suppliers.models import NotificationLog, Supplier, SupplierStatus
+    from shop.common.models import AuditEvent, EffectClaim
+    from suppliers.models import Supplier, SupplierStatus
     from suppliers.validators import make_credit_code
 
     settings.SITE_URL = live_server.url
@@ -427,7 +427,10 @@ def test_supplier_applies_is_admitted_lists_a_product_and_it_reaches_the_storefr
         ("product.approve", world["staff"].pk),
     ]:
         assert expected in actors, expected
-    sent = set(NotificationLog.objects.filter(supplier=supplier).values_list("event", "recipient"))
+    sent = {
+        tuple(key.split(":", 4)[2::2])  # supplier-mail:<supplier>:<event>:<audit>:<recipient>
+        for key in EffectClaim.objects.filter(key__startswith=f"supplier-mail:{supplier.pk}:").values_list("key", flat=True)
+    }
     assert {
         ("applied", APPLICANT_EMAIL), ("applied", COORDINATOR_EMAIL),
         ("recommended", APPLICANT_EMAIL), ("approved", APPLICANT_EMAIL),

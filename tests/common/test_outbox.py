@@ -27,12 +27,12 @@ from shop.common.outbox import (
     outbox_publish,
     outbox_relay,
 )
-from tests.orders.world import build_world, place
+from tests.world import build_order_world, place
 
 
 @pytest.fixture
 def world(regions):
-    return build_world()
+    return build_order_world()
 
 
 def _forget_broker_connections() -> None:

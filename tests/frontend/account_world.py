@@ -3,12 +3,12 @@ organizations with members of each role)."""
 
 import pytest
 
-from tests.orders.world import PASSWORD, build_world
+from tests.world import PASSWORD, build_order_world
 
 
 @pytest.fixture
 def world(regions):
-    return build_world()
+    return build_order_world()
 
 
 def login(client, user) -> None:

@@ -1,4 +1,4 @@
-"""The orders test world (tests/orders/world.py) for the buyer page tests, plus helpers."""
+"""The orders test world (tests/world.py) for the buyer page tests, plus helpers."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import ProductFactory
-from tests.orders.world import PASSWORD, build_world, key, place  # noqa: F401
+from tests.world import PASSWORD, build_order_world, key, place  # noqa: F401
 
 
 @pytest.fixture(name="world")
 def world_fixture(regions):
-    return build_world()
+    return build_order_world()
 
 
 def login(client, user) -> None:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from shop.accounts.models import BuyerInvitation, MemberRole, Membership
 from tests.frontend import account_world
 from tests.frontend.account_world import login
-from tests.orders.world import PASSWORD
+from tests.world import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -22,7 +22,7 @@ from suppliers.services.names import supplier_rename
 from tests.factories import UserFactory
 from tests.frontend.buying_world import login, place, world_fixture  # noqa: F401
 from tests.orders.settlement.helpers import paid_order, ship_and_accept
-from tests.orders.world import PASSWORD
+from tests.world import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

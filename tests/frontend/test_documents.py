@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from orders.documents.capitals import fen_in_capitals
 from tests.factories import UserFactory
 from tests.frontend.buying_world import login, more_variants, place, world_fixture  # noqa: F401
-from tests.orders.world import PASSWORD
+from tests.world import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

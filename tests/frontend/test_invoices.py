@@ -18,7 +18,7 @@ from orders.services.invoices import fulfilment_invoice_upload
 from orders.services.payments import order_mark_paid
 from tests.factories import UserFactory
 from tests.frontend.buying_world import key, login, place, world_fixture  # noqa: F401
-from tests.orders.world import PASSWORD
+from tests.world import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

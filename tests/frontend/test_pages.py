@@ -9,7 +9,8 @@ from catalog.services.review import product_set_status
 from suppliers.models import CertificationKind, SupplierStatus
 from suppliers.services.status import supplier_suspend
 from tests.factories import CampaignFactory, CertificationFactory, ProductFactory, SupplierFactory
-from tests.frontend.conftest import attach_image, switch_to_english
+from tests.frontend.conftest import switch_to_english
+from tests.world import attach_image
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from PIL import Image, ImageDraw
 
 from catalog.models import Product, ProductStatus
 from tests.browser.test_walk import CHROMIUM, CHROMIUM_ARGS
-from tests.frontend.portal_world import build_world
+from tests.world import build_portal_world
 
 pytestmark = [
     pytest.mark.browser,
@@ -27,7 +27,7 @@ def _allow_orm_next_to_playwright(monkeypatch):
 @pytest.fixture
 def world(regions, settings, tmp_path):
     settings.ROOT_URLCONF = "tests.browser.urls"  # serves media files
-    return build_world()
+    return build_portal_world()
 
 
 def photo(path: Path, color: tuple[int, int, int]) -> Path:

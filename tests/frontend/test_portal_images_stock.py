@@ -11,14 +11,10 @@ from catalog.models import ProductVariant
 from catalog.services.listings import variant_create
 from shop.common.audit import audit_events_for
 from shop.common.models import AuditEvent
-from tests.frontend.portal_world import build_world, png_upload
+from tests.world import png_upload
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def portal_world(regions):
-    return build_world()
 
 
 @pytest.fixture

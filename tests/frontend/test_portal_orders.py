@@ -11,14 +11,14 @@ from catalog.models import ProductVariant
 from orders.models import Fulfilment, FulfilmentStatus, OrderEvent, OrderEventKind, OrderStatus
 from orders.services.fulfilment import fulfilment_accept, fulfilment_ship
 from orders.services.payments import order_mark_paid
-from tests.orders.world import build_world, place
+from tests.world import build_order_world, place
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def world(regions):
-    return build_world()
+    return build_order_world()
 
 
 def paid(order):
@@ -253,7 +253,7 @@ def test_the_list_does_not_grow_with_the_orders(client, world, url):
 
 
 def test_the_detail_does_not_grow_with_the_lines_and_events(client, world):
-    from tests.frontend.conftest import add_variant
+    from tests.world import add_variant
 
     client.force_login(world.owner_a)
     small_order = paid(place(world, organization=world.org_b, user=world.purchaser_b, items=[(world.variant_a, 1)]))

@@ -10,14 +10,10 @@ from django.shortcuts import resolve_url
 from catalog.models import Product, ProductImage, ProductStatus, ProductVariant
 from shop.common.models import AuditEvent
 from suppliers.models import SupplierStatus
-from tests.frontend.portal_world import build_world, member
+from tests.world import supplier_member
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def portal_world(regions):
-    return build_world()
 
 
 def urls(product: Product) -> dict[str, tuple[str, str]]:
@@ -111,7 +107,7 @@ def test_not_yet_approved_suppliers_see_a_notice_instead(client, portal_world):
     from tests.factories import SupplierFactory
 
     applied = SupplierFactory(status=SupplierStatus.RECOMMENDED, legal_name="大化县新申请合作社")
-    client.force_login(member(applied, "applicant"))
+    client.force_login(supplier_member(applied, "applicant"))
     for name in ("dashboard", "products", "stock", "new"):
         response = client.get(urls(portal_world["our_product"])[name][1])
         assert response.status_code == 403

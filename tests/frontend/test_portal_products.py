@@ -12,14 +12,10 @@ from shop.common.audit import audit_events_for
 from shop.common.models import AuditEvent
 from tests.factories import DUAN, first_township
 from tests.frontend.conftest import switch_to_english
-from tests.frontend.portal_world import build_world, listing, png_upload
+from tests.world import listing, png_upload
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def portal_world(regions):
-    return build_world()
 
 
 @pytest.fixture
@@ -219,7 +215,7 @@ def test_a_foreign_variant_id_in_the_form_is_404_and_changes_nothing(owner, port
 
 
 def test_submit_needs_a_photo_then_goes_to_review(owner, portal_world):
-    draft = listing(portal_world["ours"], portal_world["category"], name="龙川柿饼", image=False,
+    draft = listing(portal_world["ours"], portal_world["category"], name="龙川柿饼", images=0,
                     status=ProductStatus.DRAFT, is_published=False)
     response = owner.post(f"/portal/products/{draft.pk}/submit/")
     assert response.status_code == 400

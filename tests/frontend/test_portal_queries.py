@@ -9,14 +9,10 @@ from catalog.models import ProductStatus, ProductVariant
 from catalog.services.images import product_image_add
 from catalog.services.listings import variant_create
 from catalog.services.review import product_reject
-from tests.frontend.portal_world import build_world, listing, png_upload
+from tests.world import listing, png_upload
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def portal_world(regions):
-    return build_world()
 
 
 def add_listings(world, n: int, start: int = 0) -> None:

@@ -18,8 +18,7 @@ from tests.factories import (
     SupplierFactory,
 )
 from tests.frontend.buying_world import login
-from tests.frontend.conftest import add_variant, attach_image
-from tests.orders.world import build_world
+from tests.world import add_variant, attach_image, build_order_world
 
 pytestmark = pytest.mark.django_db
 
@@ -187,7 +186,7 @@ def test_anonymous_catalog_pages_stay_within_five_statements_with_3_or_30_produc
 def test_a_signed_in_buyer_costs_two_statements_more(client, regions, url):
     _world_with(30)
     anonymous = count_queries(client, url)
-    world = build_world()
+    world = build_order_world()
     login(client, world.purchaser_a)
     assert client.post("/cart/add/", {"variant": world.variant_a.pk, "quantity": "2"}).status_code == 302
     signed_in = count_queries(client, url)

@@ -12,14 +12,14 @@ import pytest
 from orders.models import ReportExport, ReportExportStatus
 from tests.factories import UserFactory
 from tests.orders.test_reports import LEDGER_HEADERS, history, read_csv
-from tests.orders.world import build_world
+from tests.world import build_order_world
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def world(regions):
-    return build_world()
+    return build_order_world()
 
 
 @pytest.fixture(autouse=True)

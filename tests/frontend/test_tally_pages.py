@@ -15,29 +15,17 @@ from decimal import Decimal
 
 import pytest
 
-from orders.models import PaymentMethod
-from orders.services.lifecycle import order_approve
 from orders.services.offline import offline_record_approve, offline_record_create
-from orders.services.payments import order_mark_paid
 from orders.services.refunds import order_refund
 from shop.accounts.models import OrganizationType
 from shop.common.money import format_yuan
 from tests.factories import DAHUA, OrganizationFactory, UserFactory
 from tests.frontend.conftest import switch_to_english
-from tests.orders.world import build_world, place
+from tests.world import build_order_world, place, place_paid
 
 pytestmark = pytest.mark.django_db
 
 OFFLINE_FEN = 1_090_000_000
-
-
-def paid(world, **kwargs):
-    order = place(world, **kwargs)
-    if order.status == "pending_approval":
-        order_approve(actor=world.approver_a, order=order)
-    order_mark_paid(order_id=order.pk, method=PaymentMethod.BANK_TRANSFER, amount_fen=order.total_fen)
-    order.refresh_from_db()
-    return order
 
 
 def checker():
@@ -56,19 +44,19 @@ def offline(world, *, amount: str, county: str = DAHUA, organization=None, suppl
 
 @pytest.fixture
 def world(regions):
-    return build_world()
+    return build_order_world()
 
 
 @pytest.fixture
 def tallied(world):
     from orders.services.fulfilment import fulfilment_ship, order_accept
 
-    a = paid(world)  # 2×88 + 3×45.50 = 312.50, canteen; shipped and accepted (验收)
+    a = place_paid(world)  # 2×88 + 3×45.50 = 312.50, canteen; shipped and accepted (验收)
     for part in a.fulfilments.all():
         owner = world.owner_a if part.supplier == world.supplier_a else world.owner_b
         fulfilment_ship(actor=owner, fulfilment=part, carrier="顺丰", tracking_number=f"SF{part.pk}")
     order_accept(actor=world.purchaser_a, order=a)
-    b = paid(world, user=world.purchaser_b, organization=world.org_b, items=[(world.variant_a, 5)], funding_channel="union")
+    b = place_paid(world, user=world.purchaser_b, organization=world.org_b, items=[(world.variant_a, 5)], funding_channel="union")
     order_refund(actor=world.staff, order=b, reason="破损", amount_fen=8800, idempotency_key="r1")
     unpaid = place(world, user=world.purchaser_b, organization=world.org_b, items=[(world.variant_a, 1)])
     street = OrganizationFactory(name="宝安区西乡街道", org_type=OrganizationType.GOVERNMENT, is_group=True)

@@ -9,15 +9,15 @@ from django.test.utils import CaptureQueriesContext
 
 from shop.accounts.models import OrganizationType
 from tests.factories import DAHUA, LONGCHUAN, OrganizationFactory, SupplierFactory
-from tests.frontend.test_tally_pages import checker, offline, paid
-from tests.orders.world import build_world
+from tests.frontend.test_tally_pages import checker, offline
+from tests.world import build_order_world, place_paid
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def world(regions):
-    return build_world()
+    return build_order_world()
 
 TYPES = [OrganizationType.COMMUNITY, OrganizationType.ENTERPRISE, OrganizationType.GOVERNMENT]
 
@@ -55,7 +55,7 @@ def counts(client, world) -> dict[str, int]:
 
 
 def test_query_counts_do_not_grow_with_the_data(client, world):
-    paid(world)
+    place_paid(world)
     grow(world, 3)
     small = counts(client, world)
     grow(world, 27)

@@ -16,14 +16,14 @@ from orders.services.payments import order_mark_paid
 from shop.regions.models import Region
 from tests.factories import DUAN
 from tests.frontend.conftest import switch_to_english
-from tests.orders.world import PASSWORD, build_world, place
+from tests.world import PASSWORD, build_order_world, place
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def world(regions):
-    return build_world()
+    return build_order_world()
 
 
 def _paid(world, **kwargs):

@@ -1,10 +1,10 @@
-"""Helpers for the order API tests: the order world (tests/orders/world.py), clients logged
+"""Helpers for the order API tests: the order world (tests/world.py), clients logged
 in as its people, and the documents the tests send."""
 
 from typing import Any
 
 from tests.graphql.api_world import client_for, gid, post
-from tests.orders.world import World, key, place
+from tests.world import OrderWorld, key, place
 
 ERRORS = "errors { field code message }"
 ORDER_FIELDS = """
@@ -33,7 +33,7 @@ def error_codes(result: dict, name: str) -> list[tuple[str | None, str]]:
     return [(e["field"], e["code"]) for e in data(result, name)["errors"]]
 
 
-def add_to_cart(world: World, user: Any, variant: Any, quantity: Any, organization: Any = None, *, status: int = 200) -> dict:
+def add_to_cart(world: OrderWorld, user: Any, variant: Any, quantity: Any, organization: Any = None, *, status: int = 200) -> dict:
     variables = {"v": gid("Variant", variant), "q": quantity}
     if organization is not None:
         variables["org"] = gid("BuyerOrganization", organization)
@@ -45,7 +45,7 @@ CHECKOUT = f"""mutation($input: CheckoutCompleteInput!) {{
   checkoutComplete(input: $input) {{ order {{ {ORDER_FIELDS} }} {ERRORS} }} }}"""
 
 
-def checkout_input(world: World, *, address: Any = None, idempotency_key: str | None = None, **extra: Any) -> dict:
+def checkout_input(world: OrderWorld, *, address: Any = None, idempotency_key: str | None = None, **extra: Any) -> dict:
     return {
         "addressId": gid("DeliveryAddress", address or world.address_a),
         "fundingChannel": "CANTEEN",

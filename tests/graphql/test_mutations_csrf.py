@@ -8,7 +8,8 @@ from urllib.parse import urlencode
 import pytest
 
 from catalog.models import Product, ProductImage
-from tests.graphql.api_world import build_world, client_for, database_snapshot, gid, png_upload
+from tests.graphql.api_world import client_for, database_snapshot, gid
+from tests.world import build_api_world, png_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,7 @@ def post(client, body, **extra):
 
 
 def test_a_logged_in_request_without_the_token_is_refused_and_changes_nothing(regions):
-    world = build_world()
+    world = build_api_world()
     client = csrf_client(world.owner)
     before = database_snapshot()
     response = post(client, {"query": RENAME, "variables": {"id": gid("Product", world.product)}})
@@ -36,7 +37,7 @@ def test_a_logged_in_request_without_the_token_is_refused_and_changes_nothing(re
 
 
 def test_a_wrong_token_is_refused(regions):
-    world = build_world()
+    world = build_api_world()
     client = csrf_client(world.owner)
     client.cookies["csrftoken"] = TOKEN
     response = post(client, {"query": RENAME, "variables": {"id": gid("Product", world.product)}},
@@ -46,7 +47,7 @@ def test_a_wrong_token_is_refused(regions):
 
 
 def test_the_token_from_the_cookie_in_the_header_passes(regions):
-    world = build_world()
+    world = build_api_world()
     client = csrf_client(world.owner)
     client.cookies["csrftoken"] = TOKEN
     response = post(client, {"query": RENAME, "variables": {"id": gid("Product", world.product)}},
@@ -64,7 +65,7 @@ def test_the_api_hands_out_the_csrf_cookie(regions):
 
 def test_a_cross_site_form_post_as_the_visitor_is_refused(regions):
     """What a hostile page can send without CORS: a urlencoded or multipart form."""
-    world = build_world()
+    world = build_api_world()
     client = csrf_client(world.owner)
     before = database_snapshot()
     mutation = f'mutation {{ productUpdate(id: "{gid("Product", world.product)}", input: {{name: "被改名"}}) {{ errors {{ code }} }} }}'
@@ -92,7 +93,7 @@ def test_a_cross_site_form_post_as_the_visitor_is_refused(regions):
 
 
 def test_anonymous_requests_need_no_token(regions):
-    world = build_world()
+    world = build_api_world()
     client = csrf_client()
     response = post(client, {"query": RENAME, "variables": {"id": gid("Product", world.product)}})
     assert response.status_code == 200  # the mutation itself refuses: nobody is logged in
@@ -103,7 +104,7 @@ def test_anonymous_requests_need_no_token(regions):
 
 def test_logged_in_reads_need_the_token_too(regions):
     """Queries are POST only, so a logged-in read is checked like a mutation."""
-    world = build_world()
+    world = build_api_world()
     client = csrf_client(world.owner)
     assert client.get("/graphql/", {"query": "{ me { email } }"}).status_code == 405
     assert post(client, {"query": "{ me { email } }"}).status_code == 403

@@ -13,17 +13,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from catalog.models import ProductImage
 from shop.common.audit import audit_events_for
 from tests.graphql.api_world import (
-    build_world,
     client_for,
     codes,
     database_snapshot,
     gid,
     payload,
-    png_bytes,
-    png_upload,
     post,
     post_multipart,
 )
+from tests.world import build_api_world, png_bytes, png_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +49,7 @@ def png_bomb(side: int = 30000) -> bytes:
 
 @pytest.fixture
 def world(regions):
-    return build_world()
+    return build_api_world()
 
 
 @pytest.fixture

@@ -9,7 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from catalog.models import ProductStatus
-from tests.graphql.api_world import build_world, client_for, gid, listing, post
+from tests.graphql.api_world import client_for, gid, post
+from tests.world import build_api_world, listing
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,7 @@ MY_PRODUCTS = """query($first: Int, $status: ProductStatus, $search: String) {
 
 @pytest.fixture
 def world(regions):
-    return build_world()
+    return build_api_world()
 
 
 def names(result: dict) -> list[str]:
@@ -102,7 +103,7 @@ def test_my_products_runs_a_constant_number_of_queries(world):
     few = _count(client, MY_PRODUCTS, {"first": 50})
     for index in range(12):
         listing(world.ours, world.other_category, name=f"龙川新品{index}", images=2,
-                status=ProductStatus.SUBMITTED if index % 2 else ProductStatus.DRAFT)
+                review_status=ProductStatus.SUBMITTED if index % 2 else ProductStatus.DRAFT)
     many = _count(client, MY_PRODUCTS, {"first": 50})
     assert many == few, (few, many)
     assert many <= 12, many

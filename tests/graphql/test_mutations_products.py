@@ -5,15 +5,8 @@ import pytest
 
 from catalog.models import Product, ProductStatus, ProductVariant
 from shop.common.audit import audit_events_for
-from tests.graphql.api_world import (
-    build_world,
-    client_for,
-    codes,
-    database_snapshot,
-    gid,
-    payload,
-    post,
-)
+from tests.graphql.api_world import client_for, codes, database_snapshot, gid, payload, post
+from tests.world import build_api_world
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +32,7 @@ PRICE_ACCEPT = f"mutation($id: ID!) {{ variantPriceAccept(id: $id) {{ variant {{
 
 @pytest.fixture
 def world(regions):
-    return build_world()
+    return build_api_world()
 
 
 @pytest.fixture

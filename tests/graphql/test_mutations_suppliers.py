@@ -14,7 +14,6 @@ from shop.common.audit import audit_events_for
 from suppliers.models import Supplier, SupplierMember, SupplierStatus
 from tests.factories import DUAN, LONGCHUAN, credit_code
 from tests.graphql.api_world import (
-    build_world,
     client_for,
     codes,
     database_snapshot,
@@ -24,6 +23,7 @@ from tests.graphql.api_world import (
     post_multipart,
 )
 from tests.suppliers.onboarding_data import PASSWORD, image_bytes, pdf_bytes, regions_of
+from tests.world import build_api_world
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +70,7 @@ def apply(client, values: dict[str, Any], files: dict[str, Any] | None = None) -
 
 @pytest.fixture
 def world(regions):
-    return build_world()
+    return build_api_world()
 
 
 def test_an_anonymous_entity_applies_with_its_documents(world, django_capture_on_commit_callbacks):

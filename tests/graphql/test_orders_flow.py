@@ -17,14 +17,14 @@ from tests.graphql.orders_api import (
     gid,
     run,
 )
-from tests.orders.world import build_world, key
+from tests.world import build_order_world, key
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def world(regions):
-    return build_world()
+    return build_order_world()
 
 
 def test_cart_lines_priced_on_the_server(world):
@@ -157,7 +157,7 @@ def test_reject_and_cancel_with_reasons(world):
 
 
 def test_orders_list_and_detail(world):
-    from tests.orders.world import place
+    from tests.world import place
 
     first = place(world)
     second = place(world, items=[(world.variant_b, 1)])

@@ -3,7 +3,7 @@
 import pytest
 
 from tests.graphql.orders_api import CHECKOUT, add_to_cart, checkout_input, data, error_codes, run
-from tests.orders.world import build_world
+from tests.world import build_order_world
 
 pytestmark = pytest.mark.django_db
 
@@ -13,7 +13,7 @@ QUERY = CHECKOUT.replace("invoice { title taxNumber }", INVOICE)
 
 @pytest.fixture
 def world(regions):
-    return build_world()
+    return build_order_world()
 
 
 def test_checkout_with_a_special_invoice(world):

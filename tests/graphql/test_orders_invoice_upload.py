@@ -15,9 +15,9 @@ from reportlab.pdfgen import canvas
 from orders.models import InvoiceStatus
 from orders.services.payments import order_mark_paid
 from tests.factories import UserFactory
-from tests.graphql.api_world import client_for, png_bytes, post, post_multipart
+from tests.graphql.api_world import client_for, post, post_multipart
 from tests.graphql.orders_api import ERRORS, data, gid, place
-from tests.orders.world import PASSWORD, build_world
+from tests.world import PASSWORD, build_order_world, png_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ STATUS = """query($id: ID!) { order(id: $id) { fulfilments { supplierName invoic
 
 @pytest.fixture
 def world(regions):
-    return build_world()
+    return build_order_world()
 
 
 def pdf(text: str = "INVOICE 0001") -> SimpleUploadedFile:

@@ -10,7 +10,7 @@ import pytest
 from orders.models import BankReceipt, LedgerEntry, Order, OrderStatus, Payment
 from tests.graphql.orders_api import ERRORS, ORDER_FIELDS, data, error_codes, gid, key, place, run
 from tests.localstripe_server import LocalStripe, stripe_settings
-from tests.orders.world import build_world
+from tests.world import build_order_world
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,7 @@ REFUND = f"""mutation($id: ID!, $a: Yuan, $k: String!, $b: String) {{
 
 @pytest.fixture
 def world(regions):
-    return build_world()
+    return build_order_world()
 
 
 def receipt_input(order, *, amount="312.50", bank_reference="CCB20260101001"):

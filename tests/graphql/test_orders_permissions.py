@@ -28,7 +28,7 @@ from orders.models import (
 from orders.services.settlement import statement_generate
 from tests.graphql.api_world import client_for, post, post_multipart
 from tests.graphql.orders_api import ERRORS, ORDER_FIELDS, add_to_cart, data, gid, key, place
-from tests.orders.world import World, build_world
+from tests.world import OrderWorld, build_order_world
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +42,7 @@ def snapshot() -> dict[str, list[dict]]:
 
 @dataclass
 class Scene:
-    world: World
+    world: OrderWorld
     big: Order  # org A, waiting for approval, both suppliers
     small: Order  # org A, awaiting payment, both suppliers
     theirs: Order  # org B
@@ -53,7 +53,7 @@ class Scene:
 
 @pytest.fixture
 def scene(regions) -> Scene:
-    world = build_world()
+    world = build_order_world()
     big = place(world, items=[(world.variant_a, 10), (world.variant_b, 5)])  # ¥1,107.50 > ¥1,000
     small = place(world)
     theirs = place(world, user=world.purchaser_b, organization=world.org_b)

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from orders.models import CartLine, Order
 from tests.graphql.api_world import client_for
 from tests.graphql.orders_api import CHECKOUT, ORDER_FIELDS, add_to_cart, checkout_input, gid, place
-from tests.orders.world import build_world
+from tests.world import build_order_world
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ FULFILMENTS = """query($first: Int!) { supplierFulfilments(first: $first) { tota
 
 @pytest.fixture
 def world(regions):
-    return build_world()
+    return build_order_world()
 
 
 def count(client, query: str, first: int, name: str) -> tuple[int, dict]:

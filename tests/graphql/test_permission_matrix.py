@@ -13,16 +13,14 @@ import pytest
 from graphql_relay import to_global_id
 
 from tests.graphql.api_world import (
-    World,
-    build_world,
     client_for,
     database_snapshot,
     gid,
     payload,
-    png_upload,
     post,
     post_multipart,
 )
+from tests.world import ApiWorld, build_api_world, png_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -39,22 +37,22 @@ STAFF = frozenset({"staff", "plain_staff"})
 class Case:
     name: str
     document: str
-    variables: Callable[[World], dict[str, Any]]
+    variables: Callable[[ApiWorld], dict[str, Any]]
     allowed: frozenset[str]
     not_found: frozenset[str] = frozenset()  # denied actors who must get NOT_FOUND
     skip: frozenset[str] = frozenset()
-    wrong_ids: Callable[[World], dict[str, Any]] | None = None
+    wrong_ids: Callable[[ApiWorld], dict[str, Any]] | None = None
     wrong_field: str = "id"
-    files: Callable[[World], dict[str, Any]] | None = None
+    files: Callable[[ApiWorld], dict[str, Any]] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def supplier_case(name: str, document: str, variables: Callable[[World], dict], **kwargs: Any) -> Case:
+def supplier_case(name: str, document: str, variables: Callable[[ApiWorld], dict], **kwargs: Any) -> Case:
     """A mutation of the supplier's team: another supplier's member gets NOT_FOUND."""
     return Case(name, document, variables, allowed=MEMBERS, not_found=frozenset({"stranger"}), **kwargs)
 
 
-def image_ids(world: World) -> list[str]:
+def image_ids(world: ApiWorld) -> list[str]:
     return [gid("ProductImage", image) for image in world.images()]
 
 
@@ -201,7 +199,7 @@ CASES = [
 CASES_BY_NAME = {case.name: case for case in CASES}
 
 
-def run(case: Case, world: World, actor: str | None, variables: dict[str, Any]) -> dict:
+def run(case: Case, world: ApiWorld, actor: str | None, variables: dict[str, Any]) -> dict:
     client = client_for(getattr(world, actor) if actor and actor != "anonymous" else None)
     if case.files is not None:
         result = post_multipart(client, case.document, variables, case.files(world))
@@ -219,7 +217,7 @@ MATRIX = [
 @pytest.mark.parametrize("name, actor", MATRIX)
 def test_permission_matrix(regions, name, actor):
     case = CASES_BY_NAME[name]
-    world = build_world()
+    world = build_api_world()
     before = database_snapshot()
     result = run(case, world, actor, case.variables(world))
     if actor in case.allowed:
@@ -236,7 +234,7 @@ def test_permission_matrix(regions, name, actor):
 @pytest.mark.parametrize("name", [case.name for case in CASES if case.wrong_ids is not None])
 def test_global_ids_of_the_wrong_type_are_refused(regions, name):
     case = CASES_BY_NAME[name]
-    world = build_world()
+    world = build_api_world()
     actor = sorted(case.allowed)[0]
     before = database_snapshot()
     result = run(case, world, actor, case.wrong_ids(world))
@@ -266,7 +264,7 @@ def test_every_mutation_of_the_schema_is_in_the_matrix():
     ],
 )
 def test_malformed_ids_are_refused(regions, value):
-    world = build_world()
+    world = build_api_world()
     before = database_snapshot()
     result = run(CASES_BY_NAME["productUpdate"], world, "owner", {"id": value, "input": {"name": "x"}})
     assert [(e["field"], e["code"]) for e in result["errors"]] == [("id", "INVALID_ID")]
@@ -277,7 +275,7 @@ def test_a_member_of_a_supplier_under_admission_cannot_create_listings(regions):
     from suppliers.models import SupplierMember
     from tests.factories import UserFactory
 
-    world = build_world()
+    world = build_api_world()
     applicant = UserFactory(username="applicant")
     SupplierMember.objects.create(supplier=world.applied, user=applicant, role="owner")
     case = CASES_BY_NAME["productCreate"]

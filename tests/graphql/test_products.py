@@ -3,7 +3,8 @@
 import pytest
 from graphql_relay import to_global_id
 
-from tests.graphql.conftest import QIBAINONG, names
+from tests.graphql.conftest import names
+from tests.world import QIBAINONG
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from orders.services.payments import order_mark_paid
 from orders.services.refunds import order_refund
 from shop.accounts.models import OrganizationType
 from tests.factories import OrganizationFactory, UserFactory
-from tests.orders.world import build_world, place
+from tests.world import build_order_world, place
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,7 @@ ORGANIZATION = """query($id: ID!, $campaign: String) { organization(id: $id, cam
 
 @pytest.fixture
 def world(regions):
-    return build_world()
+    return build_order_world()
 
 
 @pytest.fixture

@@ -1,8 +1,10 @@
+"""The orders world (``tests.world.build_order_world``) for every test below tests/orders/."""
+
 import pytest
 
-from tests.orders.world import build_world
+from tests.world import build_order_world
 
 
 @pytest.fixture
 def world(regions):
-    return build_world()
+    return build_order_world()

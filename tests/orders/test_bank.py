@@ -27,7 +27,7 @@ from orders.selectors.payments import (
 )
 from orders.services.bank import bank_receipt_record, bank_receipt_resolve
 from orders.services.lifecycle import order_cancel
-from tests.orders.world import place
+from tests.world import place
 
 pytestmark = pytest.mark.django_db
 TOTAL = "312.50"  # 2 × ¥88.00 + 3 × ¥45.50 = ¥312.50

@@ -19,7 +19,7 @@ from orders.services.fulfilment import (
 from orders.services.lifecycle import order_cancel
 from orders.services.payments import order_mark_paid
 from orders.services.refunds import order_refund
-from tests.orders.world import key, place
+from tests.world import key, place
 
 pytestmark = pytest.mark.django_db
 

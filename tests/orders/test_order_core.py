@@ -10,7 +10,7 @@ from orders.services.checkout import order_place
 from orders.services.lifecycle import order_approve, order_cancel
 from orders.services.payments import order_mark_paid
 from orders.services.refunds import order_refund
-from tests.orders.world import key, place
+from tests.world import key, place
 
 pytestmark = pytest.mark.django_db
 

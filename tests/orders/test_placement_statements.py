@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from orders.models import Order
 from tests.factories import ProductFactory
 from tests.graphql.api_world import gid
-from tests.orders.world import PASSWORD, build_world, key
+from tests.world import PASSWORD, build_order_world, key
 
 pytestmark = pytest.mark.django_db
 BUDGET = 20
@@ -22,7 +22,7 @@ BUDGET = 20
 
 @pytest.fixture
 def world(regions):
-    return build_world()
+    return build_order_world()
 
 
 def _lines(world, many: bool) -> list:

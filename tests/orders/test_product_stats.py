@@ -20,7 +20,7 @@ from orders.selectors.product_stats import product_stats_differences
 from orders.services.fulfilment import fulfilment_accept, fulfilment_ship, order_accept
 from orders.services.payments import order_mark_paid
 from orders.services.refunds import order_refund
-from tests.orders.world import place
+from tests.world import place
 
 pytestmark = pytest.mark.django_db
 

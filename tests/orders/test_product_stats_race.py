@@ -15,7 +15,7 @@ from catalog.models import Product
 from orders.models import PaymentMethod
 from orders.selectors.product_stats import product_stats_differences
 from orders.services.payments import order_mark_paid
-from tests.orders.world import place
+from tests.world import place
 
 pytestmark = pytest.mark.django_db(transaction=True)
 BUYERS = 4

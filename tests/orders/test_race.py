@@ -33,7 +33,7 @@ from catalog.services.listings import product_refresh_summary
 from orders.models import Order, OrderLine
 from shop.accounts.models import MemberRole
 from tests.factories import MembershipFactory, ProductFactory
-from tests.orders.world import World, key
+from tests.world import OrderWorld, key
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -148,7 +148,7 @@ def _run(db: SharedDatabase, plan: dict[Buyer, list[list[int]]]) -> dict[int, li
 
 # --- fixtures -----------------------------------------------------------------------------
 
-def _buyers(world: World, count: int) -> list[Buyer]:
+def _buyers(world: OrderWorld, count: int) -> list[Buyer]:
     """``count`` purchasers of organization B (no approval threshold), each with a cart."""
     users = [
         MembershipFactory(organization=world.org_b, role=MemberRole.PURCHASER, user__username=f"racer-{n}").user
@@ -157,7 +157,7 @@ def _buyers(world: World, count: int) -> list[Buyer]:
     return [Buyer(u.pk, world.org_b.pk, world.address_b.pk) for u in users]
 
 
-def _variant(world: World, *, stock: int, supplier=None) -> ProductVariant:
+def _variant(world: OrderWorld, *, stock: int, supplier=None) -> ProductVariant:
     product = ProductFactory(supplier=supplier or world.supplier_a)
     variant = product.variants.get()
     variant.stock = stock

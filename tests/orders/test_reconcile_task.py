@@ -19,7 +19,7 @@ from orders.services.offline import offline_record_approve, offline_record_creat
 from orders.services.payments import order_mark_paid
 from orders.tasks import ledger_reconcile_nightly
 from tests.factories import UserFactory
-from tests.orders.world import place
+from tests.world import place
 
 pytestmark = pytest.mark.django_db
 

@@ -15,17 +15,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from orders.models import PaymentMethod, ReportExport, ReportExportStatus
+from orders.models import ReportExport, ReportExportStatus
 from orders.reports import report_build
 from orders.selectors.reports import report_params_clean
 from orders.selectors.tally import tally_for_campaign
-from orders.services.lifecycle import order_approve
 from orders.services.offline import offline_record_approve, offline_record_create
-from orders.services.payments import order_mark_paid
 from orders.services.refunds import order_refund
 from orders.services.reports import report_export_build, report_export_create
 from tests.factories import UserFactory
-from tests.orders.world import place
+from tests.world import place_paid
 
 pytestmark = pytest.mark.django_db
 
@@ -40,21 +38,12 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-def paid(world, **kwargs):
-    order = place(world, **kwargs)
-    if order.status == "pending_approval":
-        order_approve(actor=world.approver_a, order=order)
-    order_mark_paid(order_id=order.pk, method=PaymentMethod.BANK_TRANSFER, amount_fen=order.total_fen)
-    order.refresh_from_db()
-    return order
-
-
 def history(world):
     """org_a ¥312.50 and ¥1,056.00 (approved), org_b ¥440.00 refunded ¥88.00, and an
     approved offline record of ¥10,900,000.00 for org_b without a supplier."""
-    paid(world)  # 2×88 + 3×45.50
-    paid(world, items=[(world.variant_a, 12)])  # 1,056.00, above the threshold
-    b = paid(world, user=world.purchaser_b, organization=world.org_b, items=[(world.variant_a, 5)])
+    place_paid(world)  # 2×88 + 3×45.50
+    place_paid(world, items=[(world.variant_a, 12)])  # 1,056.00, above the threshold
+    b = place_paid(world, user=world.purchaser_b, organization=world.org_b, items=[(world.variant_a, 5)])
     order_refund(actor=world.staff, order=b, reason="破损", amount_fen=8800, idempotency_key="r1")
     checker = UserFactory(username="checker", is_staff=True)
     record = offline_record_create(
@@ -195,7 +184,7 @@ def test_bad_parameters_are_refused_field_by_field(world, fields, field, message
 
 
 def test_the_ledger_export_runs_a_constant_number_of_queries(world):
-    paid(world)
+    place_paid(world)
 
     def count() -> int:
         with CaptureQueriesContext(connection) as ctx:
@@ -204,7 +193,7 @@ def test_the_ledger_export_runs_a_constant_number_of_queries(world):
 
     small, small_rows = count()
     for _ in range(4):
-        paid(world, user=world.purchaser_b, organization=world.org_b)
+        place_paid(world, user=world.purchaser_b, organization=world.org_b)
     large, large_rows = count()
     assert (small_rows, large_rows) == (2, 10)
     assert small == large

@@ -7,35 +7,23 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from orders.integrity import ledger_verify, tally_reconcile
-from orders.models import LedgerEntry, OfflineRecordStatus, PaymentMethod
+from orders.models import LedgerEntry, OfflineRecordStatus
 from orders.selectors.tally import leaderboard, organization_standing, tally_for_campaign
 from orders.services.offline import (
     offline_record_approve,
     offline_record_create,
     offline_record_reject,
 )
-from orders.services.payments import order_mark_paid
 from orders.services.refunds import order_refund
 from tests.factories import UserFactory
-from tests.orders.world import place
+from tests.world import place_paid
 
 pytestmark = pytest.mark.django_db
 
 
-def _paid(world, **kwargs):
-    order = place(world, **kwargs)
-    if order.status == "pending_approval":
-        from orders.services.lifecycle import order_approve
-
-        order_approve(actor=world.approver_a, order=order)
-    order_mark_paid(order_id=order.pk, method=PaymentMethod.BANK_TRANSFER, amount_fen=order.total_fen)
-    order.refresh_from_db()
-    return order
-
-
 def test_tally_breakdowns_and_leaderboard_follow_the_ledger(world):
-    a = _paid(world)  # org_a: 2×88 + 3×45.50 = 312.50
-    b = _paid(world, user=world.purchaser_b, organization=world.org_b, items=[(world.variant_a, 5)])  # 440.00
+    a = place_paid(world)  # org_a: 2×88 + 3×45.50 = 312.50
+    b = place_paid(world, user=world.purchaser_b, organization=world.org_b, items=[(world.variant_a, 5)])  # 440.00
     order_refund(actor=world.staff, order=b, reason="破损", amount_fen=8800, idempotency_key="r")
     tally = tally_for_campaign(campaign=world.campaign)
     assert tally.total_fen == 31250 + 44000 - 8800
@@ -56,8 +44,8 @@ def test_tally_breakdowns_and_leaderboard_follow_the_ledger(world):
 
 
 def test_ties_share_a_rank(world):
-    _paid(world, items=[(world.variant_a, 1)])
-    _paid(world, user=world.purchaser_b, organization=world.org_b, items=[(world.variant_a, 1)])
+    place_paid(world, items=[(world.variant_a, 1)])
+    place_paid(world, user=world.purchaser_b, organization=world.org_b, items=[(world.variant_a, 1)])
     assert [r.rank for r in leaderboard(campaign=world.campaign).rows] == [1, 1]
 
 
@@ -98,8 +86,8 @@ def test_bad_offline_amounts_are_refused_and_the_tally_does_not_move(world, amou
 
 
 def test_verify_finds_an_edited_a_deleted_and_an_inserted_entry(world, capsys):
-    _paid(world)
-    _paid(world, user=world.purchaser_b, organization=world.org_b)
+    place_paid(world)
+    place_paid(world, user=world.purchaser_b, organization=world.org_b)
     call_command("ledger_verify")
     assert "OK" in capsys.readouterr().out
     first = LedgerEntry.objects.order_by("seq").first()
@@ -114,7 +102,7 @@ def test_verify_finds_an_edited_a_deleted_and_an_inserted_entry(world, capsys):
 
 
 def test_reconcile_reports_a_ledger_row_that_went_missing(world, capsys):
-    _paid(world)
+    place_paid(world)
     LedgerEntry.objects.order_by("seq").last().delete()
     problems = tally_reconcile()
     assert any("not in the ledger" in p for p in problems)
@@ -126,7 +114,7 @@ def test_reconcile_reports_a_ledger_row_that_went_missing(world, capsys):
 def test_accepted_amount_follows_acceptance_and_later_refunds(world):
     from orders.services.fulfilment import fulfilment_ship, order_accept
 
-    order = _paid(world, user=world.purchaser_b, organization=world.org_b)  # 312.50
+    order = place_paid(world, user=world.purchaser_b, organization=world.org_b)  # 312.50
     for part in order.fulfilments.all():
         owner = world.owner_a if part.supplier == world.supplier_a else world.owner_b
         fulfilment_ship(actor=owner, fulfilment=part, carrier="顺丰", tracking_number=f"SF{part.pk}")

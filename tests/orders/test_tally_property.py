@@ -82,7 +82,7 @@ from tests.factories import (
     SupplierFactory,
     UserFactory,
 )
-from tests.orders.world import World, key
+from tests.world import OrderWorld, key
 
 pytestmark = pytest.mark.django_db
 
@@ -97,7 +97,7 @@ EXAMPLES = int(os.environ.get("TALLY_PROPERTY_EXAMPLES", "50"))
 
 @dataclass
 class Cast:
-    world: World
+    world: OrderWorld
     orgs: list  # [org_a (community, approval above ¥1,000), org_b (enterprise), org_c (government, has a parent)]
     purchasers: list
     addresses: list

@@ -13,7 +13,7 @@ from orders.models import FulfilmentStatus, Order, OrderEventKind, OrderStatus, 
 from orders.services.fulfilment import fulfilment_ship
 from orders.services.payments import order_mark_paid
 from orders.tasks import fulfilments_auto_accept, orders_cancel_unpaid
-from tests.orders.world import place
+from tests.world import place
 
 pytestmark = pytest.mark.django_db
 

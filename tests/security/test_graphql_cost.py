@@ -11,8 +11,8 @@ from django.core.management import call_command
 from graphql import parse
 
 from shop.graphql.validation import limit_errors, operation_costs
-from tests.graphql.conftest import build_catalog
 from tests.security.graphql_client import error_codes, fan_out_query, post_query
+from tests.world import build_catalog_world
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ TIME_GUARD = 1.0  # seconds; the exponential validator this replaces took > 60 s
 
 @pytest.fixture
 def catalog(regions):
-    return build_catalog()
+    return build_catalog_world()
 
 
 def refused_quickly(client, query: str, variables=None):

@@ -20,8 +20,7 @@ from schemathesis import GenerationMode
 from schemathesis.graphql import nodes
 from werkzeug.test import Client as WerkzeugClient
 
-from tests.graphql.conftest import build_catalog
-from tests.orders.world import build_world, place
+from tests.world import build_catalog_world, build_order_world, place
 
 pytestmark = pytest.mark.django_db
 
@@ -53,9 +52,9 @@ def wsgi_app(settings):
 
 @pytest.fixture
 def api_schema(regions, wsgi_app, settings):
-    world = build_world()
+    world = build_order_world()
     place(world)
-    build_catalog()
+    build_catalog_world()
     settings.GRAPHQL_INTROSPECTION = True  # only to load the schema; fuzzed with it off
     schema = schemathesis.graphql.from_wsgi("/graphql/", wsgi_app)
     settings.GRAPHQL_INTROSPECTION = False

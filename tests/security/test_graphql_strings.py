@@ -12,9 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from catalog.models import Product
 from suppliers.models import Supplier
 from tests.factories import CampaignFactory
-from tests.graphql.api_world import build_world, client_for, gid
-from tests.graphql.conftest import build_catalog
+from tests.graphql.api_world import client_for, gid
 from tests.security.graphql_client import error_codes, post_query
+from tests.world import build_api_world, build_catalog_world
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ PRODUCT = "query($s: String) { product(slug: $s) { name } }"
 
 @pytest.fixture
 def catalog(regions):
-    return build_catalog()
+    return build_catalog_world()
 
 
 def field_error(response, path: list, field: str) -> dict:
@@ -113,7 +113,7 @@ def test_an_anonymous_mutation_gets_field_errors_and_writes_nothing(regions, cli
 
 
 def test_a_logged_in_mutation_from_a_literal_gets_a_field_error(regions):
-    world = build_world()
+    world = build_api_world()
     owner = client_for(world.owner)
     mutation = 'mutation($id: ID!) { productUpdate(id: $id, input: {name: "茶油\\u0000", summary: "ok\\u0002"}) { product { name } errors { field code } } }'
     result = post_query(owner, mutation, {"id": gid("Product", world.product)}).json()

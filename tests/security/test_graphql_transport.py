@@ -10,9 +10,9 @@ import pytest
 from graphql import get_introspection_query
 
 from catalog.models import ProductImage
-from tests.graphql.api_world import build_world, client_for, gid, png_upload
-from tests.graphql.conftest import build_catalog
+from tests.graphql.api_world import client_for, gid
 from tests.security.graphql_client import error_codes, post_query
+from tests.world import build_api_world, build_catalog_world, png_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,7 @@ TOKEN = "c" * 32  # a CSRF secret, as the csrftoken cookie holds it
 
 @pytest.fixture
 def catalog(regions):
-    return build_catalog()
+    return build_catalog_world()
 
 
 def assert_graphql_error(response, status: int, code: str) -> None:
@@ -77,7 +77,7 @@ def test_json_with_a_charset_is_accepted(catalog, client):
 
 
 def test_multipart_upload_still_works_for_a_logged_in_supplier_with_the_token(regions):
-    world = build_world()
+    world = build_api_world()
     client = client_for(world.owner, enforce_csrf_checks=True)
     client.cookies["csrftoken"] = TOKEN
     operations = {

@@ -15,9 +15,8 @@ from shop.accounts.members import member_invite
 from shop.accounts.models import OrganizationStatus
 from shop.accounts.services import AddressData, address_save, organization_set_status
 from suppliers.services.status import supplier_reinstate, supplier_suspend
-from tests.graphql import api_world as api
+from tests import world as worlds
 from tests.graphql.api_world import client_for, codes, database_snapshot, gid, post, post_multipart
-from tests.orders import world as orders_world
 
 pytestmark = pytest.mark.django_db
 E = "errors { field code message }"
@@ -26,7 +25,7 @@ REFUSED = [(None, "SUPPLIER_NOT_APPROVED")]
 
 @pytest.fixture
 def world(regions):
-    return api.build_world()
+    return worlds.build_api_world()
 
 
 def suspend(world):
@@ -85,7 +84,7 @@ def test_a_suspended_supplier_cannot_upload_photos_over_the_api(world):
     before = database_snapshot()
     query = "mutation($p: ID!, $images: [Upload!]!) { productImageUpload(productId: $p, images: $images) { images { id } " + E + " } }"
     result = post_multipart(owner, query, {"p": gid("Product", world.product), "images": [None]},
-                            {"variables.images.0": api.png_upload("new.png")})
+                            {"variables.images.0": worlds.png_upload("new.png")})
     assert codes(result, "productImageUpload") == REFUSED
     assert database_snapshot() == before
 
@@ -108,7 +107,7 @@ def portal_posts(world):
         "edit product": (f"{base}/", {"name": "改名"}),
         "submit": (f"{base}/submit/", {}),
         "archive": (f"{base}/archive/", {}),
-        "upload photos": (f"{base}/images/", {"once": "u1", "photos": [api.png_upload("x.png")]}),
+        "upload photos": (f"{base}/images/", {"once": "u1", "photos": [worlds.png_upload("x.png")]}),
         "move photo": (f"{base}/images/{second.pk}/move/", {"direction": "up"}),
         "main photo": (f"{base}/images/{second.pk}/main/", {}),
         "delete photo": (f"{base}/images/{first.pk}/delete/", {}),
@@ -144,11 +143,11 @@ def test_a_suspended_supplier_cannot_grow_its_team(world):
 
 @pytest.fixture
 def orders(regions):
-    return orders_world.build_world()
+    return worlds.build_order_world()
 
 
 def test_a_suspended_supplier_still_confirms_and_ships_paid_orders(orders):
-    order = orders_world.place(orders)
+    order = worlds.place(orders)
     order_mark_paid(order_id=order.pk, method=PaymentMethod.BANK_TRANSFER, amount_fen=order.total_fen)
     supplier_suspend(supplier=orders.supplier_a, reason="资料待补充", actor=orders.staff)
     fulfilment = Fulfilment.objects.get(order=order, supplier=orders.supplier_a)
@@ -186,7 +185,7 @@ def test_members_of_a_suspended_or_unverified_organization_cannot_buy(orders, st
     assert exc.value.code == "organization_not_verified"
     with pytest.raises(ValidationError):
         order_place(user=orders.purchaser_a, organization=orders.org_a, address_id=orders.address_a.pk,
-                    funding_channel="canteen", idempotency_key=orders_world.key())
+                    funding_channel="canteen", idempotency_key=worlds.key())
     assert (Cart.objects.count(), Order.objects.count()) == (carts, order_count)
 
 
@@ -197,7 +196,7 @@ def orders_world_api_add(orders):
 
 
 def test_a_suspended_organization_cannot_pay_approve_or_accept(orders):
-    order = orders_world.place(orders)
+    order = worlds.place(orders)
     organization_set_status(organization=orders.org_a, status=OrganizationStatus.SUSPENDED, actor=orders.staff)
     for user, url in [(orders.approver_a, f"/orders/{order.pk}/approve/"),
                       (orders.purchaser_a, f"/orders/{order.pk}/accept/"), (orders.purchaser_a, f"/orders/{order.pk}/cancel/")]:

@@ -3,9 +3,10 @@ applications), exactly once even when the task runs again; every change is audit
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
 
-from shop.common.models import AuditEvent
-from suppliers.models import CountyCoordinator, NotificationLog, SupplierMember, SupplierStatus
+from shop.common.models import AuditEvent, EffectClaim
+from suppliers.models import CountyCoordinator, SupplierMember, SupplierStatus
 from suppliers.notifications import supplier_notify
 from suppliers.services.applications import supplier_apply
 from suppliers.services.status import (
@@ -109,7 +110,16 @@ def test_the_task_sends_once_even_when_it_runs_again(coordinators, django_captur
     notify_supplier.delay(supplier.pk, "applied", event.pk)  # a retry, a duplicate delivery…
     notify_supplier.apply(args=(supplier.pk, "applied", event.pk))
     assert len(mail.outbox) == 2
-    assert NotificationLog.objects.filter(supplier=supplier, event="applied").count() == 2
+    assert EffectClaim.objects.filter(key__startswith=f"supplier-mail:{supplier.pk}:applied:").count() == 2
+
+
+def test_a_cache_flush_between_two_runs_still_sends_once(coordinators, django_capture_on_commit_callbacks):
+    supplier = apply(django_capture_on_commit_callbacks)
+    event = AuditEvent.objects.get(action="supplier.apply")
+    assert len(mail.outbox) == 2
+    cache.clear()  # the claims are in the database, not the cache
+    assert supplier_notify(supplier_id=supplier.pk, event="applied", audit_event_id=event.pk) == 0
+    assert len(mail.outbox) == 2
 
 
 def test_a_failed_send_is_retried_later_and_then_sent_once(regions, settings, django_capture_on_commit_callbacks):
@@ -122,7 +132,7 @@ def test_a_failed_send_is_retried_later_and_then_sent_once(regions, settings, dj
         supplier_recommend(supplier=supplier)
     supplier.refresh_from_db()
     assert supplier.status == SupplierStatus.RECOMMENDED
-    assert not NotificationLog.objects.exists()
+    assert not EffectClaim.objects.filter(key__startswith="supplier-mail:").exists()
     event = AuditEvent.objects.get(action="supplier.recommend")
     with pytest.raises(ConnectionRefusedError):
         supplier_notify(supplier_id=supplier.pk, event="recommended", audit_event_id=event.pk)

@@ -23,7 +23,7 @@ from orders.services.settlement import (
 from shop.common.audit import audit_events_for
 from tests.factories import UserFactory
 from tests.orders.settlement.helpers import paid_order, ship_and_accept
-from tests.orders.world import key
+from tests.world import key
 
 pytestmark = pytest.mark.django_db
 

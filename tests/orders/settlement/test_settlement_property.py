@@ -34,7 +34,7 @@ from orders.services.settlement import (
 )
 from tests.factories import UserFactory
 from tests.orders.settlement.helpers import paid_order, ship_and_accept
-from tests.orders.world import key
+from tests.world import key
 
 pytestmark = pytest.mark.django_db
 EXAMPLES = int(os.environ.get("SETTLEMENT_PROPERTY_EXAMPLES", "40"))

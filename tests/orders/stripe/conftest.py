@@ -1,10 +1,10 @@
 """A localstripe server for the whole session (on 127.0.0.1, a free port); per test, the
-settings that point Django at it and where it sends its signed webhooks."""
+settings that point Django at it and where it sends its signed webhooks. The ``world`` is the
+orders world of ``tests/orders/conftest.py``."""
 
 import pytest
 
 from tests.localstripe_server import LocalStripe, live_server_reload_middleware, stripe_settings
-from tests.orders.world import build_world
 
 
 @pytest.fixture(scope="session")
@@ -12,11 +12,6 @@ def localstripe():
     server = LocalStripe.start()
     yield server
     server.stop()
-
-
-@pytest.fixture
-def world(regions):
-    return build_world()
 
 
 @pytest.fixture

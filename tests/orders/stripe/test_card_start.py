@@ -9,7 +9,7 @@ from orders.services.card import payment_card_start
 from orders.services.lifecycle import order_cancel
 from orders.stripe.client import card_payments_enabled
 from tests.localstripe_server import CARD_DECLINED
-from tests.orders.world import place
+from tests.world import place
 
 
 def codes(exc: ValidationError) -> list[str]:

@@ -22,7 +22,7 @@ from orders.selectors.tally import tally_for_campaign
 from orders.services.card import payment_card_start, payment_card_sync
 from orders.services.refunds import order_refund, refund_start
 from orders.tasks import stripe_catch_up, stripe_reconcile_nightly
-from tests.orders.world import key, place
+from tests.world import key, place
 
 TOTAL = 31250
 

@@ -18,7 +18,7 @@ from orders.services.card import payment_card_start, payment_card_sync
 from orders.services.refunds import order_refund
 from orders.stripe.payments import MAX_CHARGE_FEN
 from tests.graphql.orders_api import ERRORS, error_codes, gid, run
-from tests.orders.world import key, place
+from tests.world import key, place
 
 TOTAL = 31250
 

@@ -33,7 +33,7 @@ from orders.services.card import payment_card_start
 from orders.services.lifecycle import order_cancel
 from orders.services.refunds import order_refund
 from tests.localstripe_server import live_server_reload_middleware, signed
-from tests.orders.world import key, place
+from tests.world import key, place
 
 TOTAL = 31250  # 2 × ¥88.00 + 3 × ¥45.50
 

@@ -25,7 +25,7 @@ from orders.services.lifecycle import order_cancel
 from orders.services.payments import order_mark_paid
 from orders.services.refunds import order_refund
 from tests.localstripe_server import CARD_DECLINED, CARD_OK, signed
-from tests.orders.world import key, place
+from tests.world import key, place
 
 URL = "/stripe/webhook/"
 
