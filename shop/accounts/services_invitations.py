@@ -98,7 +98,7 @@ def invitation_lock_open(
 
 def invitation_revoke(
     invitations: QuerySet[InvitationT], *, pk: Any, actor: Any, audit_action: str,
-    group_of: Callable[[InvitationT], Any], require: Callable[[Any], None],
+    group_of: Callable[[InvitationT], Any], require: Callable[[Any], object],
 ) -> None:
     """Withdraw a pending invitation (its link stops working), audited on its group (the
     organization or supplier) as ``audit_action``. ``require(group)`` raises when ``actor``
