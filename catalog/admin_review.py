@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from catalog.models import Product, ProductStatus, ProductVariant
 from catalog.services.review import (
+    flagged_variants,
     needs_price_review_condition,
     price_alert_multiple,
     price_ratio,
@@ -73,8 +74,6 @@ class ProductReviewMixin(admin.ModelAdmin):
     def _review_context(self, request: HttpRequest, product: Product) -> dict[str, Any]:
         flagged = getattr(product, "_flagged_variants", None)
         if flagged is None:  # not loaded through get_queryset
-            from catalog.services.review import flagged_variants
-
             flagged = list(flagged_variants().filter(product=product))
         rows = [
             {

@@ -9,6 +9,8 @@ filtering and sorting never aggregate over variants per request.
 from decimal import Decimal
 from functools import reduce
 
+from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Value
@@ -237,8 +239,6 @@ class ProductVariant(models.Model):
     def is_overpriced(self) -> bool:
         """Priced above the alert multiple (settings.PRICE_ALERT_MULTIPLE, default 1.3) of
         its market reference price."""
-        from django.conf import settings
-
         multiple = Decimal(str(getattr(settings, "PRICE_ALERT_MULTIPLE", "1.3")))
         return self.market_price is not None and self.price > self.market_price * multiple
 
@@ -272,8 +272,6 @@ class ProductImage(models.Model):
 
     def thumbnail_url(self, size: int) -> str:
         """URL of the nearest thumbnail at least ``size`` wide, or of the original."""
-        from django.core.files.storage import default_storage
-
         for key in sorted(self.thumbnails, key=int):
             if int(key) >= size:
                 return default_storage.url(self.thumbnails[key])

@@ -6,13 +6,24 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.db.models.query import ModelIterable
 from django.utils.translation import gettext as _
 
 from catalog.errors import CatalogErrorCode
-from catalog.models import Category, Product, ProductImage, ProductVariant
+from catalog.models import Category, Product, ProductImage, ProductStatus, ProductVariant
 from catalog.selectors_search import (
     SORTS,
     ordering,
@@ -20,6 +31,7 @@ from catalog.selectors_search import (
     search_condition,
     search_rank,
 )
+from catalog.services.review import awaiting_review_condition, flagged_variants
 from shop.regions.models import Region, RegionLevel
 from shop.regions.selectors import region_reference
 from suppliers.models import Certification, CertificationKind, Supplier
@@ -305,11 +317,6 @@ def products_of_county(*, county_code: str, limit: int = 24) -> QuerySet[Product
 def products_awaiting_review() -> QuerySet[Product]:
     """Staff's review queue: submitted products first, then approved ones with a price not
     yet accepted; oldest change first. ``flagged_variants`` lists the overpriced variants."""
-    from django.db.models import Case, Value, When
-
-    from catalog.models import ProductStatus
-    from catalog.services.review import awaiting_review_condition, flagged_variants
-
     return (
         Product.objects.filter(awaiting_review_condition())
         .annotate(

@@ -12,6 +12,7 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 
+from orders.models import CartLine
 from shop.accounts.models import BuyerOrganization, Membership
 from shop.accounts.selectors import membership_for, memberships_of
 
@@ -44,8 +45,6 @@ def acting_membership(request: HttpRequest) -> Membership | None:
 def _membership_with_cart_lines(user, organization_id: object) -> Membership | None:
     """``membership_for``, annotated with ``cart_lines`` (the lines of this member's cart
     for that organization, which the page header shows) in the same query (issue 15)."""
-    from orders.models import CartLine
-
     qs = memberships_of(user=user).annotate(
         cart_lines=Coalesce(Subquery(
             CartLine.objects.filter(

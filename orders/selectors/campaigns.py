@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from django.db.models import OuterRef, Subquery
+
 from orders.models import Campaign, TallyAggregate
 
 
@@ -43,8 +45,6 @@ def campaign_progress(*, campaign: Campaign) -> CampaignProgress:
 def campaign_progress_current() -> CampaignProgress | None:
     """Progress of the campaign shown on the home page, or ``None`` when there is none:
     the campaign and its running total in one query."""
-    from django.db.models import OuterRef, Subquery
-
     campaign = (
         Campaign.objects.filter(is_active=True)
         .annotate(tally_total_fen=Subquery(
