@@ -146,6 +146,44 @@ def _place(*, user: User, organization: BuyerOrganization, address: DeliveryAddr
         .filter(pk__in=wanted)
         .order_by("pk")
     )
+    _check_cart(variants, wanted)
+
+    total = sum(yuan_to_fen(v.price) * wanted[v.pk] for v in variants)
+    threshold = organization.approval_threshold
+    needs_approval = threshold is not None and total > yuan_to_fen(threshold)
+    status = OrderStatus.PENDING_APPROVAL if needs_approval else OrderStatus.AWAITING_PAYMENT
+    order = Order.objects.create(
+        number=f"TMP{secrets.token_hex(8)}",
+        organization=organization, placed_by=user, idempotency_key=idempotency_key, status=status,
+        funding_channel=funding_channel, delivery_address=address, ship_label=address.label,
+        ship_recipient=address.recipient, ship_phone=address.phone, ship_address=address.address,
+        invoice_title=invoice_title, tax_number=tax_number, note=note, total_fen=total, **invoice_extra,
+        payment_reference=new_payment_reference(),
+        payment_due_at=None if needs_approval else timezone.now() + timedelta(hours=settings.ORDER_PAYMENT_HOURS),
+    )
+    order.number = f"{timezone.localdate():%Y%m%d}{order.pk:06d}"
+    order.save(update_fields=["number"])
+
+    _create_parts(order, variants, wanted)
+    # One UPDATE for every variant (issue 15: statements per order no longer grow with lines).
+    quantity = Case(*(When(pk=v.pk, then=Value(wanted[v.pk])) for v in variants), output_field=IntegerField())
+    ProductVariant.objects.filter(pk__in=[v.pk for v in variants]).update(
+        stock=F("stock") - quantity, reserved=F("reserved") + quantity
+    )
+    CartLine.objects.filter(pk__in=[line.pk for line in cart_lines]).delete()
+    order_event_record(order=order, kind=OrderEventKind.PLACED, actor=user)
+    if needs_approval:
+        order_event_record(order=order, kind=OrderEventKind.APPROVAL_REQUESTED, actor=user)
+    # The products were locked first; one UPDATE recomputes each one's in-stock summary.
+    Product.objects.filter(pk__in=sorted({v.product_id for v in variants})).update(
+        total_stock=_active_stock(OuterRef("pk"))
+    )
+    return order
+
+
+def _check_cart(variants: list[ProductVariant], wanted: dict[int, int]) -> None:
+    """Every line still on sale, at or above its minimum and within stock, or a
+    ``ValidationError`` on ``cart`` listing every line that is not."""
     found = {v.pk: v for v in variants}
     errors: list[ValidationError] = []
     for variant_id, qty in wanted.items():
@@ -167,22 +205,9 @@ def _place(*, user: User, organization: BuyerOrganization, address: DeliveryAddr
     if errors:
         raise ValidationError({"cart": errors})
 
-    total = sum(yuan_to_fen(v.price) * wanted[v.pk] for v in variants)
-    threshold = organization.approval_threshold
-    needs_approval = threshold is not None and total > yuan_to_fen(threshold)
-    status = OrderStatus.PENDING_APPROVAL if needs_approval else OrderStatus.AWAITING_PAYMENT
-    order = Order.objects.create(
-        number=f"TMP{secrets.token_hex(8)}",
-        organization=organization, placed_by=user, idempotency_key=idempotency_key, status=status,
-        funding_channel=funding_channel, delivery_address=address, ship_label=address.label,
-        ship_recipient=address.recipient, ship_phone=address.phone, ship_address=address.address,
-        invoice_title=invoice_title, tax_number=tax_number, note=note, total_fen=total, **invoice_extra,
-        payment_reference=new_payment_reference(),
-        payment_due_at=None if needs_approval else timezone.now() + timedelta(hours=settings.ORDER_PAYMENT_HOURS),
-    )
-    order.number = f"{timezone.localdate():%Y%m%d}{order.pk:06d}"
-    order.save(update_fields=["number"])
 
+def _create_parts(order: Order, variants: list[ProductVariant], wanted: dict[int, int]) -> None:
+    """One fulfilment per supplier (its subtotal) and the order's lines, in bulk."""
     fulfilments: dict[int, Fulfilment] = {}
     for variant in variants:
         supplier_id = variant.product.supplier_id
@@ -203,20 +228,6 @@ def _place(*, user: User, organization: BuyerOrganization, address: DeliveryAddr
         )
         for v in variants
     )
-    # One UPDATE for every variant (issue 15: statements per order no longer grow with lines).
-    quantity = Case(*(When(pk=v.pk, then=Value(wanted[v.pk])) for v in variants), output_field=IntegerField())
-    ProductVariant.objects.filter(pk__in=[v.pk for v in variants]).update(
-        stock=F("stock") - quantity, reserved=F("reserved") + quantity
-    )
-    CartLine.objects.filter(pk__in=[line.pk for line in cart_lines]).delete()
-    order_event_record(order=order, kind=OrderEventKind.PLACED, actor=user)
-    if needs_approval:
-        order_event_record(order=order, kind=OrderEventKind.APPROVAL_REQUESTED, actor=user)
-    # The products were locked first; one UPDATE recomputes each one's in-stock summary.
-    Product.objects.filter(pk__in=sorted({v.product_id for v in variants})).update(
-        total_stock=_active_stock(OuterRef("pk"))
-    )
-    return order
 
 
 def _active_stock(product_id: int | OuterRef) -> Coalesce:
