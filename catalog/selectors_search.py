@@ -73,9 +73,9 @@ def search_rank(terms: list[str], head: Q) -> Case:
     )
 
 
-def ordering(sort: str) -> list:
+def ordering(sort: str) -> list[OrderBy]:
     """In stock first, then the chosen order."""
-    fields: list = [OrderBy(STOCK_RANK, descending=True)]
+    fields: list[OrderBy] = [OrderBy(STOCK_RANK, descending=True)]
     for name in SORTS[sort]:
         fields.append(F(name[1:]).desc() if name.startswith("-") else F(name).asc())
     return fields

@@ -1,6 +1,8 @@
 """Suggestions of the storefront's search box, built on the listing (``catalog.selectors``)
 and the search terms (``catalog.selectors_search``)."""
 
+from typing import Any
+
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 
 from catalog.models import Product, SearchTerm, SearchTermKind
@@ -15,7 +17,7 @@ def _has_visible_products(field: str, ref: str) -> Exists:
     return Exists(Product.objects.visible().filter(**{field: OuterRef(ref)}))
 
 
-def search_suggestions(*, q: str, limit: int = SUGGESTION_LIMIT) -> dict[str, list]:
+def search_suggestions(*, q: str, limit: int = SUGGESTION_LIMIT) -> dict[str, list[Any]]:
     """What the search box offers as the buyer types: ``products`` (best matches, in stock
     first), ``suppliers`` and ``places`` (counties, townships, villages) with visible products.
     Three queries whatever the data size; nothing for an empty query."""

@@ -20,7 +20,8 @@ from frontend.account.acting import acting_set
 from frontend.account.views import BACKEND, context_for
 from shop.accounts.errors import AccountErrorCode as Code
 from shop.accounts.forms import InvitationSignupForm, MemberInviteForm, MemberRoleForm
-from shop.accounts.members import (
+from shop.accounts.models import BuyerInvitation, MemberRole, Membership
+from shop.accounts.services_members import (
     invitation_accept,
     invitation_days,
     invitation_problem,
@@ -29,7 +30,6 @@ from shop.accounts.members import (
     member_remove,
     member_set_role,
 )
-from shop.accounts.models import BuyerInvitation, MemberRole, Membership
 
 
 def _render(request: HttpRequest, form: MemberInviteForm | None = None, status: int = 200) -> HttpResponse:

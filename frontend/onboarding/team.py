@@ -25,7 +25,7 @@ from suppliers.forms import InvitationForm, InvitationSignupForm
 from suppliers.guards import NOT_APPROVED_CODE
 from suppliers.models import SupplierInvitation, SupplierMember, SupplierRole, SupplierStatus
 from suppliers.selectors import invitation_by_token, supplier_membership_of, supplier_team
-from suppliers.team import (
+from suppliers.services.team import (
     invitation_problem,
     supplier_invitation_accept,
     supplier_invitation_revoke,

@@ -1,5 +1,5 @@
 """Write actions on buyer organizations: registration, staff verification, invoice details
-and delivery addresses. Members and invitations are in ``shop.accounts.members``.
+and delivery addresses. Members and invitations are in ``shop.accounts.services_members``.
 
 Staff verify an organization before its members may buy for it, and may suspend it.
 """

@@ -1,5 +1,5 @@
-"""Invitations by e-mail, shared by buyer organizations (``shop.accounts.members``) and
-suppliers' teams (``suppliers.team``): the address, the token, the expiry, the pending
+"""Invitations by e-mail, shared by buyer organizations (``shop.accounts.services_members``) and
+suppliers' teams (``suppliers.services.team``): the address, the token, the expiry, the pending
 invitation a double click reuses, the checks when a link is accepted (by a logged-in user
 or by a new account, whose e-mail must be the invited one), the revocation and the link.
 

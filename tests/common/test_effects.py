@@ -6,8 +6,8 @@ import pytest
 from celery.exceptions import Retry
 from django.core import mail
 
-from shop.accounts.members import member_invite
 from shop.accounts.models import MemberRole
+from shop.accounts.services_members import member_invite
 from shop.accounts.tasks import invitation_send
 from shop.common.effects import effect_once
 from shop.common.models import EffectClaim

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from shop.accounts.models import User
 from suppliers.models import SupplierInvitation, SupplierMember, SupplierStatus
-from suppliers.team import supplier_invite
+from suppliers.services.team import supplier_invite
 from tests.factories import MembershipFactory, SupplierFactory, UserFactory
 from tests.suppliers.onboarding_data import PASSWORD
 

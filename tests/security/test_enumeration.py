@@ -11,7 +11,7 @@ from django.test import Client
 
 from shop.accounts.models import BuyerInvitation, BuyerOrganization, Membership, User
 from suppliers.models import Supplier, SupplierInvitation, SupplierMember, SupplierRole
-from suppliers.team import supplier_invitation_accept
+from suppliers.services.team import supplier_invitation_accept
 from tests.factories import OrganizationFactory, UserFactory, credit_code
 from tests.graphql.test_mutations_suppliers import application, apply
 from tests.suppliers.onboarding_data import join_post

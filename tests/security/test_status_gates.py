@@ -11,9 +11,9 @@ from orders.services.cart import cart_line_add
 from orders.services.checkout import order_place
 from orders.services.fulfilment import fulfilment_confirm
 from orders.services.payments import order_mark_paid
-from shop.accounts.members import member_invite
 from shop.accounts.models import OrganizationStatus
 from shop.accounts.services import AddressData, address_save, organization_set_status
+from shop.accounts.services_members import member_invite
 from suppliers.services.status import supplier_reinstate, supplier_suspend
 from tests import world as worlds
 from tests.graphql.api_world import client_for, codes, database_snapshot, gid, post, post_multipart

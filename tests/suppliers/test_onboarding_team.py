@@ -11,7 +11,7 @@ from django.utils import timezone
 from shop.accounts.models import User
 from shop.common.models import AuditEvent
 from suppliers.models import SupplierInvitation, SupplierMember
-from suppliers.team import (
+from suppliers.services.team import (
     supplier_invitation_accept,
     supplier_invitation_revoke,
     supplier_invite,

@@ -5,7 +5,7 @@ An invitation link is single-use and expires after ``settings.BUYER_INVITATION_D
 (default 7); it is accepted by a logged-in user or by a new account, and in both cases the
 e-mail address must be the invited one. The invitation flow itself (token, expiry, checks on
 acceptance, revocation) is ``shop.accounts.services_invitations``, shared with suppliers'
-teams (``suppliers.team``); what is here is the organization's: roles and administrators.
+teams (``suppliers.services.team``); what is here is the organization's: roles and administrators.
 Changes lock the organization row, so two administrators demoting each other at once
 cannot leave it without an administrator.
 """
