@@ -26,7 +26,7 @@ from catalog.selectors import (
 from catalog.selectors_suggestions import search_suggestions
 from frontend.forms import catalog_filter_form, filter_params
 from frontend.qr import QR_CACHE_SECONDS, qr_etag, qr_svg, trace_url
-from orders.selectors import campaign_progress_current
+from orders.selectors.campaigns import campaign_progress_current
 from shop.regions.selectors import county_by_slug
 from suppliers.selectors import supplier_public_profile, suppliers_public
 

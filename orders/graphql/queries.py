@@ -2,7 +2,7 @@ import graphene
 
 from orders.graphql.tally_queries import TallyQueries
 from orders.graphql.types import Campaign
-from orders.selectors import campaign_by_slug, campaign_current
+from orders.selectors.campaigns import campaign_by_slug, campaign_current
 
 
 class CampaignQueries(TallyQueries, graphene.ObjectType):

@@ -10,7 +10,7 @@ import graphene
 
 from orders.graphql.tally_types import OrganizationTally, Standing
 from orders.models import Campaign
-from orders.selectors import campaign_by_slug, campaign_current
+from orders.selectors.campaigns import campaign_by_slug, campaign_current
 from orders.selectors.tally import organization_standing
 from shop.accounts.models import BuyerOrganization, OrganizationStatus
 from shop.graphql.core.ids import decode_id

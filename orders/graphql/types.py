@@ -14,7 +14,7 @@ from orders.graphql.tally_types import (
     percent_of,
     resolve_leaderboard,
 )
-from orders.selectors import CampaignProgress, campaign_progress
+from orders.selectors.campaigns import CampaignProgress, campaign_progress
 from shop.graphql.core.loaders import loader
 from shop.graphql.core.money import Money, MoneyValue
 from shop.regions.graphql.types import Region

@@ -1,23 +1,12 @@
-"""Reads for the orders app: campaigns and the tally, carts, orders and fulfilments."""
+"""Reads of the orders app, one module per area. Import each name from its module
+(``from orders.selectors.campaigns import campaign_current``): this package re-exports nothing.
 
-from orders.selectors.campaigns import (
-    CampaignProgress,
-    campaign_by_slug,
-    campaign_current,
-    campaign_progress,
-    campaign_progress_current,
-)
-from orders.selectors.cart import CartLineView, CartView, cart_view
-from orders.selectors.orders import (
-    fulfilment_for_supplier,
-    fulfilments_for_supplier,
-    order_for_member,
-    order_timeline,
-    orders_for_organization,
-)
-
-__all__ = [
-    "CampaignProgress", "CartLineView", "CartView", "campaign_by_slug", "campaign_current",
-    "campaign_progress", "campaign_progress_current", "cart_view", "fulfilment_for_supplier",
-    "fulfilments_for_supplier", "order_for_member", "order_timeline", "orders_for_organization",
-]
+- campaigns.py      campaigns and their progress
+- cart.py           the member's cart as shown
+- orders.py         orders and fulfilments a member or supplier may see
+- payments.py, documents.py, reports.py, settlement.py: payments, printable documents,
+  report rows, supplier statements
+- tally.py, tally_pages.py, uncovered.py: the tally, leaderboards and their pages; payments
+  outside every campaign
+- product_stats.py  the products' sales and rating figures recomputed from the orders
+"""

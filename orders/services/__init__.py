@@ -15,6 +15,7 @@ transaction, one module per area. Import each name from its module
 - offline.py     offline purchase records, maker–checker
 - notifications.py  order e-mails (one per event and recipient)
 - stripe_events.py  Stripe webhook events, stored and processed once
+- product_stats.py  the products' sales and rating counters, in step with orders
 - invoices.py, reorder.py, reports.py, settlement.py, takeover.py: invoices, reordering,
   report exports, supplier settlement, campaign takeover
 """

@@ -5,7 +5,7 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from orders.models import Campaign, EntryKind, LedgerEntry
-from orders.selectors import campaign_current, campaign_progress
+from orders.selectors.campaigns import campaign_current, campaign_progress
 from orders.services.ledger import ledger_append
 from tests.factories import CampaignFactory
 
