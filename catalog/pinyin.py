@@ -11,6 +11,16 @@ application code): change both together.
 """
 
 from functools import cache
+from typing import TYPE_CHECKING
+
+from shop.common.lazy import lazy_module
+
+if TYPE_CHECKING:
+    import pypinyin
+else:
+    # Its dictionaries take about 56 MB, which a worker that only serves the catalog never
+    # needs (issue 15): the module's code runs when a name is first converted.
+    pypinyin = lazy_module("pypinyin")
 
 # Local readings pypinyin gets wrong by default (都安 is Dū'ān, not Dōu'ān).
 PLACE_READINGS: dict[str, list[list[str]]] = {
@@ -21,10 +31,7 @@ SEPARATOR = "|"
 
 @cache
 def _pypinyin():
-    """pypinyin, imported when a name is first converted: its dictionaries take about 56 MB,
-    which a worker that only serves the catalog never needs (issue 15)."""
-    import pypinyin
-
+    """pypinyin with the local readings loaded (once per process)."""
     pypinyin.load_phrases_dict(PLACE_READINGS)
     return pypinyin
 
