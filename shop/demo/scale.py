@@ -44,17 +44,8 @@ def _shared_picture(kind: Kind) -> str:
     return name
 
 
-@transaction.atomic
-def seed_scale(*, seed: int, count: int, supplier_plans: tuple[SupplierPlan, ...],
-               categories: dict[str, Category]) -> int:
-    """Makes sure products ``scale-000001`` … ``scale-<count>`` exist; returns how many were added."""
-    if count <= 0:
-        return 0
-    wanted = {scale_slug(i): i for i in range(1, count + 1)}
-    existing = set(Product.objects.filter(slug__in=list(wanted)).values_list("slug", flat=True))
-    missing = [i for slug, i in wanted.items() if slug not in existing]
-    if not missing:
-        return 0
+def _sellers_by_kind(supplier_plans: tuple[SupplierPlan, ...]) -> dict[str, list[Supplier]]:
+    """The approved demo suppliers that sell each kind of produce."""
     approved = {
         s.slug: s
         for s in Supplier.objects.filter(
@@ -66,6 +57,21 @@ def seed_scale(*, seed: int, count: int, supplier_plans: tuple[SupplierPlan, ...
         if plan.slug in approved:
             for key in plan.kinds:
                 sellers.setdefault(key, []).append(approved[plan.slug])
+    return sellers
+
+
+@transaction.atomic
+def seed_scale(*, seed: int, count: int, supplier_plans: tuple[SupplierPlan, ...],
+               categories: dict[str, Category]) -> int:
+    """Makes sure products ``scale-000001`` … ``scale-<count>`` exist; returns how many were added."""
+    if count <= 0:
+        return 0
+    wanted = {scale_slug(i): i for i in range(1, count + 1)}
+    existing = set(Product.objects.filter(slug__in=list(wanted)).values_list("slug", flat=True))
+    missing = [i for slug, i in wanted.items() if slug not in existing]
+    if not missing:
+        return 0
+    sellers = _sellers_by_kind(supplier_plans)
     kinds = [k for k in KINDS if sellers.get(k.key)]
     if not kinds:
         raise ValueError("no approved demo supplier to attach scale products to")
