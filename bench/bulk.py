@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.core.management.color import no_style
 from django.db import connection
+from django.db.models import Max
 
 
 def bulk_insert(model, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
@@ -54,7 +55,6 @@ def bulk_insert(model, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
 
 
 def next_id(model) -> int:
-    from django.db.models import Max
 
     return (model.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
 

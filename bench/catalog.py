@@ -22,10 +22,14 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
+from graphene_django.settings import graphene_settings
+from graphql import get_named_type, is_leaf_type, is_non_null_type
+from graphql.pyutils import Undefined
 
 from bench.compare import Comparison, LoadOptions, measure_comparison
 from bench.database import bench_database
 from catalog.models import Product
+from shop.celery import app as celery_app
 from shop.demo.plan import RegionIndex, demo_plan
 from shop.demo.services import demo_seed, limit_products
 
@@ -66,9 +70,6 @@ def build_catalog(*, size: int, seed: int) -> int:
 
 def graphql_products_query() -> str | None:
     """A ``products(first: 24)`` query selecting what exists of SPEC in the current schema."""
-    from graphene_django.settings import graphene_settings
-    from graphql import get_named_type, is_leaf_type, is_non_null_type
-    from graphql.pyutils import Undefined
 
     schema = graphene_settings.SCHEMA.graphql_schema
     field = schema.query_type.fields.get("products") if schema.query_type else None
@@ -175,7 +176,6 @@ def run_benchmark(*, sizes: list[int], repeat: int, warmup: int = 3, seed: int =
                   load: LoadOptions | None = None, load_sizes: frozenset[int] = frozenset(),
                   log: Callable[[str], None] = print) -> BenchReport:
     """Latency at every size; throughput (with ``load``) at each size in ``load_sizes``."""
-    from shop.celery import app as celery_app
 
     media = tempfile.mkdtemp(prefix="bench-media-")
     eager = celery_app.conf.task_always_eager

@@ -16,7 +16,14 @@ from dataclasses import dataclass, field
 from django.db import DEFAULT_DB_ALIAS, connections
 
 from bench.load import Address, Figures, MakeOp, hammer, request_op
-from bench.saleor import SaleorDemo, saleor_checkout, saleor_demo, saleor_detail, saleor_list
+from bench.saleor import (
+    SaleorDemo,
+    SaleorUnavailable,
+    saleor_checkout,
+    saleor_demo,
+    saleor_detail,
+    saleor_list,
+)
 from bench.server import HOST, Server, ServerError, gunicorn, rss_mb
 from bench.shop_http import make_purchasers, shop_detail, shop_list, shop_order, shop_page
 
@@ -68,7 +75,6 @@ class Comparison:
 def _against(options: LoadOptions, log: Log) -> SaleorDemo | None:
     if not options.against:
         return None
-    from bench.saleor import SaleorUnavailable
 
     try:
         demo = saleor_demo(options.against)

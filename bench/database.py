@@ -11,6 +11,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+import psycopg
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -20,7 +21,6 @@ Log = Callable[[str], None]
 
 def pg_admin(settings_dict: dict, *statements: str) -> None:
     """Run statements on the server's ``postgres`` database (CREATE/DROP DATABASE)."""
-    import psycopg
 
     with psycopg.connect(
         dbname="postgres", host=settings_dict.get("HOST") or None,

@@ -22,8 +22,20 @@ import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Sum
+from django.test.utils import override_settings
+
+from catalog.models import Product, ProductVariant
+from catalog.services.listings import product_refresh_summary
+from orders.models import OrderLine
+from orders.services.cart import cart_clear, cart_line_add
+from orders.services.checkout import order_place
+from shop.accounts.models import BuyerOrganization, DeliveryAddress, MemberRole, Membership, User
+from shop.celery import app
+from shop.demo.services import demo_seed
 
 FORK = mp.get_context("fork")
 WAIT = 120  # seconds: the longest any parent or child waits for the others
@@ -33,7 +45,6 @@ def child_setup(settings_dict: dict | None = None) -> None:
     """In a freshly forked child: forget the parent's connection object (without closing a
     handle the parent may still use), optionally point at another database, and send task
     messages to an in-memory broker instead of running them here."""
-    from shop.celery import app
 
     wrapper = connections[DEFAULT_DB_ALIAS]
     _inherited.append(wrapper.connection)
@@ -50,7 +61,6 @@ _inherited: list = []
 
 def error_codes(exc: BaseException) -> str:
     """``insufficient_stock`` (etc.) for a ValidationError, ``error: …`` for anything else."""
-    from django.core.exceptions import ValidationError
 
     if isinstance(exc, ValidationError):
         found = exc.error_dict.values() if hasattr(exc, "error_dict") else [exc.error_list]
@@ -73,9 +83,7 @@ def build_world(*, buyers: int, lines: int, shared_stock: int, media_root: str) 
     """A small demo, then ``add_buyers``: one product per bench variant, each from another
     supplier (the demo takes one product per supplier in turn), so that on distinct variants
     no two buyers share a row."""
-    from django.test.utils import override_settings
 
-    from shop.demo.services import demo_seed
 
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend", MEDIA_ROOT=media_root):
         demo_seed(seed=2020, product_limit=buyers * lines + lines)
@@ -86,15 +94,6 @@ def add_buyers(*, buyers: int, lines: int, shared_stock: int) -> BenchWorld:
     """On a seeded demo: one bench purchaser per buyer in an organization without an approval
     threshold, ``lines`` variants per buyer with ample stock and ``lines`` shared variants with
     ``shared_stock`` units each."""
-    from catalog.models import Product, ProductVariant
-    from catalog.services.listings import product_refresh_summary
-    from shop.accounts.models import (
-        BuyerOrganization,
-        DeliveryAddress,
-        MemberRole,
-        Membership,
-        User,
-    )
 
     organization = BuyerOrganization.objects.filter(approval_threshold__isnull=True).order_by("pk").first()
     if organization is None:
@@ -140,9 +139,6 @@ def _buyer(phase: str, user_id: int, organization_id: int, address_id: int, vari
     """Child: order one unit of each variant, again and again, until ``seconds`` pass,
     ``orders`` are placed, or the stock is gone."""
     child_setup()
-    from orders.services.cart import cart_clear, cart_line_add
-    from orders.services.checkout import order_place
-    from shop.accounts.models import BuyerOrganization, User
 
     user = User.objects.get(pk=user_id)
     organization = BuyerOrganization.objects.get(pk=organization_id)
@@ -219,10 +215,7 @@ def run_phase(*, name: str, world: BenchWorld, variants_per_buyer: list[list[int
               seconds: float, orders: int) -> PhaseReport:
     """Fork one buyer per list of variants, start them together, gather their figures and
     check the stock of every variant they bought."""
-    from django.db.models import Sum
 
-    from catalog.models import ProductVariant
-    from orders.models import OrderLine
 
     ids = sorted({v for vs in variants_per_buyer for v in vs})
     initial = dict(ProductVariant.objects.filter(pk__in=ids).values_list("pk", "stock"))

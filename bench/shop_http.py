@@ -17,7 +17,15 @@ import secrets
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from django.test.utils import override_settings
+from graphql_relay import to_global_id
+
 from bench.load import Address, MakeOp, Op, graphql_body, graphql_problem, request_op, send
+from bench.orders import add_buyers
+from shop.accounts.models import User
 
 DETAIL = """query BenchProduct($slug: String!) {
   product(slug: $slug) {
@@ -47,14 +55,7 @@ class Purchaser:
 def make_purchasers(*, count: int, secret_key: str) -> list[Purchaser]:
     """``count`` purchasers, each with a variant of ample stock and a session (under the
     server's ``secret_key``, which signs the session and its auth hash)."""
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-    from django.test.utils import override_settings
-    from graphql_relay import to_global_id
 
-    from bench.orders import add_buyers
-    from shop.accounts.models import User
 
     world = add_buyers(buyers=count, lines=1, shared_stock=0)
     purchasers = []

@@ -26,16 +26,29 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
 from bench.bulk import bulk_insert, next_id, reset_sequences
-
-if TYPE_CHECKING:
-    from orders.models import Campaign
+from catalog.models import ProductVariant
+from orders.chain import aggregate_deltas, entry_hash, entry_values
+from orders.models import (
+    Campaign,
+    Fulfilment,
+    LedgerEntry,
+    LedgerHead,
+    OfflineRecord,
+    Order,
+    OrderLine,
+    Refund,
+    RefundLine,
+    TallyAggregate,
+)
+from orders.services.ledger import tally_apply
+from orders.services.product_stats import product_stats_rebuild
+from shop.accounts.models import BuyerOrganization, OrganizationType
 
 Log = Callable[[str], None]
 
@@ -81,7 +94,6 @@ class BuildReport:
 def _organizations(target: int, rng: random.Random) -> list[tuple[int, str, int | None]]:
     """Buyer organizations up to ``target`` (the demo's plus bench ones, some under a street
     or department); returns (id, type, parent id) of those that buy."""
-    from shop.accounts.models import BuyerOrganization, OrganizationType
 
     types = [t for t in OrganizationType.values]
     existing = BuyerOrganization.objects.count()
@@ -119,8 +131,6 @@ class _Sources:
 
 
 def _sources(*, organizations: int, rng: random.Random) -> _Sources:
-    from catalog.models import ProductVariant
-    from orders.models import Campaign
 
     campaign = Campaign.objects.filter(is_active=True).order_by("-start_date", "-pk").first()  # the pages' one
     if campaign is None:
@@ -150,7 +160,6 @@ class _Rows:
     CHANNELS = ["canteen", "union", "personal"]
 
     def __init__(self, src: _Sources, rng: random.Random) -> None:
-        from orders.models import Fulfilment, OfflineRecord, Order, OrderLine, Refund, RefundLine
 
         self.src, self.rng = src, rng
         self.order_id, self.fulfilment_id, self.line_id = next_id(Order), next_id(Fulfilment), next_id(OrderLine)
@@ -251,8 +260,6 @@ class _Chain:
 def _chain(ledger: list[_Entry], *, now: datetime) -> _Chain:
     """The hash chain in time order (a refund after its line), continuing the demo's head,
     and the aggregates' deltas, by the ledger's own functions."""
-    from orders.chain import aggregate_deltas, entry_hash, entry_values
-    from orders.models import LedgerHead
 
     ledger.sort(key=lambda e: e.occurred_at)
     head = LedgerHead.objects.filter(pk=1).first()
@@ -272,17 +279,6 @@ def _chain(ledger: list[_Entry], *, now: datetime) -> _Chain:
 
 def _insert(rows: _Rows, chain: _Chain, report: BuildReport) -> None:
     """Every row in one transaction with the ledger head locked, then the running tally."""
-    from orders.models import (
-        Fulfilment,
-        LedgerEntry,
-        LedgerHead,
-        OfflineRecord,
-        Order,
-        OrderLine,
-        Refund,
-        RefundLine,
-    )
-    from orders.services.ledger import tally_apply
 
     with transaction.atomic():
         LedgerHead.objects.select_for_update().filter(pk=1).first()
@@ -320,8 +316,6 @@ def _insert(rows: _Rows, chain: _Chain, report: BuildReport) -> None:
 def build_ledger(*, entries: int, organizations: int, seed: int, log: Log) -> BuildReport:
     """Write ``entries`` entries (about 93% paid order lines, 3% partial refunds, 4% offline
     records) continuing the current chain; the aggregates follow in the same transaction."""
-    from orders.models import LedgerEntry, TallyAggregate
-    from orders.services.product_stats import product_stats_rebuild
 
     rng = random.Random(seed)
     report = BuildReport()

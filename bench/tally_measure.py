@@ -13,7 +13,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+
+from catalog.models import Product
+from orders.integrity import ledger_verify, tally_reconcile
+from orders.models import Campaign
+from orders.selectors.tally import leaderboard, tally_for_campaign
 
 Log = Callable[[str], None]
 
@@ -34,7 +42,6 @@ def _p95(samples: list[float]) -> float:
 
 
 def time_call(name: str, call: Callable[[], object], *, repeat: int, warmup: int = 2) -> Timing:
-    from django.test.utils import CaptureQueriesContext
 
     try:
         for _ in range(warmup):
@@ -53,7 +60,6 @@ def time_call(name: str, call: Callable[[], object], *, repeat: int, warmup: int
 
 
 def time_page(name: str, path: str, *, repeat: int) -> Timing:
-    from django.test import Client
 
     client = Client(raise_request_exception=False)
     response = client.get(path)
@@ -91,13 +97,7 @@ def time_once(name: str, call: Callable[[], list], *, profile: bool, log: Log) -
 
 
 def measure_all(*, repeat: int, profile: bool, log: Log) -> tuple[list[Timing], dict[str, list]]:
-    from django.conf import settings
-    from django.test.utils import override_settings
 
-    from catalog.models import Product
-    from orders.integrity import ledger_verify, tally_reconcile
-    from orders.models import Campaign
-    from orders.selectors.tally import leaderboard, tally_for_campaign
 
     campaign = Campaign.objects.filter(is_active=True).order_by("-start_date", "-pk").first()  # the pages' one
     assert campaign is not None  # the bench seeds one before measuring

@@ -13,6 +13,7 @@ from django.test.utils import override_settings
 from bench.database import bench_database
 from bench.tally import build_ledger
 from bench.tally_measure import measure_all
+from shop.demo.services import demo_seed
 
 SQLITE_MAX_ENTRIES = 20_000
 # From the issue, printed for comparison only.
@@ -54,7 +55,6 @@ class Command(BaseCommand):
         with tempfile.TemporaryDirectory(prefix="bench-tally-media-") as media, \
                 override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend", MEDIA_ROOT=media), \
                 bench_database(command="bench_tally", suffix="_bench_tally", log=self.stdout.write, keep=keep):
-            from shop.demo.services import demo_seed
 
             demo_seed(seed=seed, product_limit=products)
             report = build_ledger(entries=entries, organizations=organizations, seed=seed, log=self.stdout.write)
