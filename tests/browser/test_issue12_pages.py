@@ -81,14 +81,14 @@ class Visit:
         assert not self.problems, self.problems
 
 
-def test_issue12_pages_load_cleanly_and_are_photographed(live_server, ranked, browser, settings):
+def prepare_invoicing(world):
+    """Org A's invoice profile, an open order, and a paid one whose Longchuan part has its
+    invoice uploaded: (open order, invoiced order, that part)."""
     from orders.services.invoices import fulfilment_invoice_upload
     from orders.services.payments import order_mark_paid
     from shop.accounts.models import DeliveryAddress
     from shop.accounts.services import organization_invoice_update
 
-    settings.SITE_URL = live_server.url
-    world = ranked
     # ``ranked`` copied address_a to other organizations through the same instance.
     world.address_a = DeliveryAddress.objects.filter(organization=world.org_a).order_by("pk").first()
     organization_invoice_update(
@@ -102,7 +102,10 @@ def test_issue12_pages_load_cleanly_and_are_photographed(live_server, ranked, br
     order_mark_paid(order_id=invoiced.pk, method="bank_transfer", amount_fen=invoiced.total_fen, actor=world.staff)
     part_a = invoiced.fulfilments.get(supplier=world.supplier_a)
     fulfilment_invoice_upload(actor=world.owner_a, fulfilment=part_a, upload=invoice_pdf())
+    return open_order, invoiced, part_a
 
+
+def visit_as_visitor(browser, live_server) -> None:
     anonymous = Visit(browser, live_server, None, DESKTOP)
     anonymous.open("/")
     anonymous.shot("01-home")
@@ -115,12 +118,16 @@ def test_issue12_pages_load_cleanly_and_are_photographed(live_server, ranked, br
     phone.shot("02-catalog-phone-filters-open")
     phone.close()
 
+
+def visit_as_buyer_on_a_phone(browser, live_server, world) -> None:
     buyer_phone = Visit(browser, live_server, world.purchaser_a, PHONE)
     buyer_phone.open("/products/longchuan-camellia-oil/")
     assert buyer_phone.page.locator("#buy-box").is_visible()
     buyer_phone.shot("03-product-phone-buy-box")
     buyer_phone.close()
 
+
+def visit_as_approver(browser, live_server, world, open_order, invoiced, part_a) -> None:
     approver = Visit(browser, live_server, world.approver_a, DESKTOP)
     approver.open("/orders/approvals/")
     assert approver.page.locator("main").inner_text().count("¥") >= 1
@@ -135,17 +142,23 @@ def test_issue12_pages_load_cleanly_and_are_photographed(live_server, ranked, br
     approver.shot("07-invoice-buyer-issued", selector="#order-invoices")
     approver.close()
 
+
+def visit_as_supplier(browser, live_server, world, invoiced) -> None:
     supplier = Visit(browser, live_server, world.owner_b, DESKTOP)
     supplier.open(f"/portal/orders/{invoiced.fulfilments.get(supplier=world.supplier_b).pk}/")
     supplier.shot("08-invoice-supplier-upload", selector="#order-invoice")
     supplier.close()
 
+
+def visit_as_organization_admin(browser, live_server, world, open_order) -> None:
+    """The invoice profile, the checkout it prefills, and the contract PDF (rendered to a
+    picture when pdftoppm is there)."""
+    from orders.services.cart import cart_line_add
+
     admin = Visit(browser, live_server, world.admin_a, DESKTOP)
     admin.open("/account/organization/")
     assert admin.page.locator("input[name=invoice_bank_account]").input_value() == BANK
     admin.shot("09-organization-invoice-profile", full_page=True)
-    from orders.services.cart import cart_line_add
-
     cart_line_add(user=world.admin_a, organization=world.org_a, variant_id=world.variant_a.pk, quantity=1)
     admin.open("/checkout/")
     assert admin.page.locator("input[name=invoice_bank_account]").input_value() == BANK
@@ -161,6 +174,8 @@ def test_issue12_pages_load_cleanly_and_are_photographed(live_server, ranked, br
         subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile",
                         str(SHOTS / "contract.pdf"), str(SHOTS / "11-contract-page1")], check=True)
 
+
+def visit_the_big_screens(browser, live_server) -> None:
     for width, height in ((1920, 1080), (3840, 2160)):
         screen = Visit(browser, live_server, None, {"width": width, "height": height})
         screen.open("/tally/screen/")
@@ -168,3 +183,15 @@ def test_issue12_pages_load_cleanly_and_are_photographed(live_server, ranked, br
         assert size[0] <= width and size[1] <= height, size
         screen.shot(f"12-big-screen-{width}x{height}")
         screen.close()
+
+
+def test_issue12_pages_load_cleanly_and_are_photographed(live_server, ranked, browser, settings):
+    settings.SITE_URL = live_server.url
+    world = ranked
+    open_order, invoiced, part_a = prepare_invoicing(world)
+    visit_as_visitor(browser, live_server)
+    visit_as_buyer_on_a_phone(browser, live_server, world)
+    visit_as_approver(browser, live_server, world, open_order, invoiced, part_a)
+    visit_as_supplier(browser, live_server, world, invoiced)
+    visit_as_organization_admin(browser, live_server, world, open_order)
+    visit_the_big_screens(browser, live_server)

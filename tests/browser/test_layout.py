@@ -137,7 +137,7 @@ def test_phone_product_page_keeps_the_buy_box_in_view(live_server, people, brows
     # With production settings (PostgreSQL runs) requests say they came over https, so the
     # CSRF check wants an https Origin, which Chromium does not send to this http server: the
     # post gets one as an extra header, and the page it leads to is loaded again without it
-    # (see Visitor.submit in test_supplier_onboarding_flow.py).
+    # (see Visitor.submit in tests/browser/visitor.py).
     secure = bool(settings.SECURE_PROXY_SSL_HEADER)
     if secure:
         page.set_extra_http_headers({"Origin": live_server.url.replace("http:", "https:", 1)})

@@ -13,8 +13,10 @@ from typing import Any
 
 import pytest
 
+from tests.browser.test_walk import ARTIFACTS
+
 # ``visitors``: one browser context per person (a fixture, imported to be registered here).
-from tests.browser.test_supplier_onboarding_flow import ARTIFACTS, Visitor, visitors  # noqa: F401
+from tests.browser.visitor import Visitor, visitors  # noqa: F401
 from tests.world import PASSWORD
 
 pytestmark = [
@@ -76,26 +78,11 @@ def ship_from_portal(seller: Visitor, order: Any, *, carrier: str, tracking: str
     return seller.submit("form[action$='/ship/'] button[type=submit]")
 
 
-def test_two_supplier_order_is_approved_paid_by_transfer_shipped_accepted_and_counted_once(
-    live_server, world, visitors, settings  # noqa: F811
-):
-    from catalog.models import ProductVariant
-    from orders.models import (
-        BankReceipt,
-        BankReceiptStatus,
-        EntryKind,
-        Fulfilment,
-        FulfilmentStatus,
-        LedgerEntry,
-        Order,
-        OrderStatus,
-    )
+def place_the_order(visitor_for, w):
+    """1. The purchaser adds products of two suppliers to the cart and checks out."""
+    from orders.models import Order, OrderStatus
 
-    settings.SITE_URL = live_server.url
-    w = world
-
-    # 1. The purchaser adds products of two suppliers to the cart and checks out.
-    buyer = visitors("purchaser")
+    buyer = visitor_for("purchaser")
     login(buyer, w.purchaser_a)
     add_to_cart(buyer, w.variant_a, QTY_A)
     html = add_to_cart(buyer, w.variant_b, QTY_B)
@@ -119,26 +106,38 @@ def test_two_supplier_order_is_approved_paid_by_transfer_shipped_accepted_and_co
     assert order.funding_channel == "canteen"
     assert (order.ship_label, order.ship_recipient) == ("社区食堂", "李四")
     shot(buyer, "1-order-placed")
+    return buyer, order
 
-    # 2. The approver approves it.
-    approver = visitors("approver")
+
+def approve_the_order(visitor_for, w, order):
+    """2. The approver approves it."""
+    from orders.models import OrderStatus
+
+    approver = visitor_for("approver")
     login(approver, w.approver_a)
     approver.goto(f"/orders/{order.pk}/")
-    html = approver.submit(f"form[action$='/orders/{order.pk}/approve/'] button[type=submit]")
+    approver.submit(f"form[action$='/orders/{order.pk}/approve/'] button[type=submit]")
     order.refresh_from_db()
     assert order.status == OrderStatus.AWAITING_PAYMENT
     assert order.approved_by == w.approver_a
     shot(approver, "2-approved")
+    return approver
 
-    # 3. The purchaser reads the transfer instructions and the payment reference.
+
+def read_the_transfer_instructions(buyer, order, settings) -> None:
+    """3. The purchaser reads the transfer instructions and the payment reference."""
     buyer.goto(f"/orders/{order.pk}/pay/")
     pay_text = buyer.page.locator("main").inner_text()
     assert order.payment_reference in pay_text
     assert settings.BANK_ACCOUNT_NUMBER in pay_text
     shot(buyer, "3-pay")
 
-    # 4. Finance records the transfer in the admin: exact reference and amount.
-    staff = visitors("finance")
+
+def record_the_transfer(visitor_for, w, order):
+    """4. Finance records the transfer in the admin: exact reference and amount."""
+    from orders.models import BankReceipt, BankReceiptStatus, OrderStatus
+
+    staff = visitor_for("finance")
     staff.login("/admin/login/?next=/admin/", w.staff.username, PASSWORD, "#login-form input[type=submit]")
     staff.goto("/admin/orders/bankreceipt/add/")
     staff.page.fill("#id_bank_reference", "ICBC20240601000123")
@@ -153,23 +152,34 @@ def test_two_supplier_order_is_approved_paid_by_transfer_shipped_accepted_and_co
     receipt = BankReceipt.objects.get(bank_reference="ICBC20240601000123")
     assert receipt.status == BankReceiptStatus.MATCHED and receipt.order_id == order.pk
     shot(staff, "4-recorded")
+    return staff
 
-    # 5. Each supplier ships its own part from the portal; neither sees the other's lines.
-    seller_a = visitors("supplier-a")
+
+def ship_both_parts(visitor_for, w, order):
+    """5. Each supplier ships its own part from the portal; neither sees the other's lines."""
+    from orders.models import OrderStatus
+
+    seller_a = visitor_for("supplier-a")
     login(seller_a, w.owner_a)
     html = ship_from_portal(seller_a, order, carrier="顺丰速运", tracking="SF1402983377", confirm=True)
     assert "SF1402983377" in html
     assert "龙川山茶油" in html and "都安山羊肉" not in html and "¥273.00" not in html
     shot(seller_a, "5-supplier-a-shipped")
-    seller_b = visitors("supplier-b")
+    seller_b = visitor_for("supplier-b")
     login(seller_b, w.owner_b)
     html = ship_from_portal(seller_b, order, carrier="中国邮政 EMS", tracking="EM9988776655CN", confirm=False)
     assert "都安山羊肉" in html and "龙川山茶油" not in html and "¥880.00" not in html
     shot(seller_b, "5-supplier-b-shipped")
     order.refresh_from_db()
     assert order.status == OrderStatus.SHIPPED
+    return seller_a, seller_b
 
-    # 6. The purchaser accepts both deliveries with a rating and a comment.
+
+def accept_both_deliveries(buyer, seller_a, w, order):
+    """6. The purchaser accepts both deliveries with a rating and a comment; the supplier
+    reads the rating on its order page."""
+    from orders.models import Fulfilment
+
     part_a = Fulfilment.objects.get(order=order, supplier=w.supplier_a)
     part_b = Fulfilment.objects.get(order=order, supplier=w.supplier_b)
     buyer.goto(f"/orders/{order.pk}/")
@@ -181,11 +191,16 @@ def test_two_supplier_order_is_approved_paid_by_transfer_shipped_accepted_and_co
         buyer.submit(f"#accept-{part.pk} button[type=submit]")
     shot(buyer, "6-accepted")
 
-    # The supplier reads the rating on its order page.
     seller_a.goto(f"/portal/orders/{part_a.pk}/")
     assert "茶油清香，包装完好" in seller_a.page.locator("main").inner_text()
+    return part_a, part_b
 
-    # The database agrees: accepted, counted once to the fen, stock right.
+
+def check_the_database(w, order, part_a, part_b) -> None:
+    """The database agrees: accepted, counted once to the fen, stock right."""
+    from catalog.models import ProductVariant
+    from orders.models import EntryKind, FulfilmentStatus, LedgerEntry, OrderStatus
+
     order.refresh_from_db()
     assert order.status == OrderStatus.ACCEPTED
     part_a.refresh_from_db()
@@ -213,5 +228,18 @@ def test_two_supplier_order_is_approved_paid_by_transfer_shipped_accepted_and_co
     assert (a.stock, a.reserved) == (50 - QTY_A, 0)
     assert (b.stock, b.reserved) == (50 - QTY_B, 0)
 
+
+def test_two_supplier_order_is_approved_paid_by_transfer_shipped_accepted_and_counted_once(
+    live_server, world, visitors, settings  # noqa: F811
+):
+    settings.SITE_URL = live_server.url
+    w = world
+    buyer, order = place_the_order(visitors, w)
+    approver = approve_the_order(visitors, w, order)
+    read_the_transfer_instructions(buyer, order, settings)
+    staff = record_the_transfer(visitors, w, order)
+    seller_a, seller_b = ship_both_parts(visitors, w, order)
+    part_a, part_b = accept_both_deliveries(buyer, seller_a, w, order)
+    check_the_database(w, order, part_a, part_b)
     for visitor in (buyer, approver, staff, seller_a, seller_b):
         visitor.assert_clean()

@@ -9,8 +9,6 @@ Each actor has a browser context of their own and logs in through the login page
 
 import io
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +16,8 @@ import pytest
 from django.core.files.storage import default_storage
 from PIL import Image, ImageDraw
 
-from tests.browser.test_walk import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+# ``visitors``: one browser context per person (a fixture, imported to be registered here).
+from tests.browser.visitor import visitors, zh  # noqa: F401
 
 pytestmark = [
     pytest.mark.browser,
@@ -66,18 +65,6 @@ def world(regions, settings, tmp_path) -> dict[str, Any]:
     return {"coordinator": coordinator, "staff": staff, "category": category, "other": other}
 
 
-def zh(message: Any, plural: str = "", number: int = 0, **params: Any) -> str:
-    """A message (or a lazy label) as the pages show it in Chinese, from the same catalogue."""
-    from django.utils import translation
-
-    with translation.override("zh-hans"):
-        if plural:
-            text = translation.ngettext(message, plural, number)
-        else:
-            text = translation.gettext(message) if isinstance(message, str) else str(message)
-    return text % params if params else text
-
-
 def minimal_pdf() -> bytes:
     """A real one-page PDF with a correct cross-reference table."""
     content = b"BT /F1 18 Tf 72 770 Td (Business licence) Tj ET"
@@ -113,126 +100,11 @@ def photo(path: Path, fmt: str, color: tuple[int, int, int]) -> Path:
     return path
 
 
-@dataclass
-class Visitor:
-    """One person's browser context and page on the live server."""
-
-    page: Any
-    base_url: str
-    name: str
-    secure: bool
-    errors: list[str] = field(default_factory=list)
-    failed: list[str] = field(default_factory=list)
-
-    def goto(self, path: str) -> Any:
-        response = self.page.goto(f"{self.base_url}{path}")
-        assert response is not None and response.status == 200, (path, response and response.status)
-        return response
-
-    def submit(self, selector: str) -> str:
-        """Click a form's submit button, wait for the page it leads to (a 200 after a
-        redirect) and return that page's HTML as the server sent it.
-
-        With production settings (PostgreSQL runs) every request says it came over https
-        (X-Forwarded-Proto), so the CSRF check wants an https Origin, which the browser does
-        not send to this http server: the post gets one as an extra header. Chromium refuses
-        that forged header on the requests of the page the post leads to (its styles and
-        images fail), so that page is loaded again without it; its one-time messages are
-        then gone from the screen but are in the returned HTML."""
-        before = len(self.failed)
-        if self.secure:
-            self.page.set_extra_http_headers({"Origin": self.base_url.replace("http:", "https:", 1)})
-        try:
-            with self.page.expect_navigation() as navigation:
-                self.page.click(selector)
-        finally:
-            if self.secure:
-                self.page.set_extra_http_headers({})
-        response = navigation.value
-        assert response is not None and response.status == 200, (selector, response and response.status)
-        assert response.request.method == "GET", "the post did not redirect"
-        html = response.text()
-        if self.secure:
-            refused = len(self.failed)
-            self.goto(self.page.url.removeprefix(self.base_url))
-            del self.failed[before:refused]  # what the forged Origin broke, not the page
-        return html
-
-    def login(self, path: str, username: str, password: str, button: str) -> None:
-        self.goto(path)
-        self.page.fill("#id_username", username)
-        self.page.fill("#id_password", password)
-        self.submit(button)
-
-    def shot(self, step: str) -> None:
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(ARTIFACTS / f"onboarding-{step}.png"), full_page=True)
-        # After a full-page capture Chromium keeps reporting the scroll position it used for
-        # the capture until the next resize, and a click aimed from it lands elsewhere (on a
-        # long form: beside the submit button). A resize makes layout and scroll agree again.
-        size = self.page.viewport_size
-        self.page.set_viewport_size({**size, "height": size["height"] + 1})
-        self.page.set_viewport_size(size)
-
-    def assert_clean(self) -> None:
-        assert not self.errors, (self.name, self.errors)
-        assert not [url for url in self.failed if url.startswith(self.base_url)], (self.name, self.failed)
-
-
-@pytest.fixture
-def visitors(live_server) -> Iterator[Any]:
-    """``visitors(name)`` opens a fresh browser context (no cookies) for one person."""
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium to run the browser tests.")
-    from django.conf import settings as django_settings
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-
-        def open_visitor(name: str) -> Visitor:
-            # With DATABASE_URL set the settings are production's: HTTPS redirects unless the
-            # request says, as the TLS-terminating proxy does, that it came over HTTPS.
-            context = browser.new_context(
-                locale="zh-CN", viewport={"width": 1280, "height": 900},
-                extra_http_headers={"X-Forwarded-Proto": "https"},
-            )
-            page = context.new_page()
-            visitor = Visitor(
-                page=page, base_url=live_server.url, name=name,
-                secure=bool(django_settings.SECURE_PROXY_SSL_HEADER),
-            )
-            page.on("pageerror", lambda exc: visitor.errors.append(str(exc)))
-            # a script or style the Content-Security-Policy blocked is an error too
-            page.on("console", lambda msg: visitor.errors.append(msg.text) if "Content Security Policy" in msg.text else None)
-            # The favicon fetch is cancelled when the page navigates on quickly (a race in
-            # Chromium, not a broken page); tests/frontend/test_rough_edges.py checks it is served.
-            page.on("requestfailed", lambda request: None if request.url.endswith("/favicon.svg") else visitor.failed.append(request.url))
-            return visitor
-
-        try:
-            yield open_visitor
-        finally:
-            browser.close()
-
-
-def test_supplier_applies_is_admitted_lists_a_product_and_it_reaches_the_storefront(
-    live_server, world, visitors, tmp_path, settings
-):
-    from django.contrib.contenttypes.models import ContentType
-
-    from catalog.models import Product, ProductStatus
-    from shop.common.models import AuditEvent, EffectClaim
+def apply_as_a_cooperative(visitor_for, credit_code: str, licence: Path):
+    """1. An anonymous visitor applies as a cooperative of 大化."""
     from suppliers.models import Supplier, SupplierStatus
-    from suppliers.validators import make_credit_code
 
-    settings.SITE_URL = live_server.url
-    credit_code = make_credit_code(authority="9", org_type="3", division=DAHUA, serial="MA0000701")
-    licence = tmp_path / "营业执照.pdf"
-    licence.write_bytes(minimal_pdf())
-
-    # 1. An anonymous visitor applies as a cooperative of 大化.
-    applicant = visitors("applicant")
+    applicant = visitor_for("applicant")
     applicant.goto("/join/")
     page = applicant.page
     assert page.get_attribute("html", "lang") == "zh-hans"
@@ -276,9 +148,14 @@ def test_supplier_applies_is_admitted_lists_a_product_and_it_reaches_the_storefr
     assert supplier.status == SupplierStatus.APPLIED
     assert (supplier.county_id, supplier.township_id, supplier.village_id) == (DAHUA, QIBAINONG, NONGHE)
     assert supplier.license_document.read().startswith(b"%PDF-")
+    return applicant, supplier
 
-    # 2. The coordinator of 大化 logs in, opens the application and recommends it.
-    coordinator = visitors("coordinator")
+
+def recommend_as_coordinator(visitor_for, supplier, credit_code: str):
+    """2. The coordinator of 大化 logs in, opens the application and recommends it."""
+    from suppliers.models import SupplierStatus
+
+    coordinator = visitor_for("coordinator")
     coordinator.login(
         "/accounts/login/", COORDINATOR_EMAIL, PASSWORD, "form[action='/accounts/login/'] button[type=submit]"
     )
@@ -295,9 +172,14 @@ def test_supplier_applies_is_admitted_lists_a_product_and_it_reaches_the_storefr
     coordinator.shot("2-coordinator-recommended")
     supplier.refresh_from_db()
     assert supplier.status == SupplierStatus.RECOMMENDED
+    return coordinator
 
-    # 3. Staff log in to the admin and approve the supplier with the list's action.
-    staff = visitors("staff")
+
+def approve_the_supplier_as_staff(visitor_for, supplier):
+    """3. Staff log in to the admin and approve the supplier with the list's action."""
+    from suppliers.models import SupplierStatus
+
+    staff = visitor_for("staff")
     staff.login("/admin/login/?next=/admin/", STAFF_USERNAME, PASSWORD, "#login-form input[type=submit]")
     assert staff.page.url.endswith("/admin/")
     staff.goto("/admin/suppliers/supplier/?status__exact=recommended")
@@ -310,9 +192,14 @@ def test_supplier_applies_is_admitted_lists_a_product_and_it_reaches_the_storefr
     staff.shot("3-admin-supplier-approved")
     supplier.refresh_from_db()
     assert supplier.status == SupplierStatus.APPROVED
+    return staff
 
-    # 4. The supplier logs in, lists a product with a specification, two photos, and submits it.
-    seller = visitors("seller")
+
+def list_and_submit_a_product(visitor_for, world, tmp_path):
+    """4. The supplier logs in, lists a product with a specification, two photos, and submits it."""
+    from catalog.models import Product, ProductStatus
+
+    seller = visitor_for("seller")
     seller.login(
         "/accounts/login/", APPLICANT_EMAIL, PASSWORD, "form[action='/accounts/login/'] button[type=submit]"
     )
@@ -357,8 +244,13 @@ def test_supplier_applies_is_admitted_lists_a_product_and_it_reaches_the_storefr
     assert product.status == ProductStatus.SUBMITTED
     assert page.locator(".title-with-status span").inner_text() == zh(ProductStatus.SUBMITTED.label)
     seller.shot("4-portal-submitted")
+    return seller, product
 
-    # 5. Staff find it in the review queue and approve and publish it from the review panel.
+
+def approve_and_publish_the_product(staff, product) -> None:
+    """5. Staff find it in the review queue and approve and publish it from the review panel."""
+    from catalog.models import ProductStatus
+
     staff.goto("/admin/catalog/product/?review=awaiting")
     with staff.page.expect_navigation():
         staff.page.locator("#result_list").get_by_role("link", name=PRODUCT_NAME).click()
@@ -370,8 +262,10 @@ def test_supplier_applies_is_admitted_lists_a_product_and_it_reaches_the_storefr
     product.refresh_from_db()
     assert product.status == ProductStatus.APPROVED and product.is_published and product.is_visible
 
-    # 6. A buyer finds it in the catalogue and the search, and sees its photos and origin.
-    buyer = visitors("buyer")
+
+def find_it_as_a_buyer(visitor_for, product):
+    """6. A buyer finds it in the catalogue and the search, and sees its photos and origin."""
+    buyer = visitor_for("buyer")
     buyer.goto("/products/")
     cards = buyer.page.locator(".product-card")
     assert cards.filter(has_text=PRODUCT_NAME).count() == 1
@@ -399,8 +293,17 @@ def test_supplier_applies_is_admitted_lists_a_product_and_it_reaches_the_storefr
     assert re.search(r"大化瑶族自治县 ?→.*七百弄乡 ?→.*弄合村委会", origin), origin
     assert buyer.page.get_by_text("瑶山土鸡社").first.is_visible()  # the supplier's short name
     buyer.shot("6-product")
+    return buyer
 
-    # The database agrees with what the pages showed.
+
+def check_the_database(world, supplier, product) -> None:
+    """The database agrees with what the pages showed."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from catalog.models import Product
+    from shop.common.models import AuditEvent, EffectClaim
+    from suppliers.models import SupplierStatus
+
     supplier.refresh_from_db()
     assert supplier.status == SupplierStatus.APPROVED
     assert Product.objects.visible().filter(pk=product.pk).exists()
@@ -436,5 +339,22 @@ def test_supplier_applies_is_admitted_lists_a_product_and_it_reaches_the_storefr
         ("recommended", APPLICANT_EMAIL), ("approved", APPLICANT_EMAIL),
     } <= sent
 
+
+def test_supplier_applies_is_admitted_lists_a_product_and_it_reaches_the_storefront(
+    live_server, world, visitors, tmp_path, settings  # noqa: F811
+):
+    from suppliers.validators import make_credit_code
+
+    settings.SITE_URL = live_server.url
+    credit_code = make_credit_code(authority="9", org_type="3", division=DAHUA, serial="MA0000701")
+    licence = tmp_path / "营业执照.pdf"
+    licence.write_bytes(minimal_pdf())
+    applicant, supplier = apply_as_a_cooperative(visitors, credit_code, licence)
+    coordinator = recommend_as_coordinator(visitors, supplier, credit_code)
+    staff = approve_the_supplier_as_staff(visitors, supplier)
+    seller, product = list_and_submit_a_product(visitors, world, tmp_path)
+    approve_and_publish_the_product(staff, product)
+    buyer = find_it_as_a_buyer(visitors, product)
+    check_the_database(world, supplier, product)
     for visitor in (applicant, coordinator, staff, seller, buyer):
         visitor.assert_clean()

@@ -132,8 +132,9 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"walk-{name}.png"), full_page=True)
 
 
-def test_walk_home_county_product_trace_in_chinese(live_server, shop_data, browser, settings):
-    settings.SITE_URL = live_server.url
+def open_page(browser):
+    """A Chinese-speaking page, the script and CSP errors it reports and the requests that
+    failed."""
     # With DATABASE_URL set the settings are production's: HTTPS redirects unless the request
     # says, as the TLS-terminating proxy in front of the shop does, that it came over HTTPS.
     # (The live server is session-wide, so its middleware keeps the settings it started with.)
@@ -149,15 +150,20 @@ def test_walk_home_county_product_trace_in_chinese(live_server, shop_data, brows
     failed: list[str] = []
     # a favicon fetch cancelled by a quick navigation is not a broken page (served: test_rough_edges)
     page.on("requestfailed", lambda request: None if request.url.endswith("/favicon.svg") else failed.append(request.url))
+    return context, page, errors, failed
 
-    # Home, in Chinese by default.
+
+def see_the_home_page(page, live_server) -> None:
+    """Home, in Chinese by default."""
     response = page.goto(f"{live_server.url}/")
     assert response is not None and response.status == 200
     assert page.get_attribute("html", "lang") == "zh-hans"
     assert page.get_by_role("navigation").first.get_by_role("link", name="龙川县").is_visible()
     assert page.get_by_text("龙川山茶油").first.is_visible()
 
-    # Keyboard: the first Tab reaches the skip link, which becomes visible and moves focus to main.
+
+def tab_to_the_skip_link(page) -> None:
+    """Keyboard: the first Tab reaches the skip link, which becomes visible and moves focus to main."""
     page.keyboard.press("Tab")
     first = focused(page)
     assert "skip-link" in first["cls"] and first["href"] == "#main"
@@ -165,7 +171,9 @@ def test_walk_home_county_product_trace_in_chinese(live_server, shop_data, brows
     page.keyboard.press("Enter")
     assert focused(page)["id"] == "main"
 
-    # Tab on through the header until the main navigation's link to the county, then Enter.
+
+def tab_to_the_county(page, live_server) -> None:
+    """Tab on through the header until the main navigation's link to the county, then Enter."""
     page.goto(f"{live_server.url}/")
     for _ in range(25):
         page.keyboard.press("Tab")
@@ -179,7 +187,8 @@ def test_walk_home_county_product_trace_in_chinese(live_server, shop_data, brows
     page.keyboard.press("Enter")
     page.wait_for_url("**/counties/longchuan/")
 
-    # County page.
+
+def see_the_county_and_open_the_product(page) -> None:
     assert page.locator("h1").inner_text().startswith("龙川县")
     assert page.get_by_text("义都镇").first.is_visible()
     assert page.get_by_role("link", name="龙川县义都镇山茶油专业合作社").is_visible()
@@ -187,7 +196,9 @@ def test_walk_home_county_product_trace_in_chinese(live_server, shop_data, brows
     page.get_by_role("link", name="龙川山茶油").first.click()
     page.wait_for_url("**/products/longchuan-camellia-oil/")
 
-    # Product page: name, variant, provenance, a real photo that loaded.
+
+def see_the_product_and_open_its_trace(page, oil) -> None:
+    """Product page: name, variant, provenance, a real photo that loaded."""
     assert page.locator("h1").inner_text() == "龙川山茶油"
     assert page.get_by_role("cell", name="¥98.00").is_visible()
     assert page.get_by_role("rowheader", name="500ml/瓶").is_visible()
@@ -196,10 +207,12 @@ def test_walk_home_county_product_trace_in_chinese(live_server, shop_data, brows
     assert page.evaluate("() => document.querySelector('.gallery-main img').naturalWidth") > 0
     assert page.locator(".gallery-thumbs img").count() == 2
     shot(page, "3-product")
-    page.locator(f'a.button[href="/trace/{shop_data["oil"].slug}/"]').click()
+    page.locator(f'a.button[href="/trace/{oil.slug}/"]').click()
     page.wait_for_url("**/trace/longchuan-camellia-oil/")
 
-    # Trace page (溯源): provenance facts and a QR code pointing at this very page.
+
+def see_the_trace_page(page, live_server):
+    """Trace page (溯源): provenance facts and a QR code pointing at this very page."""
     assert page.locator(".eyebrow").first.inner_text().count("溯源") == 1
     label = page.locator(".trace-label")
     label_text = label.inner_text()
@@ -211,13 +224,27 @@ def test_walk_home_county_product_trace_in_chinese(live_server, shop_data, brows
     qr = page.request.get(f"{trace_url}qr.svg")
     assert qr.status == 200 and qr.headers["content-type"].startswith("image/svg+xml")
     shot(page, "4-trace")
+    return label
 
-    # Printed, the page is the packaging label without the site's header.
+
+def print_the_trace_label(page, label) -> None:
+    """Printed, the page is the packaging label without the site's header."""
     page.emulate_media(media="print")
     assert not page.locator(".site-header").is_visible()
     assert label.is_visible()
     shot(page, "5-trace-print")
 
+
+def test_walk_home_county_product_trace_in_chinese(live_server, shop_data, browser, settings):
+    settings.SITE_URL = live_server.url
+    context, page, errors, failed = open_page(browser)
+    see_the_home_page(page, live_server)
+    tab_to_the_skip_link(page)
+    tab_to_the_county(page, live_server)
+    see_the_county_and_open_the_product(page)
+    see_the_product_and_open_its_trace(page, shop_data["oil"])
+    label = see_the_trace_page(page, live_server)
+    print_the_trace_label(page, label)
     assert not errors, errors
     assert not [url for url in failed if url.startswith(live_server.url)], failed
     context.close()

@@ -1,14 +1,10 @@
-"""Storefront fixtures: products in the three counties (``tests.world.storefront_*``) and the
+"""Storefront fixtures: products in the three counties (``tests.world_catalog.storefront_*``) and the
 supplier portal's world (``tests.world.build_portal_world``)."""
 
 import pytest
 
-from tests.world import (
-    build_portal_world,
-    storefront_categories,
-    storefront_products,
-    storefront_suppliers,
-)
+from tests.world import build_portal_world
+from tests.world_catalog import storefront_categories, storefront_products, storefront_suppliers
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from suppliers.models import CertificationKind
 from tests.factories import DAHUA, CertificationFactory, ProductFactory, SupplierFactory
-from tests.world import add_variant
+from tests.world_catalog import add_variant
 
 pytestmark = pytest.mark.django_db
 

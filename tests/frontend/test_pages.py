@@ -10,7 +10,7 @@ from suppliers.models import CertificationKind, SupplierStatus
 from suppliers.services.status import supplier_suspend
 from tests.factories import CampaignFactory, CertificationFactory, ProductFactory, SupplierFactory
 from tests.frontend.conftest import switch_to_english
-from tests.world import attach_image
+from tests.world_catalog import attach_image
 
 pytestmark = pytest.mark.django_db
 

@@ -253,7 +253,7 @@ def test_the_list_does_not_grow_with_the_orders(client, world, url):
 
 
 def test_the_detail_does_not_grow_with_the_lines_and_events(client, world):
-    from tests.world import add_variant
+    from tests.world_catalog import add_variant
 
     client.force_login(world.owner_a)
     small_order = paid(place(world, organization=world.org_b, user=world.purchaser_b, items=[(world.variant_a, 1)]))

@@ -18,7 +18,8 @@ from tests.factories import (
     SupplierFactory,
 )
 from tests.frontend.buying_world import login
-from tests.world import add_variant, attach_image, build_order_world
+from tests.world import build_order_world
+from tests.world_catalog import add_variant, attach_image
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from catalog.selectors import ProductFilter, product_list
 from catalog.selectors_suggestions import search_suggestions
 from suppliers.services.names import supplier_rename
 from tests.factories import ProductFactory
-from tests.world import add_variant
+from tests.world_catalog import add_variant
 
 pytestmark = pytest.mark.django_db
 

@@ -1,5 +1,5 @@
 """Fixtures for the GraphQL tests: a small catalog across the three counties, with
-products that must stay hidden (``tests.world.build_catalog_world``), and a helper that
+products that must stay hidden (``tests.world_catalog.build_catalog_world``), and a helper that
 posts queries to /graphql/."""
 
 import json
@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.world import CatalogWorld, build_catalog_world
+from tests.world_catalog import CatalogWorld, build_catalog_world
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from shop.graphql.core.errors import validation_error_to_errors
 from shop.graphql.core.mutations import BaseMutation
 from shop.graphql.schema import Query
 from tests.factories import CategoryFactory
-from tests.world import make_product
+from tests.world_catalog import make_product
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import pytest
 from graphql_relay import to_global_id
 
 from tests.graphql.conftest import names
-from tests.world import QIBAINONG
+from tests.world_catalog import QIBAINONG
 
 pytestmark = pytest.mark.django_db
 

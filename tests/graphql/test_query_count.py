@@ -14,7 +14,7 @@ from tests.factories import (
     CertificationFactory,
     SupplierFactory,
 )
-from tests.world import add_image, make_product
+from tests.world_catalog import add_image, make_product
 
 pytestmark = pytest.mark.django_db
 

@@ -1,9 +1,9 @@
 """The tally's property test (``test_tally_property``) with Stripe as the truth for card
 money (issue 9, part 3).
 
-The same histories and invariants, reused from ``tests/orders/test_tally_property.py``
-(its steps, its shadow total, its independent recomputation from the source tables, its
-stock check), extended with card money moved at a real localstripe: card payments, refunds
+The same histories and invariants, reused from ``tests/orders/tally_model.py`` (its steps,
+its shadow total) and ``tests/orders/test_tally_property.py`` (its independent recomputation
+from the source tables, its stock check), extended with card money moved at a real localstripe: card payments, refunds
 made in Stripe's dashboard, disputes opened and then won or lost. Their webhooks
 (``payment_intent.succeeded`` as localstripe made it; ``charge.refunded`` and
 ``charge.dispute.*``, which localstripe cannot send, signed here with the webhook secret)
@@ -31,15 +31,9 @@ from orders.models import LedgerEntry, Order, Payment, PaymentStatus, Refund
 from orders.services.card import payment_card_start
 from orders.stripe.reconcile import stripe_reconcile
 from tests.localstripe_server import LocalStripe, signed, stripe_settings
+from tests.orders.tally_model import ORDER, PLACE, STEP, Run, _counts, _refunded, apply_step
 from tests.orders.test_tally_property import (  # noqa: F401 - cast is a fixture used by the test
-    ORDER,
-    PLACE,
-    STEP,
-    Run,
     _codes,
-    _counts,
-    _refunded,
-    apply_step,
     cast,
     check_stock,
     check_tally,

@@ -11,7 +11,7 @@ from shop.common.models import AuditEvent
 from suppliers.models import SupplierStatus
 from tests.admin.conftest import change_form_data
 from tests.factories import CertificationFactory, ProductFactory
-from tests.world import add_image
+from tests.world_catalog import add_image
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from graphql import parse
 
 from shop.graphql.validation import limit_errors, operation_costs
 from tests.security.graphql_client import error_codes, fan_out_query, post_query
-from tests.world import build_catalog_world
+from tests.world_catalog import build_catalog_world
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,8 @@ from schemathesis import GenerationMode
 from schemathesis.graphql import nodes
 from werkzeug.test import Client as WerkzeugClient
 
-from tests.world import build_catalog_world, build_order_world, place
+from tests.world import build_order_world, place
+from tests.world_catalog import build_catalog_world
 
 pytestmark = pytest.mark.django_db
 

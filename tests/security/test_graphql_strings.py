@@ -14,7 +14,8 @@ from suppliers.models import Supplier
 from tests.factories import CampaignFactory
 from tests.graphql.api_world import client_for, gid
 from tests.security.graphql_client import error_codes, post_query
-from tests.world import build_api_world, build_catalog_world
+from tests.world import build_api_world
+from tests.world_catalog import build_catalog_world
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,8 @@ from graphql import get_introspection_query
 from catalog.models import ProductImage
 from tests.graphql.api_world import client_for, gid
 from tests.security.graphql_client import error_codes, post_query
-from tests.world import build_api_world, build_catalog_world, png_upload
+from tests.world import build_api_world, png_upload
+from tests.world_catalog import build_catalog_world
 
 pytestmark = pytest.mark.django_db
 
