@@ -65,6 +65,8 @@ def build_catalog(*, size: int, seed: int) -> int:
     planned = limit_products(summary_plan.products, size)
     visible = sum(1 for p in planned if p.is_visible and p.supplier in approved)
     demo_seed(seed=seed, product_limit=size, scale=max(0, size - visible))
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute("ANALYZE")  # planner statistics after the bulk load, as autovacuum would gather
     return Product.objects.visible().count()
 
 

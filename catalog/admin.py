@@ -34,6 +34,7 @@ from catalog.services.review import (
 )
 from shop.common.admin import AuditedModelAdmin
 from shop.common.images import normalize_upload
+from shop.common.listing_admin import ListingAdminMixin
 from shop.common.models import AuditEvent
 from suppliers.models import SupplierStatus
 
@@ -104,7 +105,7 @@ class ReviewFilter(admin.SimpleListFilter):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ListingAdminMixin, admin.ModelAdmin):
     list_display = ("name", "name_en", "parent", "position", "slug")
     list_editable = ("position",)
     list_filter = (("parent", admin.RelatedOnlyFieldListFilter),)
@@ -190,7 +191,7 @@ class ProductAdminForm(forms.ModelForm):
 
 
 @admin.register(Product)
-class ProductAdmin(ProductReviewMixin, AuditedModelAdmin):
+class ProductAdmin(ListingAdminMixin, ProductReviewMixin, AuditedModelAdmin):
     class Media:
         css = {"all": ["common/admin-extra.css"]}  # price flags: classes, no inline styles (CSP)
 

@@ -1,11 +1,13 @@
 """Public storefront pages. Views stay thin: they call selectors and render templates."""
 
 import re
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -25,7 +27,9 @@ from catalog.selectors import (
 )
 from catalog.selectors_suggestions import search_suggestions
 from frontend.forms import catalog_filter_form, filter_params
+from frontend.page_cache import PagePart
 from frontend.qr import QR_CACHE_SECONDS, qr_etag, qr_svg, trace_url
+from frontend.templatetags.storefront import lname
 from orders.selectors.campaigns import campaign_progress_current
 from shop.regions.selectors import county_by_slug
 from suppliers.selectors import supplier_public_profile, suppliers_public
@@ -62,9 +66,32 @@ def _page_number(raw: str) -> int | None:
     return int(raw) if len(raw) <= 18 else _PAGE_BEYOND_ANY
 
 
+# Filters whose values are free-form: each value would be an entry of its own, so a page
+# with one of them is rendered every time (search text, prices, a supplier's slug). The other
+# filters take a known set of values (anything else is a 400, never kept).
+_UNKEPT_FILTERS = ("q", "price_min", "price_max", "supplier")
+
+
 @require_safe
 def catalog(request: HttpRequest) -> HttpResponse:
     values = filter_params(request.GET)
+    raw_page = request.GET.get("page", "")
+    part = None
+    number = _page_number(raw_page)
+    if number is not None and number < _PAGE_BEYOND_ANY and not any(values.get(name) for name in _UNKEPT_FILTERS):
+        part = PagePart("catalog", *sorted(values.items()), number)
+        content = part.get()
+        if content is not None:
+            return render(request, "frontend/catalog.html", {"content": content, "values": values})
+    context, status = _catalog_context(values, raw_page)
+    content = render_to_string("frontend/includes/catalog_content.html", context, request=request)
+    if part is not None and status == 200:
+        part.put(content)
+    return render(request, "frontend/catalog.html", {"content": content, "values": values}, status=status)
+
+
+def _catalog_context(values: dict[str, str], raw_page: str) -> tuple[dict[str, Any], int]:
+    """The filters and results of the catalog, and the page's status (400: a bad filter)."""
     errors: dict[str, str] = {}
     filters = None
     categories = category_all()  # the filter's choices, and the check of a category slug
@@ -75,7 +102,7 @@ def catalog(request: HttpRequest) -> HttpResponse:
 
     status = 200
     page_error = ""
-    number = _page_number(request.GET.get("page", ""))
+    number = _page_number(raw_page)
     if number is None:
         page_error = _("The page number must be a whole number, such as 2.")
         number = 1
@@ -102,7 +129,7 @@ def catalog(request: HttpRequest) -> HttpResponse:
         "page_error": page_error,
         "errors": errors,
     }
-    return render(request, "frontend/catalog.html", context, status=status)
+    return context, status
 
 
 SUGGEST_MAX_LENGTH = 64
@@ -133,22 +160,29 @@ def _price_range(product: Product) -> tuple[object, object]:
 
 @require_safe
 def product(request: HttpRequest, slug: str) -> HttpResponse:
-    item = _visible_product_or_404(slug)
-    low, high = _price_range(item)
-    return render(
-        request,
-        "frontend/product.html",
-        {
-            "product": item,
-            "images": item.ordered_images,
-            "main_image": item.ordered_images[0] if item.ordered_images else None,
-            "variants": item.active_variants,
-            "price_low": low,
-            "price_high": high,
-            "certifications": list(item.certifications.all()),
-            "today": timezone.localdate(),
-        },
-    )
+    part = None if request.user.is_authenticated else PagePart("product", slug)  # a buyer's has a cart form
+    kept = part.get() if part is not None else None
+    if kept is None:
+        item = _visible_product_or_404(slug)
+        low, high = _price_range(item)
+        body = render_to_string(
+            "frontend/includes/product_body.html",
+            {
+                "product": item,
+                "images": item.ordered_images,
+                "main_image": item.ordered_images[0] if item.ordered_images else None,
+                "variants": item.active_variants,
+                "price_low": low,
+                "price_high": high,
+                "certifications": list(item.certifications.all()),
+                "today": timezone.localdate(),
+            },
+            request=request,
+        )
+        kept = {"page_title": lname(item), "page_description": item.summary or item.name, "body": body}
+        if part is not None:
+            part.put(kept)
+    return render(request, "frontend/product.html", kept)
 
 
 @require_safe

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from shop.common.admin import AuditedModelAdmin
 from shop.common.adminactions import apply_per_row, reason_action
+from shop.common.listing_admin import ListingAdminMixin
 from suppliers.models import (
     Certification,
     CountyCoordinator,
@@ -45,7 +46,7 @@ class SupplierMemberInline(admin.TabularInline):
 
 
 @admin.register(Supplier)
-class SupplierAdmin(AuditedModelAdmin):  # change page: audit trail section and history
+class SupplierAdmin(ListingAdminMixin, AuditedModelAdmin):  # change page: audit trail section and history
     list_display = (
         "legal_name", "short_name", "supplier_type", "county", "township", "status",
         "poor_households",
@@ -148,7 +149,7 @@ class CountyCoordinatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Certification)
-class CertificationAdmin(admin.ModelAdmin):
+class CertificationAdmin(ListingAdminMixin, admin.ModelAdmin):
     list_display = ("__str__", "kind", "number", "supplier", "valid_from", "valid_until")
     list_filter = ("kind",)
     list_select_related = ("supplier",)

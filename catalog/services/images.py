@@ -24,6 +24,7 @@ from catalog.models import Product, ProductImage
 from catalog.services.listings import id_list
 from shop.common.audit import audit_record
 from shop.common.images import NormalizedImage, make_thumbnail, normalize_upload
+from shop.common.listing_version import listings_changed
 from shop.common.outbox import enqueue_on_commit
 from suppliers.guards import supplier_require_active
 
@@ -51,6 +52,7 @@ def _renumber(images: list[ProductImage]) -> None:
             changed.append(image)
     if changed:
         ProductImage.objects.bulk_update(changed, ["position"])
+        listings_changed()
 
 
 def _delete_files(names: list[str]) -> None:
@@ -96,6 +98,7 @@ def _insert_images(
             for offset, image in enumerate(images):
                 image.position = index + offset
                 image.save()
+                listings_changed()
             siblings[index:index] = images
             _renumber(siblings)
             for image in images:
@@ -165,6 +168,7 @@ def product_image_delete(*, image: ProductImage, actor: Any = None) -> None:
             changes={"image": [locked.image.name, None]},
         )
         locked.delete()
+        listings_changed()
         _renumber(
             list(ProductImage.objects.filter(product_id=image.product_id).order_by("position", "id"))
         )
@@ -184,6 +188,7 @@ def product_image_update(*, image: ProductImage, actor: Any = None, alt: str) ->
         locked.full_clean(exclude=["image", "product", "position"])
         if locked.alt != old:
             locked.save(update_fields=["alt"])
+            listings_changed()
             audit_record(actor=actor, instance=product, action="image.update", changes={"alt": [old, locked.alt]})
     return locked
 
@@ -263,6 +268,7 @@ def product_image_make_thumbnails(*, image: ProductImage) -> ProductImage:
         if locked is not None and locked.image.name == original:
             locked.thumbnails = names
             locked.save(update_fields=["thumbnails"])
+            listings_changed()
             return locked
     _delete_files(list(names.values()))
     return image

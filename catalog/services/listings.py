@@ -29,6 +29,7 @@ from catalog.models import Category, Product, ProductImage, ProductStatus, Produ
 from catalog.services.review import product_set_status
 from catalog.services.search import product_search_fields, search_terms_refresh
 from shop.common.audit import audit_record, diff, snapshot
+from shop.common.listing_version import listings_changed
 from shop.regions.models import Region
 from suppliers.guards import supplier_require_active
 from suppliers.models import Supplier
@@ -58,6 +59,7 @@ def product_refresh_summary(*, product: Product) -> Product:
     product.save(update_fields=[
         "min_price", "total_stock", "search_text", "search_name", "is_visible", "updated_at",
     ])
+    listings_changed()
     search_terms_refresh(product=product)
     return product
 
@@ -362,3 +364,4 @@ def _refresh_total_stock(*, product_ids: list[int]) -> None:
     for product in products:
         product.total_stock = totals.get(product.pk) or 0
     Product.objects.bulk_update(products, ["total_stock"])
+    listings_changed()

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from catalog.errors import CatalogErrorCode
 from catalog.models import Product, ProductStatus, ProductVariant
 from shop.common.audit import audit_record, diff, snapshot
+from shop.common.listing_version import listings_changed
 
 PRICE_ACCEPT_FIELDS = ("price_accepted",)  # who accepted is the event's actor
 REVIEW_FIELDS = ("status", "status_reason", "is_published")
@@ -67,6 +68,7 @@ def product_set_status(*, product: Product, status: str, reason: str = "") -> Pr
         locked.is_published = False
     locked.is_visible = locked.compute_is_visible()
     locked.save(update_fields=["status", "status_reason", "is_published", "is_visible", "updated_at"])
+    listings_changed()
     return locked
 
 
@@ -93,6 +95,7 @@ def product_approve(*, product: Product, publish: bool = True) -> Product:
         product.is_published = True
         product.is_visible = product.compute_is_visible()
         product.save(update_fields=["is_published", "is_visible", "updated_at"])
+        listings_changed()
     return product
 
 
@@ -108,6 +111,7 @@ def product_unpublish(*, product: Product) -> Product:
         locked.is_published = False
         locked.is_visible = locked.compute_is_visible()
         locked.save(update_fields=["is_published", "is_visible", "updated_at"])
+        listings_changed()
     return locked
 
 

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from catalog.models import Product, SearchTerm, SearchTermKind
 from catalog.pinyin import join_forms, name_forms
+from shop.common.listing_version import listings_changed
 from shop.regions.models import Region
 from suppliers.models import Supplier
 
@@ -84,6 +85,7 @@ def supplier_search_refresh(*, supplier: Supplier) -> int:
             product.search_text, product.search_name = text, name
             changed.append(product)
     Product.objects.bulk_update(changed, ["search_text", "search_name"], batch_size=500)
+    listings_changed()
     if products:
         _term_upsert(
             kind=SearchTermKind.SUPPLIER, label=supplier.short_name or supplier.legal_name,

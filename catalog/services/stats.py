@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from django.db.models import F
 
 from catalog.models import Product
+from shop.common.listing_version import listings_changed
 
 
 def product_sales_add(*, units_by_product: Mapping[int, int]) -> None:
@@ -22,6 +23,8 @@ def product_sales_add(*, units_by_product: Mapping[int, int]) -> None:
         units = units_by_product[product_id]
         if units:
             Product.objects.filter(pk=product_id).update(sales_units=F("sales_units") + units)
+    if any(units_by_product.values()):
+        listings_changed()  # the cards show the units sold, and the sales sort uses them
 
 
 def product_rating_add(*, product_ids: Iterable[int], rating: int) -> None:
@@ -30,6 +33,7 @@ def product_rating_add(*, product_ids: Iterable[int], rating: int) -> None:
         Product.objects.filter(pk=product_id).update(
             rating_sum=F("rating_sum") + rating, rating_count=F("rating_count") + 1
         )
+    listings_changed()
 
 
 def product_stats_store(*, compute: Callable[[], Mapping[int, tuple[int, int, int]]]) -> int:
@@ -52,4 +56,6 @@ def product_stats_store(*, compute: Callable[[], Mapping[int, tuple[int, int, in
                 sales_units=want[0], rating_sum=want[1], rating_count=want[2]
             )
             changed += 1
+    if changed:
+        listings_changed()
     return changed

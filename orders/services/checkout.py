@@ -38,6 +38,7 @@ from orders.services.invoices import invoice_details_clean
 from orders.services.status import order_event_record
 from shop.accounts.guards import member_require_ordering
 from shop.accounts.models import BuyerOrganization, DeliveryAddress, User
+from shop.common.listing_version import listings_changed
 from shop.common.money import yuan_to_fen
 
 E = OrderErrorCode
@@ -178,6 +179,7 @@ def _place(*, user: User, organization: BuyerOrganization, address: DeliveryAddr
     Product.objects.filter(pk__in=sorted({v.product_id for v in variants})).update(
         total_stock=_active_stock(OuterRef("pk"))
     )
+    listings_changed()  # the pages show the stock left
     return order
 
 

@@ -173,6 +173,12 @@ from shop.settings.media import *  # noqa: E402, F403
 PRICE_ALERT_MULTIPLE = env.str("PRICE_ALERT_MULTIPLE", default="1.3")
 SUPPLIER_INVITATION_DAYS = 7
 
+# --- Catalog pages (issue 15) -----------------------------------------------
+# The rendered catalog and product pages are kept this many seconds in the shared cache, keyed
+# by the listing version that every listing change moves (shop/common/listing_version.py);
+# the lifetime bounds only what changes outside the services and the admin. 0 turns it off.
+LISTING_PAGE_CACHE_SECONDS = env.int("LISTING_PAGE_CACHE_SECONDS", default=300)
+
 # --- Email ------------------------------------------------------------------
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 
 from shop.common.audit import audit_record
+from shop.common.listing_version import listings_changed
 from shop.common.outbox import enqueue_on_commit
 from suppliers.models import Supplier
 
@@ -38,6 +39,7 @@ def supplier_rename(*, supplier: Supplier, legal_name: str, short_name: str = ""
         setattr(locked, name, value)
     locked.full_clean(exclude=[f.name for f in Supplier._meta.fields if f.name not in NAME_FIELDS], validate_unique=False)
     locked.save(update_fields=[*changes, "updated_at"])
+    listings_changed()
     audit_record(actor=actor, instance=locked, action="supplier.update", changes=changes)
     supplier_names_changed(supplier=locked)
     return locked

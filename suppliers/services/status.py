@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shop.common.audit import audit_record, diff, snapshot
+from shop.common.listing_version import listings_changed
 from suppliers.errors import SupplierErrorCode
 from suppliers.models import Supplier, SupplierStatus
 from suppliers.notifications import notify_after_commit
@@ -61,6 +62,7 @@ def supplier_set_status(
     locked.status_reason = reason[:255]
     locked.status_changed_at = timezone.now()
     locked.save(update_fields=["status", "status_reason", "status_changed_at", "updated_at"])
+    listings_changed()
     _sync_listing_visibility(supplier=locked)
     event = audit_record(
         actor=actor, instance=locked, action=action, changes=diff(before, locked), reason=reason

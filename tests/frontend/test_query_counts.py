@@ -24,6 +24,13 @@ from tests.world_catalog import add_variant, attach_image
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _render_every_time(settings):
+    """What rendering a page costs: the kept catalog and product pages are off here
+    (tests/frontend/test_page_cache.py counts a kept page: no statement at all)."""
+    settings.LISTING_PAGE_CACHE_SECONDS = 0
+
+
 def count_queries(client, url: str, status: int = 200) -> int:
     client.get(url)  # warm caches that are not per-request (content types, QR codes)
     with CaptureQueriesContext(connection) as ctx:

@@ -121,6 +121,45 @@ def test_page_past_the_end_is_empty(catalog, gql):
     assert after_end["edges"] == [] and after_end["pageInfo"]["hasNextPage"] is False
 
 
+
+def _statements(gql, query: str, variables: dict) -> tuple[int, dict]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        body = gql(query, variables)
+    return len(ctx.captured_queries), body["data"]["products"]
+
+
+NO_TOTAL = """
+query($first: Int, $after: String) {
+  products(first: $first, after: $after, sortBy: PRICE_ASC) {
+    pageInfo { hasNextPage endCursor }
+    edges { node { name } }
+  }
+}
+"""
+
+
+def test_paging_forwards_counts_only_when_the_total_is_asked_for(catalog, gql):
+    """Issue 15: without ``totalCount`` no COUNT runs; ``hasNextPage`` comes from one row
+    more than the page. With it, one COUNT more, on every page, the last one included."""
+    gql(NO_TOTAL, {"first": 1})  # warm what a process keeps
+    without, page = _statements(gql, NO_TOTAL, {"first": 3})
+    assert [e["node"]["name"] for e in page["edges"]] == ["都安山羊肉", "龙川山茶油", "七百弄鸡"]
+    assert page["pageInfo"]["hasNextPage"] is True
+    with_total, counted = _statements(gql, LIST, {"first": 3, "sortBy": "PRICE_ASC"})
+    assert counted["totalCount"] == 4 and with_total == without + 1
+    last, tail = _statements(gql, LIST, {"first": 3, "after": page["pageInfo"]["endCursor"], "sortBy": "PRICE_ASC"})
+    assert [e["node"]["name"] for e in tail["edges"]] == ["龙川大米"]
+    assert tail["totalCount"] == 4 and tail["pageInfo"]["hasNextPage"] is False
+    assert last == with_total
+    exact = listing(gql, first=4, sortBy="PRICE_ASC")["data"]["products"]
+    assert exact["totalCount"] == 4 and exact["pageInfo"]["hasNextPage"] is False
+    beyond = listing(gql, first=2, after=exact["pageInfo"]["endCursor"])["data"]["products"]
+    assert beyond["edges"] == [] and beyond["totalCount"] == 4
+
+
 DETAIL = """
 query($id: ID, $slug: String) {
   product(id: $id, slug: $slug) {

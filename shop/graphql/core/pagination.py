@@ -7,6 +7,7 @@ message instead of being ignored or capped silently.
 
 import binascii
 from base64 import b64decode, b64encode
+from collections.abc import Callable
 from typing import Any
 
 import graphene
@@ -67,7 +68,8 @@ class CountableConnection(graphene.relay.Connection):
 
     @staticmethod
     def resolve_total_count(root: Any, info: graphene.ResolveInfo) -> int:
-        return root.length
+        length = root.length  # a number, or the count to run when totalCount is asked for
+        return length() if callable(length) else length
 
 
 def paginate(
@@ -79,7 +81,10 @@ def paginate(
     last: int | None = None,
     before: str | None = None,
 ) -> CountableConnection:
-    """One ``COUNT`` and one page query; slicing follows the Relay cursor specification."""
+    """One page query; slicing follows the Relay cursor specification. Paging forwards
+    (``first``/``after``) reads one row more than the page to tell whether another page
+    follows, and runs the ``COUNT`` only when ``totalCount`` is selected; paging backwards
+    counts first (issue 15)."""
     check_page_size(first, field="first")
     check_page_size(last, field="last")
     if first is not None and last is not None:
@@ -91,16 +96,24 @@ def paginate(
         first = DEFAULT_PAGE_SIZE
     after_offset = cursor_to_offset(after, field="after") if after is not None else None
     before_offset = cursor_to_offset(before, field="before") if before is not None else None
-
-    length = queryset.count()
     lower = after_offset + 1 if after_offset is not None else 0
-    upper = min(before_offset, length) if before_offset is not None else length
-    start, end = min(lower, length), max(min(lower, length), upper)
-    if first is not None:
-        end = min(end, start + first)
-    if last is not None:
-        start = max(start, end - last)
-    nodes = list(queryset[start:end]) if end > start else []
+
+    length: int | Callable[[], int]
+    if first is not None and before_offset is None:
+        start = lower
+        rows = list(queryset[start:start + first + 1])
+        nodes, has_next_page = rows[:first], len(rows) > first
+        length = queryset.count  # the same statements on every page, the last one included
+    else:
+        length = queryset.count()
+        upper = min(before_offset, length) if before_offset is not None else length
+        start, end = min(lower, length), max(min(lower, length), upper)
+        if first is not None:
+            end = min(end, start + first)
+        if last is not None:
+            start = max(start, end - last)
+        nodes = list(queryset[start:end]) if end > start else []
+        has_next_page = first is not None and end < upper
 
     edge_type = connection_type.Edge
     edges = [edge_type(node=node, cursor=offset_to_cursor(start + i)) for i, node in enumerate(nodes)]
@@ -108,7 +121,7 @@ def paginate(
         start_cursor=edges[0].cursor if edges else None,
         end_cursor=edges[-1].cursor if edges else None,
         has_previous_page=last is not None and start > lower,
-        has_next_page=first is not None and end < upper,
+        has_next_page=has_next_page,
     )
     connection = connection_type(edges=edges, page_info=page_info)
     connection.length = length
