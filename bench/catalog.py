@@ -157,6 +157,13 @@ def measure_size(*, size: int, repeat: int, warmup: int) -> list[Measurement]:
         measure(size=size, endpoint="product", request=lambda: client.get(f"/products/{slug}/"),
                 repeat=repeat, warmup=warmup),
     ]
+    with override_settings(LISTING_PAGE_CACHE_SECONDS=0):  # what a page costs when it is not kept
+        results += [
+            measure(size=size, endpoint="catalog rendered", request=lambda: client.get("/products/"),
+                    repeat=repeat, warmup=warmup),
+            measure(size=size, endpoint="product rendered", request=lambda: client.get(f"/products/{slug}/"),
+                    repeat=repeat, warmup=warmup),
+        ]
     try:
         query = graphql_products_query()
     except Exception as exc:

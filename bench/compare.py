@@ -28,6 +28,7 @@ from bench.server import HOST, Server, ServerError, gunicorn, rss_mb
 from bench.shop_http import make_purchasers, shop_detail, shop_list, shop_order, shop_page
 
 Log = Callable[[str], None]
+SEARCH_TERM = "龙川"  # a county: its name is in the search text of a third of the demo's products
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,9 @@ def workloads(server: Server, *, graphql_query: str | None, product_slug: str, p
         Workload("detail (GraphQL)", shop_detail(shop, product_slug), others[1], other_address),
         Workload("order placement", shop_order(shop, purchasers), others[2], other_address),
         Workload("catalog page (HTML)", shop_page(shop, "/products/"),
+                 None if saleor else others[0], other_address),
+        # a search is never kept (frontend.page_cache): the page rendered on every request
+        Workload("catalog search (HTML)", shop_page(shop, f"/products/?q={SEARCH_TERM}"),
                  None if saleor else others[0], other_address),
         Workload("product page (HTML)", shop_page(shop, f"/products/{product_slug}/"),
                  None if saleor else others[0], other_address),

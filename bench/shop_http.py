@@ -87,7 +87,7 @@ def shop_detail(address: Address, slug: str) -> MakeOp:
 
 
 def shop_page(address: Address, path: str) -> MakeOp:
-    return request_op(address, path=quote(path))
+    return request_op(address, path=quote(path, safe="/?=&"))  # a query string stays one
 
 
 def shop_order(address: Address, purchasers: list[Purchaser]) -> MakeOp:

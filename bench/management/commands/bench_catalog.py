@@ -15,7 +15,7 @@ from bench.catalog import Measurement, run_benchmark
 from bench.compare import Comparison, LoadOptions
 from bench.report import comparison_lines
 
-ENDPOINTS = ("catalog", "product", "graphql")
+ENDPOINTS = ("catalog", "product", "catalog rendered", "product rendered", "graphql")
 # From the project brief, printed for comparison only.
 SALEOR_REFERENCE = "Saleor reference: 23 req/s at 14 queries; target 5x = 115 req/s"
 
@@ -83,11 +83,11 @@ class Command(BaseCommand):
             return "-" if value is None else f"{value:.1f}"
 
         self.stdout.write("")
-        self.stdout.write(f"{'size':>7}  {'endpoint':<8}  {'status':<10}  {'median ms':>9}  {'p95 ms':>8}  {'queries':>7}")
+        self.stdout.write(f"{'size':>7}  {'endpoint':<16}  {'status':<10}  {'median ms':>9}  {'p95 ms':>8}  {'queries':>7}")
         for r in results:
             queries = "-" if r.queries is None else str(r.queries)
             self.stdout.write(
-                f"{r.size:>7}  {r.endpoint:<8}  {r.status:<10}  {ms(r.median_ms):>9}  {ms(r.p95_ms):>8}  {queries:>7}"
+                f"{r.size:>7}  {r.endpoint:<16}  {r.status:<10}  {ms(r.median_ms):>9}  {ms(r.p95_ms):>8}  {queries:>7}"
             )
 
     def _summary(self, results: list[Measurement], sizes: list[int]) -> None:
