@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalog.models import Product
+from shop.common.listing_version import listings_changed
 from shop.demo.plan import DemoPlan, demo_plan
 from shop.demo.plan_rows import ProductPlan, RegionIndex
 from shop.demo.scale import seed_scale
@@ -90,6 +91,7 @@ def demo_seed(*, seed: int = 2020, scale: int = 0, product_limit: int | None = N
     summary.scale_created = seed_scale(
         seed=seed, count=scale, supplier_plans=plan.suppliers, categories=categories
     )
+    listings_changed()  # rows written in bulk, around the services
     summary.products_total = Product.objects.count()
     summary.products_visible = Product.objects.visible().count()
     summary.seconds = time.monotonic() - started
