@@ -18,7 +18,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import get_language
 
 from shop.common.listing_version import listing_version
@@ -60,3 +62,21 @@ class PagePart:
             cache.set(self.key, value, timeout=self.seconds)
         except Exception:  # noqa: BLE001
             log.warning("page cache: write failed", exc_info=True)
+
+
+class KeptCountPaginator(Paginator):
+    """A paginator whose total (the ``COUNT`` over every matching product) is kept under
+    ``part``: paging through a list, or coming back to it, counts once per listing version.
+    A number is small, so every filter's count is kept, search text and prices included."""
+
+    def __init__(self, object_list: Any, per_page: int, *, part: PagePart) -> None:
+        super().__init__(object_list, per_page)
+        self._part = part
+
+    @cached_property
+    def count(self) -> int:
+        kept = self._part.get()
+        if kept is None:
+            kept = Paginator.count.func(self)  # type: ignore[attr-defined]  # the COUNT
+            self._part.put(kept)
+        return int(kept)

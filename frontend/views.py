@@ -4,7 +4,7 @@ import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.paginator import EmptyPage, Page, Paginator
+from django.core.paginator import EmptyPage, Page
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -27,7 +27,7 @@ from catalog.selectors import (
 )
 from catalog.selectors_suggestions import search_suggestions
 from frontend.forms import catalog_filter_form, filter_params
-from frontend.page_cache import PagePart
+from frontend.page_cache import KeptCountPaginator, PagePart
 from frontend.qr import QR_CACHE_SECONDS, qr_etag, qr_svg, trace_url
 from frontend.templatetags.storefront import lname
 from orders.selectors.campaigns import campaign_progress_current
@@ -112,7 +112,9 @@ def _catalog_context(values: dict[str, str], raw_page: str) -> tuple[dict[str, A
     if errors:
         status = 400
     else:
-        paginator = Paginator(product_list(filters=filters), PAGE_SIZE)
+        paginator = KeptCountPaginator(
+            product_list(filters=filters), PAGE_SIZE, part=PagePart("catalog-count", repr(filters))
+        )
         try:
             page = paginator.page(number)
         except EmptyPage as exc:

@@ -40,7 +40,7 @@ def _processes_mentioning(needle: str) -> list[int]:
 
 
 WORKLOADS = ["list (GraphQL)", "detail (GraphQL)", "order placement", "catalog page (HTML)",
-             "catalog search (HTML)", "product page (HTML)"]
+             "catalog rendered (HTML)", "product page (HTML)"]
 
 
 def test_bench_catalog_compares_with_a_static_file_under_gunicorn_and_stops_it(tmp_path):

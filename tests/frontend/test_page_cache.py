@@ -169,3 +169,19 @@ def test_the_pages_render_when_the_cache_does_not_answer(client, world, settings
     assert "龙川山茶油" in visit(client, f"/products/{world.variant_a.product.slug}/")[0]
     # and a write does not fail for want of the version
     product_update(product=world.variant_a.product, actor=world.owner_a, storage="常温")
+
+
+def test_paging_through_a_search_counts_once(client, world):
+    """A search page is rendered every time, but its total is kept: coming back to the same
+    search runs no second COUNT, until a listing changes."""
+
+    def counts(url: str) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return sum(1 for q in ctx.captured_queries if "COUNT(" in q["sql"].upper())
+
+    assert counts("/products/?q=山&sort=price_asc") == 1
+    assert counts("/products/?q=山&sort=price_asc") == 0
+    assert counts("/products/?q=山&sort=newest") == 1  # another filter (the sort is part of it)
+    product_update(product=world.variant_a.product, actor=world.owner_a, storage="阴凉干燥处")
+    assert counts("/products/?q=山&sort=price_asc") == 1
