@@ -22,7 +22,7 @@ def _cells(figures: Figures | None) -> str:
 def _row(row: Row) -> str:
     notes = "; ".join(n for n in (row.shop.note(), row.other.note() if row.other else "") if n)
     ratio = _num(row.ratio, 2) + ("x" if row.ratio is not None else "")
-    return f"{row.name:<22} {row.shop.ops:>6} {_cells(row.shop)}   {_cells(row.other)} {ratio:>7}  {notes}".rstrip()
+    return f"{row.name:<24} {row.shop.ops:>6} {_cells(row.shop)}   {_cells(row.other)} {ratio:>7}  {notes}".rstrip()
 
 
 def comparison_lines(c: Comparison, *, vendor: str) -> list[str]:
@@ -37,7 +37,7 @@ def comparison_lines(c: Comparison, *, vendor: str) -> list[str]:
         return [*lines, *c.notes]
     other = c.other_label
     lines += [
-        f"{'workload':<22} {'ops':>6} {'shop/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'failed':>6}   "
+        f"{'workload':<24} {'ops':>6} {'shop/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'failed':>6}   "
         f"{other + '/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'failed':>6} {'ratio':>7}  note",
         *(_row(r) for r in c.rows),
         "ratio: shop rate / " + ("Saleor rate" if other == "saleor" else "static-file rate (the server's ceiling)")

@@ -105,3 +105,21 @@ def test_graphql_checkout_places_an_order_within_budget(world, many):
     assert int(data["order"]["total"]["fen"]) == order.total_fen == sum(int(v.price * 100) * q for v, q in items)
     assert order.lines.count() == len(items)
     assert len(ctx.captured_queries) <= BUDGET, len(ctx.captured_queries)
+
+
+ADD_WITH_CART = """mutation($v: ID!, $q: Int!) { cartLineAdd(variantId: $v, quantity: $q) {
+  errors { code } cart { lines { quantity } } } }"""
+
+
+def test_adding_to_the_cart_reads_the_cart_back_only_when_asked(world):
+    """``cartLineAdd { errors }`` does not read the cart's view; ``{ cart }`` gets the cart
+    as it is after the change."""
+    client = _signed_in(world)
+    variant = gid("Variant", world.variant_a)
+    _graphql(client, ADD, {"v": variant, "q": 1})  # the cart exists from now on
+    with CaptureQueriesContext(connection) as bare:
+        assert not _graphql(client, ADD, {"v": variant, "q": 1})["cartLineAdd"]["errors"]
+    with CaptureQueriesContext(connection) as full:
+        data = _graphql(client, ADD_WITH_CART, {"v": variant, "q": 1})["cartLineAdd"]
+    assert not data["errors"] and [line["quantity"] for line in data["cart"]["lines"]] == [3]
+    assert len(bare.captured_queries) < len(full.captured_queries)
