@@ -26,7 +26,7 @@ from graphene_django.settings import graphene_settings
 from graphql import get_named_type, is_leaf_type, is_non_null_type
 from graphql.pyutils import Undefined
 
-from bench.compare import Comparison, LoadOptions, measure_comparison
+from bench.compare import PRICE_MAX, Comparison, LoadOptions, measure_comparison
 from bench.database import bench_database
 from catalog.models import Product
 from shop.celery import app as celery_app
@@ -155,6 +155,9 @@ def measure_size(*, size: int, repeat: int, warmup: int) -> list[Measurement]:
         measure(size=size, endpoint="catalog", request=lambda: client.get("/products/"),
                 repeat=repeat, warmup=warmup),
         measure(size=size, endpoint="product", request=lambda: client.get(f"/products/{slug}/"),
+                repeat=repeat, warmup=warmup),
+        # a price filter: the page is drawn every time, its cards and its count are kept
+        measure(size=size, endpoint="catalog filtered", request=lambda: client.get(f"/products/?price_max={PRICE_MAX}"),
                 repeat=repeat, warmup=warmup),
     ]
     with override_settings(LISTING_PAGE_CACHE_SECONDS=0):  # what a page costs when it is not kept

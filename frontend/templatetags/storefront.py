@@ -1,4 +1,4 @@
-"""Template helpers for the storefront: money, localized names, responsive images."""
+"""Template helpers for the storefront: money, localized names, responsive images, product grids."""
 
 from datetime import date
 from decimal import Decimal
@@ -9,6 +9,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from frontend.page_cache import product_cards as _product_cards
 from shop.common.money import format_yuan, yuan_to_fen
 from shop.regions.selectors import region_reference
 
@@ -70,3 +71,10 @@ def thumb(image: Any, size: int | str) -> str:
     if image is None:
         return ""
     return image.thumbnail_url(int(size))
+
+
+@register.simple_tag
+def product_cards(products: Any) -> str:
+    """``{% product_cards products %}``: the grid's ``<li>`` cards, each kept in the shared
+    cache under what it shows (``frontend.page_cache.product_cards``)."""
+    return _product_cards(products)

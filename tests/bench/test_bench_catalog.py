@@ -23,7 +23,7 @@ def test_bench_catalog_prints_a_result_table(tmp_path):
     assert "size 20: 20 visible products" in out
     assert "median ms" in out and "queries" in out
     endpoints = {m[1].strip() for m in re.finditer(r"^\s*20  (.{16})  200 ", out, re.M)}
-    assert endpoints == {"catalog", "product", "catalog rendered", "product rendered", "graphql"}, out
+    assert endpoints == {"catalog", "product", "catalog filtered", "catalog rendered", "product rendered", "graphql"}, out
     assert "Query counts identical across sizes" in out
     assert "gunicorn" not in out and "req/s" not in out
 
@@ -40,7 +40,7 @@ def _processes_mentioning(needle: str) -> list[int]:
 
 
 WORKLOADS = ["list (GraphQL)", "detail (GraphQL)", "order placement", "catalog page (HTML)",
-             "catalog rendered (HTML)", "product page (HTML)"]
+             "catalog filtered (HTML)", "product page (HTML)"]
 
 
 def test_bench_catalog_compares_with_a_static_file_under_gunicorn_and_stops_it(tmp_path):

@@ -15,7 +15,7 @@ from bench.catalog import Measurement, run_benchmark
 from bench.compare import Comparison, LoadOptions
 from bench.report import comparison_lines
 
-ENDPOINTS = ("catalog", "product", "catalog rendered", "product rendered", "graphql")
+ENDPOINTS = ("catalog", "product", "catalog filtered", "catalog rendered", "product rendered", "graphql")
 # From the project brief, printed for comparison only.
 SALEOR_REFERENCE = "Saleor reference: 23 req/s at 14 queries; target 5x = 115 req/s"
 
