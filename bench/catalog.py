@@ -148,7 +148,16 @@ def _graphql_query_or_none() -> str | None:
         return None
 
 
+def quiet_request_logs() -> None:
+    """No log line per timed request (DEBUG off logs each one), and no 404/500 report (the
+    table shows the status). Set after seeding: celery's Django fix-up runs django.setup(),
+    and with it the logging configuration, again on the first eager task."""
+    logging.getLogger("django.request").setLevel(logging.CRITICAL)
+    logging.getLogger("shop.request").setLevel(logging.WARNING)
+
+
 def measure_size(*, size: int, repeat: int, warmup: int) -> list[Measurement]:
+    quiet_request_logs()
     client = Client(raise_request_exception=False)
     slug = _product_slug()
     results = [

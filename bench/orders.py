@@ -53,7 +53,7 @@ def child_setup(settings_dict: dict | None = None) -> None:
         wrapper.settings_dict["NAME"] = settings_dict["NAME"]
         wrapper.settings_dict["OPTIONS"] = dict(settings_dict.get("OPTIONS") or {})
     app.conf.task_always_eager = False
-    app.conf.broker_url = "memory://"  # type: ignore[misc]  # celery-types: read-only
+    app.conf.broker_url = "memory://localhost/"  # type: ignore[misc]  # celery-types: read-only (a host: kombu warns without one)
 
 
 _inherited: list = []

@@ -6,7 +6,6 @@ static file from the same server: list, detail, order placement and the HTML pag
 their rates and ratio, the load average and each worker's RSS (``bench.compare``). A
 benchmark, not a test."""
 
-import logging
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
@@ -65,8 +64,6 @@ class Command(BaseCommand):
             raise CommandError("--port takes a port number (0: a free one).")
         load = None if no_throughput else LoadOptions(concurrency=concurrency, requests=requests, workers=workers,
                                                       rounds=rounds, port=port, against=against)
-        logging.getLogger("django.request").setLevel(logging.CRITICAL)  # 404/500 are reported below
-        logging.getLogger("shop.request").setLevel(logging.WARNING)  # a log line per timed request
         self.stdout.write(
             f"Catalog benchmark on {connection.vendor}: sizes {size_list}, {repeat} timed requests "
             f"after {warmup} warm-up, seed {seed}"

@@ -63,6 +63,7 @@ class Command(BaseCommand):
         if repeat < 1:
             raise CommandError("--repeat must be at least 1.")
         logging.getLogger("django.request").setLevel(logging.CRITICAL)  # each refusal is a 400
+        logging.getLogger("shop.request").setLevel(logging.WARNING)  # and a log line per request
         client = Client()
         with override_settings(ALLOWED_HOSTS=["testserver"], SECURE_SSL_REDIRECT=False):
             client.post("/graphql/", json.dumps({"query": "{ __typename }"}), content_type="application/json")
