@@ -5,12 +5,12 @@ Chinese text the pages show."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.browser.test_walk import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+from tests.browser.chromium import chromium
+from tests.browser.test_walk import ARTIFACTS
 
 
 def zh(message: Any, plural: str = "", number: int = 0, **params: Any) -> str:
@@ -94,13 +94,9 @@ class Visitor:
 @pytest.fixture
 def visitors(live_server) -> Iterator[Any]:
     """``visitors(name)`` opens a fresh browser context (no cookies) for one person."""
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium to run the browser tests.")
     from django.conf import settings as django_settings
-    from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as browser:
 
         def open_visitor(name: str) -> Visitor:
             # With DATABASE_URL set the settings are production's: HTTPS redirects unless the
@@ -122,7 +118,4 @@ def visitors(live_server) -> Iterator[Any]:
             page.on("requestfailed", lambda request: None if request.url.endswith("/favicon.svg") else visitor.failed.append(request.url))
             return visitor
 
-        try:
-            yield open_visitor
-        finally:
-            browser.close()
+        yield open_visitor

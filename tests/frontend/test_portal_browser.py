@@ -9,7 +9,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from catalog.models import Product, ProductStatus
-from tests.browser.test_walk import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.chromium import chromium
 from tests.world import build_portal_world
 
 pytestmark = [
@@ -148,16 +148,10 @@ def submit_for_review(page, live_server, product, tmp_path) -> None:
 
 
 def test_a_member_lists_a_product_with_photos_and_submits_it(live_server, world, tmp_path):
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium to run the browser tests.")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as browser:
         page, errors = open_portal_page(browser, world["colleague"], live_server)
         product = create_the_listing(page, live_server, world)
         upload_two_photos_and_make_the_second_main(page, live_server, product, tmp_path)
         correct_the_stock(page, live_server, product)
         submit_for_review(page, live_server, product, tmp_path)
         assert not errors
-        browser.close()
