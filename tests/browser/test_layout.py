@@ -210,9 +210,9 @@ def test_the_big_screen_fits_exactly(live_server, ranked, browser, settings, wid
         assert rect["x"] >= 0 and rect["y"] >= 0, selector
         assert rect["x"] + rect["width"] <= width and rect["y"] + rect["height"] <= height, (selector, rect)
     # Legible: the type grows with the screen.
-    amount_px = float(page.evaluate("() => parseFloat(getComputedStyle(document.querySelector('#screen-total')).fontSize)"))
-    assert amount_px >= height * 0.045
-    top_px = float(page.evaluate("() => parseFloat(getComputedStyle(document.querySelector('#screen-top')).fontSize)"))
-    assert top_px >= height * 0.016
+    total_font_px = float(page.evaluate("() => parseFloat(getComputedStyle(document.querySelector('#screen-total')).fontSize)"))
+    assert total_font_px >= height * 0.045  # the font size of the running total, in CSS pixels
+    top_font_px = float(page.evaluate("() => parseFloat(getComputedStyle(document.querySelector('#screen-top')).fontSize)"))
+    assert top_font_px >= height * 0.016
     shot(page, f"screen-{width}x{height}", full_page=False)
     context.close()
