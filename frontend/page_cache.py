@@ -127,21 +127,18 @@ def product_cards(products: Iterable[Any]) -> str:
     products = list(products)
     template = get_template(CARD_TEMPLATE)
     seconds = settings.LISTING_PAGE_CACHE_SECONDS
-    keys: dict[int, str] = {}
+    keys: list[str | None] = [None] * len(products)
     kept: dict[str, str] = {}
     if seconds > 0 and products:
         prefix = f"card:{get_language() or ''}:{_template_digest()}:"
-        keys = {
-            id(p): prefix + hashlib.sha256(repr(_card_inputs(p)).encode()).hexdigest()[:32] for p in products
-        }
+        keys = [prefix + hashlib.sha256(repr(_card_inputs(p)).encode()).hexdigest()[:32] for p in products]
         try:
-            kept = cache.get_many(list(keys.values()))
+            kept = cache.get_many(keys)
         except Exception:  # noqa: BLE001
             log.warning("card cache: read failed", exc_info=True)
     drawn: dict[str, str] = {}
     cards = []
-    for product in products:
-        key = keys.get(id(product))
+    for product, key in zip(products, keys, strict=True):
         html = kept.get(key) if key else None
         if html is None:
             html = template.render({"product": product})

@@ -6,7 +6,6 @@ static file from the same server: list, detail, order placement and the HTML pag
 their rates and ratio, the load average and each worker's RSS (``bench.compare``). A
 benchmark, not a test."""
 
-
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
